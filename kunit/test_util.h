@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the viommu KUnit suites. */
+#ifndef _VIOMMU_KUNIT_TEST_UTIL_H
+#define _VIOMMU_KUNIT_TEST_UTIL_H
+
+#include <kunit/test.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/iommufd.h>
+#include <linux/mman.h>
+#include <linux/sched/mm.h>
+
+#include "core.h"
+
+/* A context freed when the test ends, whatever the outcome. */
+KUNIT_DEFINE_ACTION_WRAPPER(viommu_test_ctx_free, viommu_ctx_free,
+			    struct viommu_ctx *);
+
+static inline struct viommu_ctx *viommu_test_ctx(struct kunit *test)
+{
+	struct viommu_ctx *ctx = viommu_ctx_alloc();
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, viommu_test_ctx_free,
+						  ctx));
+	return ctx;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(viommu_test_fput, fput, struct file *);
+
+/*
+ * Open a real stock iommufd. Skips the test when /dev/iommu is missing:
+ * that is a test-bed problem, not a viommu failure.
+ */
+static inline struct file *viommu_test_open_iommufd(struct kunit *test)
+{
+	struct file *file = filp_open("/dev/iommu", O_RDWR, 0);
+
+	if (IS_ERR(file))
+		kunit_skip(test, "cannot open /dev/iommu: %ld", PTR_ERR(file));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, viommu_test_fput,
+						  file));
+	return file;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(viommu_test_mmdrop, mmdrop, struct mm_struct *);
+
+/*
+ * A page of user memory in the test thread's own mm.
+ *
+ * kunit_vm_mmap() attaches a new mm with kthread_use_mm() and leaves it
+ * there; when the test thread exits, exit_mm() puts the mm_users reference
+ * but not the mm_count one kthread_use_mm() took, so every mm leaks. Give
+ * that one back once the test is over (cleanup runs after the test thread
+ * is gone, on success and on a failed assertion alike).
+ */
+static inline void __user *viommu_test_user_page(struct kunit *test)
+{
+	bool had_mm = current->mm;
+	unsigned long uaddr;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE(test, 0, uaddr);
+	if (!had_mm)
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test,
+							  viommu_test_mmdrop,
+							  current->mm));
+	return (void __user *)uaddr;
+}
+
+#endif /* _VIOMMU_KUNIT_TEST_UTIL_H */

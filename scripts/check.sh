@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every check, from a fresh Debian machine. Installs what it
+# needs, builds (or reuses) the test kernel, builds the modules (W=1,
+# sparse), runs checkpatch/kernel-doc, the dkms checks and the VM tests.
+# The last line is "N passed, N failed, N skipped"; exit 1 on any failure.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+passed=0 failed=0 skipped=0
+res() {	# res ok|fail|skip NAME
+	case $1 in
+	ok) passed=$((passed + 1)); echo "  PASS $2";;
+	skip) skipped=$((skipped + 1)); echo "  SKIP $2";;
+	*) failed=$((failed + 1)); echo "  FAIL $2";;
+	esac
+}
+# Read "ok NAME" / "not ok NAME" lines from a checker.
+count_lines() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) res ok "${line#ok }";;
+		"not ok "*) res fail "${line#not ok }";;
+		esac
+	done
+}
+finish() {
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" = 0 ]
+	exit $?
+}
+
+echo "== host setup"
+if ! "$SCRIPTS_DIR/setup-host.sh"; then
+	res fail host_setup
+	finish
+fi
+echo "== test kernel (cached under $VIOMMU_CACHE)"
+if ! kdir=$("$SCRIPTS_DIR/build-test-kernel.sh" | tail -n1) || [ ! -d "$kdir" ]; then
+	res fail test_kernel_build
+	finish
+fi
+res ok test_kernel_build
+
+echo "== module build (W=1, sparse)"
+if "$SCRIPTS_DIR/build-module.sh" "$kdir"; then
+	res ok module_build_w1_sparse
+	built=1
+else
+	res fail module_build_w1_sparse
+	built=
+fi
+
+echo "== style"
+count_lines < <("$SCRIPTS_DIR/style-check.sh" "$kdir")
+
+echo "== dkms"
+count_lines < <("$SCRIPTS_DIR/dkms-check.sh" "$kdir")
+
+echo "== userspace tests build"
+tests_out=$TOP_DIR/out/tests
+if "$SCRIPTS_DIR/build-tests.sh" "$kdir" "$tests_out"; then
+	res ok userspace_tests_build
+else
+	res fail userspace_tests_build
+	built=
+fi
+
+echo "== VM tests (QEMU TCG, arm64 virt + SMMUv3, edu)"
+log=$TOP_DIR/out/vm-test.log
+if [ -z "$built" ]; then
+	res fail vm_tests_not_run_build_failed
+else
+	"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$TOP_DIR" "$tests_out" test "$log" ||
+		res fail vm_run
+	report=$(python3 "$SCRIPTS_DIR/vm-report.py" "$kdir/src" "$log")
+	echo "$report" | grep -v '^counts:'
+	read -r _ p f s < <(echo "$report" | grep '^counts:') || true
+	if [ -n "${p:-}" ]; then
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	else
+		res fail vm_report
+	fi
+	echo "  (full console log: $log)"
+fi
+finish

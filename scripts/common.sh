@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for the viommu scripts; sourced, not run.
+
+# Everything heavy (kernel source and builds, header packages, VM images)
+# lives outside the repo, so a clean clone reuses it.
+VIOMMU_CACHE=${VIOMMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/viommu}
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(cd "$SCRIPTS_DIR/.." && pwd)
+CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+JOBS=${JOBS:-$(nproc)}
+export VIOMMU_CACHE CROSS_COMPILE
+
+die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+log() { echo "$(basename "$0"): $*" >&2; }
+
+# Newest version apt offers for a package.
+apt_candidate() {
+	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)'
+}
+
+# Download a package (no install) and unpack it into $2. Cached by file name.
+fetch_deb() {
+	local spec=$1 dest=$2 debdir=$VIOMMU_CACHE/debs
+	mkdir -p "$debdir" "$dest"
+	(cd "$debdir" && apt-get download -qq "$spec" >/dev/null 2>&1) ||
+		die "apt-get download $spec failed"
+	local name=${spec%%=*} ver='*' arch='[a-z0-9]+'
+	case $spec in *=*) ver=${spec#*=}; ver=${ver//:/%3a};; esac
+	case $name in *:*) arch=${name#*:}; name=${name%%:*};; esac
+	local deb
+	deb=$(ls -t "$debdir"/"${name}_"$ver"_"*.deb 2>/dev/null |
+		grep -E "_($arch|all)\.deb$" | head -n1)
+	[ -n "$deb" ] || die "downloaded $spec but cannot find its .deb"
+	dpkg-deb -x "$deb" "$dest"
+}

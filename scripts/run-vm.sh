@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the test kernel under QEMU (TCG, virt + SMMUv3 + GICv3, an edu PCI
+# device) with a busybox initramfs holding the stock modules, ours and the
+# userspace tests; run them; power off.
+#
+# usage: run-vm.sh KDIR MODDIR TESTDIR MODE LOG
+#   KDIR     test kernel dir (build-test-kernel.sh)
+#   MODDIR   where viommu.ko and viommu_kunit.ko were built
+#   TESTDIR  the static arm64 test binaries
+#   MODE     test | demo
+#   LOG      the full console log is kept here
+# Exits 0 when the guest reached its end; judging the log is the caller's.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+[ $# = 5 ] || die "usage: $0 KDIR MODDIR TESTDIR MODE LOG"
+kdir=$1 moddir=$2 testdir=$3 mode=$4 log=$5
+timeout=${VM_TIMEOUT:-600}
+krel=$(cat "$kdir/build/include/config/kernel.release")
+
+# busybox: Debian's static arm64 build, unpacked, never installed.
+bb=$VIOMMU_CACHE/busybox-arm64
+if [ ! -x "$bb/bin/busybox" ]; then
+	rm -rf "$bb.tmp"
+	fetch_deb "busybox-static:arm64" "$bb.tmp"
+	mv "$bb.tmp" "$bb"
+fi
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests} "$root/lib/modules"
+cp "$bb/bin/busybox" "$root/bin/"
+cp -a "$kdir/mods/lib/modules/$krel" "$root/lib/modules/"
+rm -f "$root/lib/modules/$krel"/{build,source}
+mkdir -p "$root/lib/modules/$krel/extra"
+cp "$moddir"/*.ko "$root/lib/modules/$krel/extra/"
+depmod -b "$root" "$krel"
+cp "$testdir"/* "$root/tests/"
+cp "$SCRIPTS_DIR/vm-init.sh" "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
+trap 'rm -rf "$root" "$root.cpio.gz"' EXIT
+
+mkdir -p "$(dirname "$log")"
+log "booting $krel under QEMU TCG (mode $mode, log $log)"
+show() { if [ "$mode" = demo ]; then grep --line-buffered -v '^\['; else cat >/dev/null; fi; }
+set +e
+timeout -k 10 "$timeout" qemu-system-aarch64 \
+	-accel tcg -M virt,iommu=smmuv3,gic-version=3 -cpu max -smp 2 -m 2G \
+	-nographic -no-reboot -nic none \
+	-kernel "$kdir/build/arch/arm64/boot/Image" -initrd "$root.cpio.gz" \
+	-append "console=ttyAMA0 panic=-1 oops=panic MODE=$mode" \
+	-device edu,addr=02.0 </dev/null 2>&1 | tr -d '\r' | tee "$log" | show
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	log "the guest hung: killed after ${timeout}s"
+	exit 1
+fi
+[ "$rc" = 0 ] || { log "qemu exited with $rc"; exit 1; }
+grep -q '^viommu-vm: done' "$log" || { log "the guest did not reach its end"; exit 1; }
+exit 0

@@ -1,0 +1,94 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of the test VM. MODE (from the kernel command line) is "test" or
+# "demo". Lines starting "viommu-test: " and "viommu-vm: " are read by the
+# host; the kernel log (KUnit KTAP, splats) goes to the console as usual.
+/bin/busybox --install -s /bin
+export PATH=/bin:/tests
+MODE=${MODE:-test}
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t debugfs debugfs /sys/kernel/debug
+
+n=0
+check() {	# check NAME CMD...: one counted result line
+	name=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "viommu-vm: ok $n $name"
+	else
+		echo "viommu-vm: not ok $n $name"
+	fi
+}
+say() { [ "$MODE" = demo ] && echo "=== $*"; return 0; }
+
+# Leaks from boot are not ours: mark them seen before anything loads.
+kmemleak=/sys/kernel/debug/kmemleak
+if [ -w $kmemleak ]; then
+	echo scan >$kmemleak
+	echo clear >$kmemleak
+fi
+
+bind_edu_to_vfio() {
+	found=1
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1234 ] &&
+			[ "$(cat "$d/device")" = 0x11e8 ] || continue
+		echo vfio-pci >"$d/driver_override"
+		echo "${d##*/}" >/sys/bus/pci/drivers_probe
+		[ -e "$d/driver" ] && [ "$(basename "$(readlink "$d/driver")")" = vfio-pci ] ||
+			return 1
+		echo "edu ${d##*/} -> vfio-pci, iommu group $(basename "$(readlink "$d/iommu_group")")"
+		found=0
+	done
+	return $found
+}
+
+reload_viommu() {	# load and unload, three times, using the device each time
+	for i in 1 2 3; do
+		modprobe viommu || return 1
+		[ -c /dev/viommu ] || return 1
+		dispatch_test contexts_are_per_open >/dev/null || return 1
+		rmmod viommu || return 1
+		[ ! -e /dev/viommu ] || return 1
+	done
+}
+
+say "Loading the stock modules this kernel has: kunit, iommufd, vfio-pci"
+check load_stock_modules modprobe -a kunit iommufd vfio-pci
+say "Handing the edu PCI device (behind the emulated SMMUv3) to vfio-pci"
+check edu_bound_to_vfio_pci bind_edu_to_vfio
+check vfio_device_cdev_present test -c /dev/vfio/devices/vfio0
+say "Loading viommu.ko: it registers /dev/viommu"
+check load_viommu modprobe viommu
+[ "$MODE" = demo ] && ls -l /dev/viommu /dev/iommu
+say "Loading viommu_kunit.ko: its KUnit suites run now"
+check load_viommu_kunit modprobe viommu_kunit
+
+if [ "$MODE" = demo ]; then
+	say "Binding /dev/viommu to a stock iommufd from a small program"
+	viommu_demo
+else
+	for t in /tests/*_test; do
+		"$t"
+	done
+fi
+
+check unload_viommu_kunit rmmod viommu_kunit
+check unload_viommu rmmod viommu
+check reload_viommu reload_viommu
+
+if [ -w $kmemleak ]; then
+	# kmemleak reports only objects older than 5 s.
+	sleep 6
+	echo scan >$kmemleak
+	echo scan >$kmemleak
+	echo "viommu-vm: kmemleak report begins"
+	cat $kmemleak
+	echo "viommu-vm: kmemleak report ends"
+fi
+echo "viommu-vm: done"
+poweroff -f

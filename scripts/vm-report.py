@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one test-VM console log.
+
+Counts KUnit cases (parsed by the kernel's own tools/testing/kunit/kunit.py),
+the userspace test lines ("viommu-test: ok|not ok"), the guest's own checks
+("viommu-vm: ok|not ok"), and fails the run on any kernel splat or kmemleak
+report. Prints one line per result, then "counts: PASSED FAILED SKIPPED".
+
+usage: vm-report.py KERNEL_SRC LOG
+"""
+import json
+import re
+import subprocess
+import sys
+
+# Any of these in the kernel log fails the run, whatever the tests said.
+SPLATS = [
+    r'BUG: ', r'WARNING: ', r'Kernel panic', r'Internal error: ',
+    r'Unable to handle kernel', r'KASAN', r'UBSAN', r'kmemleak: [0-9]+ new suspected',
+    r'possible (circular|recursive) locking', r'INFO: task .* blocked',
+    r'detected stalls', r'DEBUG_LOCKS_WARN_ON', r'INFO: lockdep is turned off',
+    r'general protection fault', r'unreferenced object',
+]
+SPLAT_RE = re.compile('|'.join(SPLATS))
+RESULT_RE = re.compile(r'^(viommu-test|viommu-vm): (ok|not ok) \d+ (\S+)(.*)$')
+
+
+def kunit_cases(ksrc, kernel_lines):
+    """(name, status) for every KUnit case, via kunit.py parse --json."""
+    proc = subprocess.run(
+        [sys.executable, '-B', f'{ksrc}/tools/testing/kunit/kunit.py',
+         'parse', '--json'],
+        input='\n'.join(kernel_lines) + '\n', capture_output=True, text=True)
+    start = proc.stdout.find('{\n')
+    if start < 0:
+        return []
+    tree = json.loads(proc.stdout[start:])
+    out = []
+
+    def walk(group, prefix):
+        for case in group.get('test_cases', []):
+            out.append((f"{prefix}{case['name']}", case['status']))
+        for sub in group.get('sub_groups', []):
+            walk(sub, f"{prefix}{sub['name']}.")
+    walk(tree, '')
+    return out
+
+
+def main():
+    ksrc, logpath = sys.argv[1], sys.argv[2]
+    with open(logpath, errors='replace') as f:
+        lines = [l.rstrip('\n') for l in f]
+    kernel = [l for l in lines if l.startswith('[')]
+    passed = failed = skipped = 0
+
+    def report(ok, name, why=''):
+        nonlocal passed, failed, skipped
+        if ok is None:
+            skipped += 1
+            print(f'  SKIP {name}{why}')
+        elif ok:
+            passed += 1
+            print(f'  PASS {name}')
+        else:
+            failed += 1
+            print(f'  FAIL {name}{why}')
+
+    cases = kunit_cases(ksrc, kernel)
+    for name, status in cases:
+        report({'PASS': True, 'SKIP': None}.get(status, False),
+               f'kunit: {name}', '' if status != 'SKIP' else ' (skipped)')
+    if not cases:
+        report(False, 'kunit: suites ran', ' (no KTAP found in the log)')
+
+    for l in lines:
+        m = RESULT_RE.match(l)
+        if not m:
+            continue
+        kind = 'userspace' if m.group(1) == 'viommu-test' else 'vm'
+        skip = '# SKIP' in m.group(4)
+        report(None if skip else m.group(2) == 'ok',
+               f'{kind}: {m.group(3)}', m.group(4))
+
+    splats = [l for l in lines if SPLAT_RE.search(l)]
+    leak = False
+    inside = False
+    for l in lines:
+        if l.startswith('viommu-vm: kmemleak report begins'):
+            inside = True
+        elif l.startswith('viommu-vm: kmemleak report ends'):
+            inside = False
+        elif inside and l.strip():
+            leak = True
+    report(not splats, 'vm: kernel log has no splat',
+           ''.join(f'\n      {l}' for l in splats[:20]))
+    report(not leak, 'vm: kmemleak found nothing')
+    report(any(l.startswith('viommu-vm: done') for l in lines),
+           'vm: guest ran to its end')
+    print(f'counts: {passed} {failed} {skipped}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VIOMMU_BIND_IOMMUFD from userspace: what it accepts, what it refuses,
+ * and that the stock iommufd reference it takes is dropped on close.
+ */
+#include "util.h"
+
+TEST(bind_real_iommufd)
+{
+	ASSERT_OK(bind_iommufd(open_viommu(), open_iommufd()));
+}
+
+TEST(bad_fd_is_ebadf)
+{
+	int vfd = open_viommu();
+
+	ASSERT_ERRNO(EBADF, bind_iommufd(vfd, -1));
+	ASSERT_ERRNO(EBADF, bind_iommufd(vfd, 1000));
+	ASSERT_ERRNO(EBADF, bind_iommufd(vfd, 0x7fffffff));
+	ASSERT_OK(bind_iommufd(vfd, open_iommufd()));
+}
+
+TEST(non_iommufd_is_einval)
+{
+	int vfd = open_viommu(), pipefd[2];
+	int null = open("/dev/null", O_RDWR);
+
+	ASSERT_TRUE(null >= 0);
+	ASSERT_OK(pipe(pipefd));
+	ASSERT_ERRNO(EINVAL, bind_iommufd(vfd, null));
+	ASSERT_ERRNO(EINVAL, bind_iommufd(vfd, pipefd[0]));
+	ASSERT_ERRNO(EINVAL, bind_iommufd(vfd, vfd));
+	ASSERT_ERRNO(EINVAL, bind_iommufd(vfd, open_viommu()));
+	ASSERT_OK(bind_iommufd(vfd, open_iommufd()));
+}
+
+TEST(second_bind_is_ebusy)
+{
+	int vfd = open_viommu(), iommufd = open_iommufd();
+
+	ASSERT_OK(bind_iommufd(vfd, iommufd));
+	ASSERT_ERRNO(EBUSY, bind_iommufd(vfd, iommufd));
+	ASSERT_ERRNO(EBUSY, bind_iommufd(vfd, open_iommufd()));
+	/* Bound is bound: the fd is not even looked at. */
+	ASSERT_ERRNO(EBUSY, bind_iommufd(vfd, -1));
+}
+
+/*
+ * Each open /dev/iommu file pins iommufd.ko, so its refcount shows whether
+ * the bound context still holds the file and whether release lets it go.
+ */
+TEST(release_drops_iommufd_reference)
+{
+	long base = module_refcnt("iommufd");
+	int vfd, iommufd;
+
+	if (base < 0)
+		SKIP("/sys/module/iommufd/refcnt unreadable");
+	vfd = open_viommu();
+	iommufd = open_iommufd();
+	ASSERT_EQ(base + 1, module_refcnt("iommufd"));
+	ASSERT_OK(bind_iommufd(vfd, iommufd));
+	ASSERT_OK(close(iommufd));
+	ASSERT_EQ(base + 1, module_refcnt("iommufd"));
+	ASSERT_OK(close(vfd));
+	ASSERT_EQ(base, module_refcnt("iommufd"));
+}
+
+TEST(refused_bind_takes_no_reference)
+{
+	int vfd = open_viommu(), iommufd2;
+	long base;
+
+	ASSERT_OK(bind_iommufd(vfd, open_iommufd()));
+	base = module_refcnt("iommufd");
+	if (base < 0)
+		SKIP("/sys/module/iommufd/refcnt unreadable");
+	iommufd2 = open_iommufd();
+	ASSERT_ERRNO(EBUSY, bind_iommufd(vfd, iommufd2));
+	ASSERT_ERRNO(EBUSY, bind_iommufd(vfd, iommufd2));
+	/* Had a refused bind pinned it, the file would outlive this close. */
+	ASSERT_OK(close(iommufd2));
+	ASSERT_EQ(base, module_refcnt("iommufd"));
+}
+
+int main(int argc, char **argv)
+{
+	return vt_main(argc, argv);
+}
