@@ -19,6 +19,7 @@ mkdir -p "$src"
 cp -a "$TOP_DIR"/{dkms.conf,Makefile,Kbuild,src,include,kunit} "$src/"
 find "$src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
 dk() { dkms "$@" --dkmstree "$work/tree" --sourcetree "$work/src" -m viommu -v "$ver"; }
+mkdir -p "$work/tree"
 dk add >/dev/null || die "dkms add failed"
 
 result() { echo "$1 $2"; }
@@ -28,7 +29,8 @@ krel=$(cat "$kdir/build/include/config/kernel.release")
 if ARCH=arm64 dk build -k "$krel" -a aarch64 --kernelsourcedir "$kdir/build" \
 	>"$work/build.log" 2>&1 &&
 	[ -f "$work/tree/viommu/$ver/$krel/aarch64/module/viommu.ko" ] &&
-	[ -f "$work/tree/viommu/$ver/$krel/aarch64/module/viommu_kunit.ko" ]; then
+	[ -f "$work/tree/viommu/$ver/$krel/aarch64/module/viommu_kunit.ko" ] &&
+	file "$work/tree/viommu/$ver/$krel/aarch64/module/viommu.ko" | grep -q aarch64; then
 	log "dkms build against the test kernel $krel: built viommu.ko and viommu_kunit.ko"
 	result ok "dkms_builds_for_test_kernel"
 else
