@@ -14,7 +14,7 @@ if [ ! -f "$hdr/ready" ]; then
 fi
 rm -rf "$out"
 mkdir -p "$out"
-cflags=(-static -O2 -g -Wall -Wextra -Werror -I"$TOP_DIR/include/uapi" -I"$hdr/include")
+cflags=(-static -pthread -O2 -g -Wall -Wextra -Werror -I"$TOP_DIR/include/uapi" -I"$hdr/include")
 for src in "$TOP_DIR"/tests/*_test.c "$TOP_DIR"/tests/viommu_demo.c; do
 	"${CROSS_COMPILE}gcc" "${cflags[@]}" -o "$out/$(basename "$src" .c)" "$src"
 done

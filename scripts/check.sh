@@ -55,6 +55,9 @@ fi
 echo "== style"
 count_lines < <("$SCRIPTS_DIR/style-check.sh" "$kdir")
 
+echo "== test-bed self-tests"
+count_lines < <("$SCRIPTS_DIR/harness-selftest.sh" "$kdir")
+
 echo "== dkms"
 count_lines < <("$SCRIPTS_DIR/dkms-check.sh" "$kdir")
 

@@ -36,7 +36,7 @@ rm -f "$root/lib/modules/$krel"/{build,source}
 mkdir -p "$root/lib/modules/$krel/extra"
 cp "$moddir"/*.ko "$root/lib/modules/$krel/extra/"
 depmod -b "$root" "$krel"
-cp "$testdir"/* "$root/tests/"
+cp -a "$testdir"/. "$root/tests/"
 cp "$SCRIPTS_DIR/vm-init.sh" "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 trap 'rm -rf "$root" "$root.cpio.gz"' EXIT

@@ -11,10 +11,11 @@ kdir=${1:?usage: $0 KDIR}
 cd "$TOP_DIR" || exit 1
 mapfile -t files < <(find src include kunit tests -name '*.[ch]' | sort)
 
-if "$kdir/src/scripts/checkpatch.pl" --no-tree --strict --terse --quiet \
-	--show-types -f "${files[@]}" >&2; then
+if out=$("$kdir/src/scripts/checkpatch.pl" --no-tree --strict --terse \
+	--show-types -f "${files[@]}" 2>&1); then
 	echo "ok checkpatch_strict"
 else
+	echo "$out" | grep -v '^total: 0 errors, 0 warnings, 0 checks' >&2
 	echo "not ok checkpatch_strict"
 fi
 

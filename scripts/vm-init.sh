@@ -47,6 +47,16 @@ bind_edu_to_vfio() {
 	return $found
 }
 
+unload_refused_while_open() {	# an open context pins the module
+	exec 3<>/dev/viommu || return 1
+	if rmmod viommu 2>/dev/null; then
+		exec 3>&-
+		return 1
+	fi
+	exec 3>&-
+	[ -c /dev/viommu ]
+}
+
 reload_viommu() {	# load and unload, three times, using the device each time
 	for i in 1 2 3; do
 		modprobe viommu || return 1
@@ -78,6 +88,7 @@ else
 fi
 
 check unload_viommu_kunit rmmod viommu_kunit
+check unload_refused_while_open unload_refused_while_open
 check unload_viommu rmmod viommu
 check reload_viommu reload_viommu
 

@@ -3,6 +3,8 @@
  * VIOMMU_BIND_IOMMUFD from userspace: what it accepts, what it refuses,
  * and that the stock iommufd reference it takes is dropped on close.
  */
+#include <pthread.h>
+
 #include "util.h"
 
 TEST(bind_real_iommufd)
@@ -81,6 +83,68 @@ TEST(refused_bind_takes_no_reference)
 	/* Had a refused bind pinned it, the file would outlive this close. */
 	ASSERT_OK(close(iommufd2));
 	ASSERT_EQ(base, module_refcnt("iommufd"));
+}
+
+#define RACERS 8
+
+struct racer {
+	pthread_barrier_t *start;
+	int vfd;
+	int iommufd;
+	int rc;
+	int err;
+};
+
+static void *race_bind(void *arg)
+{
+	struct racer *r = arg;
+
+	pthread_barrier_wait(r->start);
+	r->rc = bind_iommufd(r->vfd, r->iommufd);
+	r->err = errno;
+	return NULL;
+}
+
+/* Many threads bind one context at once: exactly one wins, no pin leaks. */
+TEST(concurrent_binds_one_wins)
+{
+	long base = module_refcnt("iommufd");
+	struct racer racers[RACERS];
+	pthread_t threads[RACERS];
+	pthread_barrier_t start;
+	int i, round, vfd, won;
+
+	if (base < 0)
+		SKIP("/sys/module/iommufd/refcnt unreadable");
+	for (round = 0; round < 100; round++) {
+		vfd = open_viommu();
+		pthread_barrier_init(&start, NULL, RACERS);
+		for (i = 0; i < RACERS; i++) {
+			racers[i] = (struct racer){
+				.start = &start,
+				.vfd = vfd,
+				.iommufd = open_iommufd(),
+			};
+			ASSERT_EQ(0, pthread_create(&threads[i], NULL, race_bind,
+						    &racers[i]));
+		}
+		won = 0;
+		for (i = 0; i < RACERS; i++) {
+			pthread_join(threads[i], NULL);
+			if (racers[i].rc == 0)
+				won++;
+			else
+				ASSERT_EQ(EBUSY, racers[i].err);
+		}
+		pthread_barrier_destroy(&start);
+		ASSERT_EQ(1, won);
+		for (i = 0; i < RACERS; i++)
+			close(racers[i].iommufd);
+		/* Only the winner's file is still held, by the context. */
+		ASSERT_EQ(base + 1, module_refcnt("iommufd"));
+		close(vfd);
+		ASSERT_EQ(base, module_refcnt("iommufd"));
+	}
 }
 
 int main(int argc, char **argv)

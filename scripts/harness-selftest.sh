@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Tests of the test bed itself: the log judge must fail on each kind of
+# bad log, pass a clean one, and run-vm.sh must kill a guest that overruns
+# its timeout. Prints "ok NAME" / "not ok NAME".
+# usage: harness-selftest.sh KDIR
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+kdir=${1:?usage: $0 KDIR}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+clean_log() {
+	cat <<'LOG'
+[    1.000000] KTAP version 1
+[    1.000000] 1..1
+[    1.000000]     KTAP version 1
+[    1.000000]     # Subtest: demo
+[    1.000000]     1..2
+[    1.000000]     ok 1 first
+[    1.000000]     ok 2 second
+[    1.000000] ok 1 demo
+viommu-vm: ok 1 load_viommu
+viommu-test: ok 1 some_test
+viommu-vm: kmemleak report begins
+viommu-vm: kmemleak report ends
+viommu-vm: done
+LOG
+}
+
+# judge NAME EXPECTED_FAILED SED_EXPR: edit the clean log, count failures.
+judge() {
+	local name=$1 want=$2 expr=$3 got
+	clean_log | sed "$expr" >"$work/$name.log"
+	got=$(python3 "$SCRIPTS_DIR/vm-report.py" "$kdir/src" "$work/$name.log" |
+		sed -n 's/^counts: [0-9]* \([0-9]*\) .*/\1/p')
+	if [ "$got" = "$want" ]; then
+		echo "ok report_$name"
+	else
+		log "report_$name: expected $want failures, got '${got:-none}'"
+		echo "not ok report_$name"
+	fi
+}
+
+judge clean_log_passes 0 ''
+judge kunit_failure 1 's/    ok 2 second/    not ok 2 second/'
+judge no_ktap 1 '/KTAP\|1\.\.\|ok [12] /d'
+judge userspace_failure 1 's/viommu-test: ok 1/viommu-test: not ok 1/'
+judge guest_check_failure 1 's/viommu-vm: ok 1/viommu-vm: not ok 1/'
+judge warn_splat 1 '/^viommu-vm: done/i [    2.0] WARNING: CPU: 0 PID: 1 at foo.c:1 bar+0x0/0x0'
+judge kasan_splat 1 '/^viommu-vm: done/i [    2.0] BUG: KASAN: slab-use-after-free in foo+0x0/0x0'
+judge lockdep_splat 1 '/^viommu-vm: done/i [    2.0] WARNING: possible circular locking dependency detected'
+judge kmemleak_report 2 '/kmemleak report ends/i unreferenced object 0xffff000012345678 (size 64):'
+judge guest_did_not_finish 1 '/^viommu-vm: done/d'
+
+# A guest that cannot finish in 2 s must be killed and reported as hung.
+mkdir -p "$work/empty"
+if VM_TIMEOUT=2 "$SCRIPTS_DIR/run-vm.sh" "$kdir" "$TOP_DIR" "$work/empty" test \
+	"$work/hang.log" 2>"$work/hang.err"; then
+	log "run-vm.sh returned success for a guest killed at 2 s"
+	echo "not ok run_vm_kills_hung_guest"
+elif grep -q 'hung' "$work/hang.err"; then
+	echo "ok run_vm_kills_hung_guest"
+else
+	cat "$work/hang.err" >&2
+	echo "not ok run_vm_kills_hung_guest"
+fi

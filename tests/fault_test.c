@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/viommu under allocation failures: with fail-nth, make the 1st, 2nd,
+ * ... slab allocation of open() fail in turn. Each must end in ENOMEM (or
+ * succeed where the kernel tolerates the failure), never in a crash or a
+ * leak (the VM run checks kmemleak afterwards).
+ */
+#include "util.h"
+
+#define FAILSLAB "/sys/kernel/debug/failslab/"
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+/* Arm fail-nth through an fd opened beforehand: it allocates nothing. */
+static void arm_fail_nth(int nthfd, int n)
+{
+	char val[16];
+	int len = snprintf(val, sizeof(val), "%d", n);
+
+	ASSERT_EQ(len, pwrite(nthfd, val, len, 0));
+}
+
+/* Non-zero while the armed failure has not happened yet. */
+static long fail_nth_pending(int nthfd)
+{
+	char buf[32] = {};
+
+	ASSERT_TRUE(pread(nthfd, buf, sizeof(buf) - 1, 0) > 0);
+	return strtol(buf, NULL, 10);
+}
+
+TEST(open_survives_each_allocation_failure)
+{
+	int n, nthfd, injected = 0, enomem = 0;
+
+	nthfd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (nthfd < 0 || write_file(FAILSLAB "ignore-gfp-wait", "N") ||
+	    write_file(FAILSLAB "verbose", "0"))
+		SKIP("fail-nth or failslab knobs unavailable");
+
+	for (n = 1; n < 200; n++) {
+		int fd, err;
+		long pending;
+
+		arm_fail_nth(nthfd, n);
+		fd = open("/dev/viommu", O_RDWR | O_CLOEXEC);
+		err = errno;
+		pending = fail_nth_pending(nthfd);
+		arm_fail_nth(nthfd, 0);
+		if (pending) {
+			/* Fewer than n chances to fail: the whole path ran. */
+			ASSERT_TRUE(fd >= 0);
+			close(fd);
+			break;
+		}
+		injected++;
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		ASSERT_EQ(ENOMEM, err);
+		enomem++;
+	}
+	ASSERT_TRUE(n < 200);
+	/* viommu's own context allocation is among them. */
+	ASSERT_TRUE(enomem > 0);
+	printf("#   %d allocation failures injected, %d gave ENOMEM\n",
+	       injected, enomem);
+	/* The device still works afterwards. */
+	ASSERT_OK(bind_iommufd(open_viommu(), open_iommufd()));
+}
+
+int main(int argc, char **argv)
+{
+	return vt_main(argc, argv);
+}
