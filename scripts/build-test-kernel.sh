@@ -50,16 +50,8 @@ mk allnoconfig
 mk olddefconfig
 
 # Kconfig drops what it cannot satisfy without a word: check every line.
-missing=0
-while IFS= read -r line; do
-	case $line in ''|'#'*) continue;; esac
-	if ! grep -qxF "$line" "$kdir/build/.config"; then
-		got=$(grep -E "^(# )?${line%%=*}[= ]" "$kdir/build/.config" || echo "absent")
-		log "config: asked for $line, got: $got"
-		missing=1
-	fi
-done <"$frag"
-[ $missing = 0 ] || die "the test kernel config lacks options it asked for (see above)"
+config_has_fragment "$frag" "$kdir/build/.config" ||
+	die "the test kernel config lacks options it asked for (see above)"
 
 log "building Image and modules with $JOBS jobs (a cold build takes 10-20 minutes)"
 start=$(date +%s)

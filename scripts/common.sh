@@ -18,6 +18,19 @@ apt_candidate() {
 	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)'
 }
 
+# Check that every option line of fragment $1 is in .config $2, as asked.
+config_has_fragment() {
+	local line got ok=0
+	while IFS= read -r line; do
+		case $line in ''|'#'*) continue;; esac
+		grep -qxF "$line" "$2" && continue
+		got=$(grep -E "^(# )?${line%%=*}[= ]" "$2" || echo "absent")
+		log "config: asked for $line, got: $got"
+		ok=1
+	done <"$1"
+	return $ok
+}
+
 # Download a package (no install) and unpack it into $2. Cached by file name.
 fetch_deb() {
 	local spec=$1 dest=$2 debdir=$VIOMMU_CACHE/debs

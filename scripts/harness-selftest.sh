@@ -54,6 +54,18 @@ judge lockdep_splat 1 '/^viommu-vm: done/i [    2.0] WARNING: possible circular 
 judge kmemleak_report 2 '/kmemleak report ends/i unreferenced object 0xffff000012345678 (size 64):'
 judge guest_did_not_finish 1 '/^viommu-vm: done/d'
 
+# The kernel config check must name an option Kconfig dropped.
+printf 'CONFIG_FOO=y\nCONFIG_BAR=m\n' >"$work/frag"
+printf 'CONFIG_FOO=y\n# CONFIG_BAR is not set\n' >"$work/config"
+if ! config_has_fragment "$work/frag" "$work/config" 2>"$work/cfg.err" &&
+	grep -q 'CONFIG_BAR=m, got: # CONFIG_BAR is not set' "$work/cfg.err" &&
+	config_has_fragment "$SCRIPTS_DIR/kernel.config" "$kdir/build/.config"; then
+	echo "ok config_check_names_dropped_options"
+else
+	cat "$work/cfg.err" >&2
+	echo "not ok config_check_names_dropped_options"
+fi
+
 # A guest that cannot finish in 2 s must be killed and reported as hung.
 mkdir -p "$work/empty"
 if VM_TIMEOUT=2 "$SCRIPTS_DIR/run-vm.sh" "$kdir" "$TOP_DIR" "$work/empty" test \
