@@ -80,7 +80,7 @@ check load_viommu_kunit modprobe viommu_kunit
 
 if [ "$MODE" = demo ]; then
 	say "Binding /dev/viommu to a stock iommufd from a small program"
-	viommu_demo
+	check demo_binds_viommu_to_iommufd viommu_demo
 else
 	for t in /tests/*_test; do
 		"$t"
