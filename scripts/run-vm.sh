@@ -28,7 +28,7 @@ if [ ! -x "$bb/bin/busybox" ]; then
 fi
 
 root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+trap 'rm -rf "$root" "$root.cpio.gz"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests} "$root/lib/modules"
 cp "$bb/bin/busybox" "$root/bin/"
 cp -a "$kdir/mods/lib/modules/$krel" "$root/lib/modules/"
@@ -39,7 +39,6 @@ depmod -b "$root" "$krel"
 cp -a "$testdir"/. "$root/tests/"
 cp "$SCRIPTS_DIR/vm-init.sh" "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
-trap 'rm -rf "$root" "$root.cpio.gz"' EXIT
 
 mkdir -p "$(dirname "$log")"
 log "booting $krel under QEMU TCG (mode $mode, log $log)"
