@@ -10,6 +10,7 @@
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
 
+#include "compat.h"
 #include "core.h"
 
 /* A context freed when the test ends, whatever the outcome. */

@@ -9,6 +9,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "compat.h"
 #include "core.h"
 
 static int viommu_fops_open(struct inode *inode, struct file *filp)
@@ -72,4 +73,4 @@ module_exit(viommu_exit);
 
 MODULE_DESCRIPTION("iommufd vIOMMU object layer for kernels that lack it");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(IOMMUFD);
+VIOMMU_IMPORT_NS("IOMMUFD");
