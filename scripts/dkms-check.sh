@@ -26,11 +26,11 @@ result() { echo "$1 $2"; }
 
 # 1. The test kernel (IOMMUFD=m, KUNIT=m, cross-built for arm64).
 krel=$(cat "$kdir/build/include/config/kernel.release")
+built=$work/tree/viommu/$ver/$krel/aarch64/module
 if ARCH=arm64 dk build -k "$krel" -a aarch64 --kernelsourcedir "$kdir/build" \
 	>"$work/build.log" 2>&1 &&
-	[ -f "$work/tree/viommu/$ver/$krel/aarch64/module/viommu.ko" ] &&
-	[ -f "$work/tree/viommu/$ver/$krel/aarch64/module/viommu_kunit.ko" ] &&
-	file "$work/tree/viommu/$ver/$krel/aarch64/module/viommu.ko" | grep -q aarch64; then
+	[ -f "$built/viommu.ko" ] && [ -f "$built/viommu_kunit.ko" ] &&
+	file "$built/viommu.ko" | grep -q aarch64; then
 	log "dkms build against the test kernel $krel: built viommu.ko and viommu_kunit.ko"
 	result ok "dkms_builds_for_test_kernel"
 else
