@@ -10,7 +10,7 @@
 
 #include "test_util.h"
 
-struct viommu_test_cmd {
+struct viommu_dispatch_cmd {
 	__u32 size;
 	__u32 a;
 	__u64 b;
@@ -25,7 +25,7 @@ struct viommu_test_cmd {
 /* What the last executed op saw; the test's priv points here. */
 struct viommu_test_state {
 	unsigned int calls;
-	struct viommu_test_cmd seen;
+	struct viommu_dispatch_cmd seen;
 	u32 user_size;
 	int ret;
 };
@@ -40,16 +40,16 @@ static int viommu_test_execute(struct viommu_ucmd *ucmd)
 	struct viommu_test_state *st = viommu_test_state();
 
 	st->calls++;
-	st->seen = *(struct viommu_test_cmd *)ucmd->cmd;
+	st->seen = *(struct viommu_dispatch_cmd *)ucmd->cmd;
 	st->user_size = ucmd->user_size;
 	return st->ret;
 }
 
 static const struct viommu_ioctl_op viommu_test_ops[] = {
 	VIOMMU_IOCTL_OP(VIOMMU_TEST_BOUND, viommu_test_execute,
-			struct viommu_test_cmd, b, false),
+			struct viommu_dispatch_cmd, b, false),
 	VIOMMU_IOCTL_OP(VIOMMU_TEST_UNBOUND, viommu_test_execute,
-			struct viommu_test_cmd, b, true),
+			struct viommu_dispatch_cmd, b, true),
 };
 
 static const struct viommu_ioctl_table viommu_test_table = {
@@ -102,7 +102,7 @@ static long dispatch(struct kunit *test, unsigned int cmd, void __user *arg)
 static void __user *valid_cmd(struct kunit *test, u32 size)
 {
 	u8 raw[64] = {};
-	struct viommu_test_cmd *cmd = (void *)raw;
+	struct viommu_dispatch_cmd *cmd = (void *)raw;
 
 	cmd->size = size;
 	cmd->a = 0x11223344;
@@ -121,7 +121,7 @@ static void dispatch_unknown_command_is_enotty(struct kunit *test)
 		_IO('x', 0x82),				/* other type */
 		_IO(VIOMMU_TYPE, 0xff),
 	};
-	void __user *arg = valid_cmd(test, sizeof(struct viommu_test_cmd));
+	void __user *arg = valid_cmd(test, sizeof(struct viommu_dispatch_cmd));
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
@@ -164,7 +164,7 @@ static void dispatch_exact_size_copies_all(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0,
 			dispatch(test, VIOMMU_TEST_UNBOUND,
-				 valid_cmd(test, sizeof(struct viommu_test_cmd))));
+				 valid_cmd(test, sizeof(struct viommu_dispatch_cmd))));
 	KUNIT_EXPECT_EQ(test, 0xfeedf00d, st->seen.opt);
 }
 
@@ -191,7 +191,7 @@ static void dispatch_nonzero_tail_is_e2big(struct kunit *test)
 
 static void dispatch_unreadable_is_efault(struct kunit *test)
 {
-	u32 size = sizeof(struct viommu_test_cmd);
+	u32 size = sizeof(struct viommu_dispatch_cmd);
 
 	KUNIT_EXPECT_EQ(test, -EFAULT,
 			dispatch(test, VIOMMU_TEST_UNBOUND, NULL));
@@ -204,7 +204,7 @@ static void dispatch_unreadable_is_efault(struct kunit *test)
 
 static void dispatch_unbound_is_ebadfd(struct kunit *test)
 {
-	void __user *arg = valid_cmd(test, sizeof(struct viommu_test_cmd));
+	void __user *arg = valid_cmd(test, sizeof(struct viommu_dispatch_cmd));
 
 	KUNIT_EXPECT_EQ(test, -EBADFD, dispatch(test, VIOMMU_TEST_BOUND, arg));
 	KUNIT_EXPECT_EQ(test, 0, viommu_test_state()->calls);
@@ -218,7 +218,7 @@ static void dispatch_bound_runs_op(struct kunit *test)
 	struct viommu_test_state *st = viommu_test_state();
 	struct file *file = viommu_test_open_iommufd(test);
 	struct iommufd_ctx *ictx = iommufd_ctx_from_file(file);
-	void __user *arg = valid_cmd(test, sizeof(struct viommu_test_cmd));
+	void __user *arg = valid_cmd(test, sizeof(struct viommu_dispatch_cmd));
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ictx));
 	KUNIT_ASSERT_EQ(test, 0, viommu_ctx_bind(fixture(test)->ctx, ictx));

@@ -5,18 +5,38 @@
 
 #include <linux/types.h>
 #include <linux/fs.h>
+#include <linux/maple_tree.h>
 #include <linux/viommu.h>
+#include <linux/viommu_test.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+#include <viommu/viommu.h>
 
 struct iommufd_ctx;
+
+/*
+ * Stock iommufd ids come from xa_limit_31b, so ids with bit 31 set can
+ * never name a stock object: one id never names two objects.
+ */
+#define VIOMMU_ID_MIN 0x80000000U
+#define VIOMMU_ID_MAX 0xfffffffeU
 
 /**
  * struct viommu_ctx - State of one open /dev/viommu file
  * @ictx: The stock iommufd context this file is bound to, NULL until
  *        VIOMMU_BIND_IOMMUFD. Set once, cleared only on release; holds a
  *        reference taken by iommufd_ctx_from_fd().
+ * @file: The /dev/viommu file; vEVENTQ files hold a reference on it
+ * @objects: The id table, ids VIOMMU_ID_MIN..VIOMMU_ID_MAX
+ * @destroy_wait: Woken when an object's shortterm_users drops to zero
+ * @mt_mmap: mmap regions by page offset (struct viommu_mmap)
  */
 struct viommu_ctx {
 	struct iommufd_ctx *ictx;
+	struct file *file;
+	struct xarray objects;
+	wait_queue_head_t destroy_wait;
+	struct maple_tree mt_mmap;
 };
 
 struct viommu_ctx *viommu_ctx_alloc(void);
@@ -68,7 +88,16 @@ struct viommu_ioctl_table {
 /* Every command struct must fit the dispatcher's on-stack buffer. */
 union viommu_ucmd_buffer {
 	struct viommu_bind_iommufd bind;
-	u64 reserve[8];
+	struct viommu_destroy destroy;
+	struct viommu_hwpt_alloc hwpt;
+	struct viommu_hw_info info;
+	struct viommu_hwpt_invalidate inv;
+	struct viommu_viommu_alloc viommu;
+	struct viommu_vdevice_alloc vdev;
+	struct viommu_veventq_alloc veventq;
+	struct viommu_hw_queue_alloc hw_queue;
+	struct viommu_test_cmd test;
+	u64 reserve[10];
 };
 
 #define VIOMMU_IOCTL_OP(_ioctl, _fn, _struct, _last, _unbound_ok)            \
@@ -86,6 +115,57 @@ long viommu_dispatch(const struct viommu_ioctl_table *table,
 		     void __user *arg);
 long viommu_ioctl(struct viommu_ctx *ctx, unsigned int cmd, void __user *arg);
 
+int viommu_ucmd_respond(struct viommu_ucmd *ucmd, size_t cmd_len);
+
 int viommu_bind_iommufd_ioctl(struct viommu_ucmd *ucmd);
+int viommu_destroy_ioctl(struct viommu_ucmd *ucmd);
+int viommu_viommu_alloc_ioctl(struct viommu_ucmd *ucmd);
+int viommu_vdevice_alloc_ioctl(struct viommu_ucmd *ucmd);
+int viommu_veventq_alloc_ioctl(struct viommu_ucmd *ucmd);
+int viommu_hw_queue_alloc_ioctl(struct viommu_ucmd *ucmd);
+int viommu_hwpt_alloc_ioctl(struct viommu_ucmd *ucmd);
+int viommu_hwpt_invalidate_ioctl(struct viommu_ucmd *ucmd);
+int viommu_get_hw_info_ioctl(struct viommu_ucmd *ucmd);
+int viommu_test_cmd_ioctl(struct viommu_ucmd *ucmd);
+
+/* Object table (object.c), modelled on the stock iommufd one. */
+struct viommu_object *_viommu_object_alloc(struct viommu_ctx *ctx, size_t size,
+					   enum viommu_object_type type);
+#define viommu_object_alloc(ctx, ptr, type)                                  \
+	container_of(_viommu_object_alloc(ctx,                               \
+					  sizeof(*(ptr)) +                   \
+					  BUILD_BUG_ON_ZERO(offsetof(        \
+						typeof(*(ptr)), obj) != 0),  \
+					  type),                             \
+		     typeof(*(ptr)), obj)
+void viommu_object_finalize(struct viommu_ctx *ctx, struct viommu_object *obj);
+void viommu_object_abort(struct viommu_ctx *ctx, struct viommu_object *obj);
+void viommu_object_abort_and_destroy(struct viommu_ctx *ctx,
+				     struct viommu_object *obj);
+struct viommu_object *viommu_get_object(struct viommu_ctx *ctx, u32 id,
+					enum viommu_object_type type);
+bool viommu_lock_obj(struct viommu_object *obj);
+void viommu_put_object(struct viommu_ctx *ctx, struct viommu_object *obj);
+int viommu_object_remove(struct viommu_ctx *ctx,
+			 struct viommu_object *to_destroy, u32 id);
+void viommu_objects_destroy_all(struct viommu_ctx *ctx);
+
+/* Per-type destroy functions, called by the object table. */
+void viommu_viommu_destroy(struct viommu_object *obj);
+void viommu_vdevice_destroy(struct viommu_object *obj);
+void viommu_veventq_destroy(struct viommu_object *obj);
+void viommu_hw_queue_destroy(struct viommu_object *obj);
+
+/* Drivers (driver.c) */
+struct viommu_driver *viommu_driver_get(struct device *dev);
+void viommu_driver_put(struct viommu_driver *drv);
+int viommu_test_cmd_dispatch(struct viommu_ctx *ctx, void *cmd);
+
+/* mmap (mmap.c) */
+int viommu_mmap(struct viommu_ctx *ctx, struct vm_area_struct *vma);
+void viommu_mmap_destroy_all(struct viommu_ctx *ctx);
+
+/* vEVENTQ (veventq.c) */
+#define VIOMMU_VEVENTQ_MAX_DEPTH (1U << 19)
 
 #endif /* _VIOMMU_CORE_H */

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only door to what the kernel does not export: private layouts of the
+ * stock iommufd, looked-up symbols and ftrace hooks. The core sees opaque
+ * pointers and the functions below; nothing outside src/shim/ includes a
+ * private kernel header.
+ */
+#ifndef _VIOMMU_SHIM_H
+#define _VIOMMU_SHIM_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct device;
+struct iommu_domain;
+struct iommufd_access;
+struct iommufd_ctx;
+struct iommufd_device;
+struct iommufd_object;
+
+/* Stock object types the core looks up, mapped to the kernel's enum. */
+enum viommu_stock_type {
+	VIOMMU_STOCK_ANY,
+	VIOMMU_STOCK_DEVICE,
+	VIOMMU_STOCK_HWPT_PAGING,
+	VIOMMU_STOCK_HWPT_NESTED,
+	VIOMMU_STOCK_IOAS,
+};
+
+int viommu_shim_init(void);
+void viommu_shim_exit(void);
+bool viommu_shim_ready(void);
+
+/*
+ * Like the stock iommufd_get_object(): users and shortterm_users taken,
+ * ERR_PTR(-ENOENT) for a missing id or another type.
+ */
+struct iommufd_object *viommu_shim_get_object(struct iommufd_ctx *ictx, u32 id,
+					      enum viommu_stock_type type);
+void viommu_shim_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
+/* Long-term pins: users only, so stock IOMMU_DESTROY of @obj gives EBUSY. */
+void viommu_shim_pin(struct iommufd_object *obj);
+void viommu_shim_unpin(struct iommufd_object *obj);
+u32 viommu_shim_object_id(struct iommufd_object *obj);
+
+struct iommufd_device *viommu_shim_to_idev(struct iommufd_object *obj);
+struct iommufd_object *viommu_shim_idev_obj(struct iommufd_device *idev);
+struct device *viommu_shim_idev_dev(struct iommufd_device *idev);
+
+bool viommu_shim_hwpt_is_nest_parent(struct iommufd_object *hwpt_paging);
+struct iommu_domain *viommu_shim_hwpt_domain(struct iommufd_object *hwpt);
+u32 viommu_shim_hwpt_ioas_id(struct iommufd_object *hwpt_paging);
+
+/*
+ * Put @domain into @ictx as a stock IOMMUFD_OBJ_HWPT_NESTED on @parent
+ * (a nest-parent HWPT_PAGING, which gets one more user, as stock nesting
+ * does). *@out_obj is the new object, also the key later passed to
+ * viommu_core_nested_destroyed(). @prepare runs before the object becomes
+ * visible; if it fails, nothing is left behind and the domain is not freed.
+ */
+int viommu_shim_nested_add(struct iommufd_ctx *ictx,
+			   struct iommufd_object *parent,
+			   struct iommu_domain *domain,
+			   int (*prepare)(struct iommufd_object *nested, void *arg),
+			   void *arg, u32 *out_id,
+			   struct iommufd_object **out_obj);
+
+/* Keep stock IOMMU_DESTROY from freeing an access the core owns. */
+void viommu_shim_access_pin(struct iommufd_access *access);
+void viommu_shim_access_unpin(struct iommufd_access *access);
+
+/**
+ * struct viommu_shim_guard - An IOVA range that must stay mapped
+ * @node: Linkage in the shim's guard list
+ * @iopt: The stock io_pagetable the range is in
+ * @iova: First IOVA
+ * @last: Last IOVA (inclusive)
+ *
+ * While a guard is added, unmapping any part of the range from the IOAS
+ * (IOMMU_IOAS_UNMAP or the VFIO compat path) fails with EBUSY.
+ */
+struct viommu_shim_guard {
+	struct list_head node;
+	void *iopt;
+	unsigned long iova;
+	unsigned long last;
+};
+
+void viommu_shim_guard_add(struct viommu_shim_guard *guard,
+			   struct iommufd_object *hwpt_paging,
+			   unsigned long iova, unsigned long length);
+void viommu_shim_guard_del(struct viommu_shim_guard *guard);
+
+/* Implemented by the core, called from the hooks. */
+void viommu_core_idev_unbind(struct iommufd_device *idev);
+void viommu_core_nested_destroyed(struct iommufd_object *nested);
+
+#endif /* _VIOMMU_SHIM_H */
