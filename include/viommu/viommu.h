@@ -24,7 +24,7 @@
 struct iommufd_access;
 struct iommufd_ctx;
 struct iommufd_device;
-struct iommufd_hwpt_paging;
+struct iommufd_object;
 struct viommu_ctx;
 struct viommu_hw_queue_pin;
 
@@ -70,13 +70,14 @@ struct viommu_object {
  * @ctx: The /dev/viommu context holding it
  * @ictx: The stock iommufd context @ctx is bound to
  * @iommu_dev: The physical IOMMU instance it is backed by
- * @hwpt: The nest-parent HWPT_PAGING of @ictx, pinned while @obj lives
+ * @hwpt: The nest-parent HWPT_PAGING of @ictx (core only), pinned while @obj lives
  * @parent: The nest parent's iommu_domain (stage 2)
  * @ops: Set by the driver's viommu_init
  * @vdevs: vDEVICEs indexed by virt_id; take xa_lock(&vdevs) to look up
  * @veventqs: vEVENTQs of this vIOMMU, one per type
  * @veventqs_rwsem: Protects @veventqs
  * @type: enum viommu_viommu_type, or a driver's private type
+ * @drv: The driver backing it; its module is pinned while @obj lives
  *
  * Drivers embed it at offset 0 of their own struct, see VIOMMU_STRUCT_SIZE().
  */
@@ -85,13 +86,14 @@ struct viommu {
 	struct viommu_ctx *ctx;
 	struct iommufd_ctx *ictx;
 	struct iommu_device *iommu_dev;
-	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_object *hwpt;
 	struct iommu_domain *parent;
 	const struct viommu_ops *ops;
 	struct xarray vdevs;
 	struct list_head veventqs;
 	struct rw_semaphore veventqs_rwsem;
 	u32 type;
+	struct viommu_driver *drv;
 };
 
 /**

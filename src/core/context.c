@@ -4,10 +4,22 @@
  * and release.
  */
 #include <linux/iommufd.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 #include "core.h"
+#include "../shim/shim.h"
+
+/*
+ * Contexts closed while the stock side still held some of their objects
+ * (a device attached to a nested HWPT). They are retried when the stock
+ * side lets go: a device unbind or a nested HWPT destroy.
+ */
+static LIST_HEAD(viommu_orphans);
+static DEFINE_MUTEX(viommu_orphans_lock);
 
 /**
  * viommu_ctx_alloc() - Allocate an unbound context
@@ -16,21 +28,113 @@
  */
 struct viommu_ctx *viommu_ctx_alloc(void)
 {
-	return kzalloc(sizeof(struct viommu_ctx), GFP_KERNEL_ACCOUNT);
+	struct viommu_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return NULL;
+	xa_init_flags(&ctx->objects, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
+	init_waitqueue_head(&ctx->destroy_wait);
+	mt_init_flags(&ctx->mt_mmap, MT_FLAGS_ALLOC_RANGE);
+	refcount_set(&ctx->refs, 1);
+	INIT_LIST_HEAD(&ctx->orphan_node);
+	return ctx;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_alloc);
 
 /**
- * viommu_ctx_free() - Release a context and everything it holds
- * @ctx: The context; the caller is its last user
- *
- * Drops the reference on the bound stock iommufd context, if any.
+ * viommu_ctx_get() - Keep a context from being freed
+ * @ctx: The context; the caller knows it is alive
  */
-void viommu_ctx_free(struct viommu_ctx *ctx)
+void viommu_ctx_get(struct viommu_ctx *ctx)
 {
+	refcount_inc(&ctx->refs);
+}
+
+/**
+ * viommu_ctx_put() - Drop a context reference; the last one frees it
+ * @ctx: The context
+ */
+void viommu_ctx_put(struct viommu_ctx *ctx)
+{
+	if (!refcount_dec_and_test(&ctx->refs))
+		return;
+	WARN_ON(!xa_empty(&ctx->objects));
+	viommu_mmap_destroy_all(ctx);
+	xa_destroy(&ctx->objects);
 	if (ctx->ictx)
 		iommufd_ctx_put(ctx->ictx);
 	kfree(ctx);
+}
+
+/* Destroy all that nothing outside holds; true if nothing is left. */
+static bool viommu_ctx_teardown(struct viommu_ctx *ctx)
+{
+	while (viommu_objects_destroy_leaves(ctx) +
+	       viommu_nested_destroy_unused(ctx))
+		;
+	return xa_empty(&ctx->objects);
+}
+
+static void viommu_reap_fn(struct work_struct *work)
+{
+	struct viommu_ctx *ctx, *next;
+	LIST_HEAD(done);
+
+	mutex_lock(&viommu_orphans_lock);
+	list_for_each_entry_safe(ctx, next, &viommu_orphans, orphan_node)
+		if (viommu_ctx_teardown(ctx))
+			list_move(&ctx->orphan_node, &done);
+	mutex_unlock(&viommu_orphans_lock);
+
+	list_for_each_entry_safe(ctx, next, &done, orphan_node) {
+		list_del(&ctx->orphan_node);
+		viommu_ctx_put(ctx);
+		module_put(THIS_MODULE);
+	}
+}
+
+static DECLARE_WORK(viommu_reap_work, viommu_reap_fn);
+
+/**
+ * viommu_ctx_reap_orphans() - Retry the teardown of orphaned contexts
+ *
+ * Called when the stock side may have let go of an object; runs later, off
+ * the caller's locks.
+ */
+void viommu_ctx_reap_orphans(void)
+{
+	schedule_work(&viommu_reap_work);
+}
+
+/**
+ * viommu_ctx_reap_flush() - Wait for a scheduled reap to finish
+ */
+void viommu_ctx_reap_flush(void)
+{
+	flush_work(&viommu_reap_work);
+}
+
+/**
+ * viommu_ctx_free() - Close a context and free everything it holds
+ * @ctx: The context; its file is gone
+ *
+ * Objects that the stock side still holds (a device attached to one of its
+ * nested HWPTs) keep the context as an orphan until they are let go.
+ */
+void viommu_ctx_free(struct viommu_ctx *ctx)
+{
+	if (viommu_ctx_teardown(ctx)) {
+		viommu_ctx_put(ctx);
+		return;
+	}
+	pr_info("viommu: closed context still used by the stock iommufd; freeing it when released\n");
+	/* Orphans run module code later: keep the module. */
+	__module_get(THIS_MODULE);
+	mutex_lock(&viommu_orphans_lock);
+	list_add_tail(&ctx->orphan_node, &viommu_orphans);
+	mutex_unlock(&viommu_orphans_lock);
+	viommu_ctx_reap_orphans();
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_free);
 
@@ -80,6 +184,11 @@ int viommu_bind_iommufd_ioctl(struct viommu_ucmd *ucmd)
 		/* EBADFD means "not bound" on this device; say EINVAL here. */
 		rc = PTR_ERR(ictx);
 		return rc == -EBADFD ? -EINVAL : rc;
+	}
+	/* A stock layout that does not match is never used. */
+	if (viommu_shim_ready() && viommu_shim_verify_ictx(ictx)) {
+		iommufd_ctx_put(ictx);
+		return -EOPNOTSUPP;
 	}
 
 	rc = viommu_ctx_bind(ucmd->ctx, ictx);

@@ -29,7 +29,9 @@ struct iommufd_ctx;
  * @file: The /dev/viommu file; vEVENTQ files hold a reference on it
  * @objects: The id table, ids VIOMMU_ID_MIN..VIOMMU_ID_MAX
  * @destroy_wait: Woken when an object's shortterm_users drops to zero
- * @mt_mmap: mmap regions by page offset (struct viommu_mmap)
+ * @mt_mmap: mmap regions by byte offset (struct viommu_mmap)
+ * @refs: The file, an orphaned close and short-lived users hold one each
+ * @orphan_node: On the orphan list after a close that left objects behind
  */
 struct viommu_ctx {
 	struct iommufd_ctx *ictx;
@@ -37,6 +39,8 @@ struct viommu_ctx {
 	struct xarray objects;
 	wait_queue_head_t destroy_wait;
 	struct maple_tree mt_mmap;
+	refcount_t refs;
+	struct list_head orphan_node;
 };
 
 struct viommu_ctx *viommu_ctx_alloc(void);
@@ -148,7 +152,7 @@ bool viommu_lock_obj(struct viommu_object *obj);
 void viommu_put_object(struct viommu_ctx *ctx, struct viommu_object *obj);
 int viommu_object_remove(struct viommu_ctx *ctx,
 			 struct viommu_object *to_destroy, u32 id);
-void viommu_objects_destroy_all(struct viommu_ctx *ctx);
+unsigned int viommu_objects_destroy_leaves(struct viommu_ctx *ctx);
 
 /* Per-type destroy functions, called by the object table. */
 void viommu_viommu_destroy(struct viommu_object *obj);
@@ -164,6 +168,17 @@ int viommu_test_cmd_dispatch(struct viommu_ctx *ctx, void *cmd);
 /* mmap (mmap.c) */
 int viommu_mmap(struct viommu_ctx *ctx, struct vm_area_struct *vma);
 void viommu_mmap_destroy_all(struct viommu_ctx *ctx);
+
+/* Context lifetime (context.c) */
+void viommu_ctx_get(struct viommu_ctx *ctx);
+void viommu_ctx_put(struct viommu_ctx *ctx);
+void viommu_ctx_close(struct viommu_ctx *ctx);
+void viommu_ctx_reap_orphans(void);
+void viommu_ctx_reap_flush(void);
+
+/* Nested HWPTs (hwpt.c) */
+#define VIOMMU_INVALIDATE_ENTRY_NUM_MAX (1U << 19)
+unsigned int viommu_nested_destroy_unused(struct viommu_ctx *ctx);
 
 /* vEVENTQ (veventq.c) */
 #define VIOMMU_VEVENTQ_MAX_DEPTH (1U << 19)

@@ -8,7 +8,26 @@
 
 #include "core.h"
 
+/* Minimum sizes end where upstream's IOCTL_OP() entries end. */
 static const struct viommu_ioctl_op viommu_ioctl_ops[] = {
+	VIOMMU_IOCTL_OP(VIOMMU_DESTROY, viommu_destroy_ioctl,
+			struct viommu_destroy, id, false),
+	VIOMMU_IOCTL_OP(VIOMMU_HWPT_ALLOC, viommu_hwpt_alloc_ioctl,
+			struct viommu_hwpt_alloc, __reserved, false),
+	VIOMMU_IOCTL_OP(VIOMMU_GET_HW_INFO, viommu_get_hw_info_ioctl,
+			struct viommu_hw_info, __reserved, false),
+	VIOMMU_IOCTL_OP(VIOMMU_HWPT_INVALIDATE, viommu_hwpt_invalidate_ioctl,
+			struct viommu_hwpt_invalidate, __reserved, false),
+	VIOMMU_IOCTL_OP(VIOMMU_VIOMMU_ALLOC, viommu_viommu_alloc_ioctl,
+			struct viommu_viommu_alloc, out_viommu_id, false),
+	VIOMMU_IOCTL_OP(VIOMMU_VDEVICE_ALLOC, viommu_vdevice_alloc_ioctl,
+			struct viommu_vdevice_alloc, virt_id, false),
+	VIOMMU_IOCTL_OP(VIOMMU_VEVENTQ_ALLOC, viommu_veventq_alloc_ioctl,
+			struct viommu_veventq_alloc, out_veventq_fd, false),
+	VIOMMU_IOCTL_OP(VIOMMU_HW_QUEUE_ALLOC, viommu_hw_queue_alloc_ioctl,
+			struct viommu_hw_queue_alloc, length, false),
+	VIOMMU_IOCTL_OP(VIOMMU_TEST_CMD, viommu_test_cmd_ioctl,
+			struct viommu_test_cmd, last, false),
 	VIOMMU_IOCTL_OP(VIOMMU_BIND_IOMMUFD, viommu_bind_iommufd_ioctl,
 			struct viommu_bind_iommufd, iommufd_fd, true),
 };
@@ -31,6 +50,40 @@ viommu_find_op(const struct viommu_ioctl_table *table, unsigned int cmd)
 	if (!op->execute || cmd != _IO(VIOMMU_TYPE, nr))
 		return NULL;
 	return op;
+}
+
+/**
+ * viommu_ucmd_respond() - Copy a command's outputs back to userspace
+ * @ucmd: The command
+ * @cmd_len: sizeof the kernel's command struct
+ *
+ * Copies no more than userspace gave, so older callers keep working.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int viommu_ucmd_respond(struct viommu_ucmd *ucmd, size_t cmd_len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, cmd_len)))
+		return -EFAULT;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_ucmd_respond);
+
+/**
+ * viommu_test_cmd_ioctl() - IOMMU_TEST_CMD, served by a test backend
+ * @ucmd: The command, struct viommu_test_cmd
+ *
+ * Return: the backend's result; -ENOTTY when no backend is loaded.
+ */
+int viommu_test_cmd_ioctl(struct viommu_ucmd *ucmd)
+{
+	int rc;
+
+	rc = viommu_test_cmd_dispatch(ucmd->ctx, ucmd->cmd);
+	if (rc)
+		return rc;
+	return viommu_ucmd_respond(ucmd, sizeof(struct viommu_test_cmd));
 }
 
 /**

@@ -11,6 +11,7 @@
 
 #include "compat.h"
 #include "core.h"
+#include "../shim/shim.h"
 
 static int viommu_fops_open(struct inode *inode, struct file *filp)
 {
@@ -21,6 +22,7 @@ static int viommu_fops_open(struct inode *inode, struct file *filp)
 		return -ENOMEM;
 	/* misc_open() left the miscdevice here; the context replaces it. */
 	filp->private_data = ctx;
+	ctx->file = filp;
 	return nonseekable_open(inode, filp);
 }
 
@@ -36,11 +38,17 @@ static long viommu_fops_ioctl(struct file *filp, unsigned int cmd,
 	return viommu_ioctl(filp->private_data, cmd, (void __user *)arg);
 }
 
+static int viommu_fops_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	return viommu_mmap(filp->private_data, vma);
+}
+
 static const struct file_operations viommu_fops = {
 	.owner = THIS_MODULE,
 	.open = viommu_fops_open,
 	.release = viommu_fops_release,
 	.unlocked_ioctl = viommu_fops_ioctl,
+	.mmap = viommu_fops_mmap,
 };
 
 static struct miscdevice viommu_misc = {
@@ -54,9 +62,16 @@ static int __init viommu_init(void)
 {
 	int rc;
 
+	/* Without the shim only the stock-independent ioctls work. */
+	rc = viommu_shim_init();
+	if (rc)
+		pr_warn("stock iommufd internals unavailable (%d): object ioctls give EOPNOTSUPP\n",
+			rc);
+
 	rc = misc_register(&viommu_misc);
 	if (rc) {
 		pr_err("cannot register /dev/viommu: %d\n", rc);
+		viommu_shim_exit();
 		return rc;
 	}
 	pr_info("/dev/viommu ready\n");
@@ -66,6 +81,8 @@ static int __init viommu_init(void)
 static void __exit viommu_exit(void)
 {
 	misc_deregister(&viommu_misc);
+	viommu_ctx_reap_flush();
+	viommu_shim_exit();
 }
 
 module_init(viommu_init);

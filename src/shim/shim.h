@@ -41,6 +41,14 @@ void viommu_shim_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj
 /* Long-term pins: users only, so stock IOMMU_DESTROY of @obj gives EBUSY. */
 void viommu_shim_pin(struct iommufd_object *obj);
 void viommu_shim_unpin(struct iommufd_object *obj);
+/* users++ unless the object is already being destroyed (users == 0). */
+bool viommu_shim_try_pin(struct iommufd_object *obj);
+/*
+ * Stock iommufd_object_remove(ictx, obj, obj->id, 0): consumes one users
+ * reference the caller holds; -EBUSY if something else still uses @obj.
+ */
+int viommu_shim_remove_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
+int viommu_shim_verify_ictx(struct iommufd_ctx *ictx);
 u32 viommu_shim_object_id(struct iommufd_object *obj);
 
 struct iommufd_device *viommu_shim_to_idev(struct iommufd_object *obj);
@@ -93,6 +101,7 @@ void viommu_shim_guard_del(struct viommu_shim_guard *guard);
 
 /* Implemented by the core, called from the hooks. */
 void viommu_core_idev_unbind(struct iommufd_device *idev);
+void viommu_core_idev_unbind_done(struct iommufd_device *idev);
 void viommu_core_nested_destroyed(struct iommufd_object *nested);
 
 #endif /* _VIOMMU_SHIM_H */

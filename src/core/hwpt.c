@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nested HWPTs on a vIOMMU (IOMMU_HWPT_ALLOC with pt_id = vIOMMU) and
+ * vIOMMU cache invalidation (IOMMU_HWPT_INVALIDATE with hwpt_id = vIOMMU).
+ *
+ * A nested HWPT is a genuine stock IOMMUFD_OBJ_HWPT_NESTED of the bound
+ * iommufd, so stock attach and IOMMU_DESTROY work on it; it pins the vIOMMU
+ * until the stock destroy path tells us it is gone.
+ */
+#include <linux/iommu.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+
+#include "core.h"
+#include "../shim/shim.h"
+
+/**
+ * struct viommu_nested - A stock nested HWPT made on a vIOMMU
+ * @obj: The stock object, the key of viommu_nested_hwpts
+ * @viommu: The vIOMMU it pins
+ */
+struct viommu_nested {
+	struct iommufd_object *obj;
+	struct viommu *viommu;
+};
+
+static DEFINE_XARRAY(viommu_nested_hwpts);
+static DEFINE_MUTEX(viommu_nested_lock);
+
+struct viommu_nested_prep {
+	struct viommu_ucmd *ucmd;
+	struct viommu_nested *nested;
+};
+
+/* Runs before the stock object is visible; may still fail. */
+static int viommu_nested_prepare(struct iommufd_object *obj, void *arg)
+{
+	struct viommu_nested_prep *prep = arg;
+	struct viommu_hwpt_alloc *cmd = prep->ucmd->cmd;
+	struct viommu_nested *nested = prep->nested;
+	int rc;
+
+	nested->obj = obj;
+	cmd->out_hwpt_id = viommu_shim_object_id(obj);
+	rc = viommu_ucmd_respond(prep->ucmd, sizeof(*cmd));
+	if (rc)
+		return rc;
+	mutex_lock(&viommu_nested_lock);
+	rc = xa_insert(&viommu_nested_hwpts, (unsigned long)obj, nested,
+		       GFP_KERNEL);
+	if (!rc)
+		refcount_inc(&nested->viommu->obj.users);
+	mutex_unlock(&viommu_nested_lock);
+	return rc;
+}
+
+static struct iommu_domain *
+viommu_alloc_domain_nested(struct viommu *viommu, struct viommu_hwpt_alloc *cmd)
+{
+	const struct iommu_user_data user_data = {
+		.type = cmd->data_type,
+		.uptr = u64_to_user_ptr(cmd->data_uptr),
+		.len = cmd->data_len,
+	};
+	struct iommu_domain *domain;
+
+	if (cmd->flags & ~(VIOMMU_HWPT_FAULT_ID_VALID | VIOMMU_HWPT_ALLOC_PASID))
+		return ERR_PTR(-EOPNOTSUPP);
+	/* No fault objects on this side: say so rather than drop faults. */
+	if (cmd->flags & VIOMMU_HWPT_FAULT_ID_VALID)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!cmd->data_len || !viommu->ops->alloc_domain_nested)
+		return ERR_PTR(-EOPNOTSUPP);
+
+	domain = viommu->ops->alloc_domain_nested(viommu, cmd->flags, &user_data);
+	if (IS_ERR(domain))
+		return domain;
+	if (WARN_ON_ONCE(domain->type != IOMMU_DOMAIN_NESTED)) {
+		iommu_domain_free(domain);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	/* 6.12's stock HWPT_INVALIDATE calls it without a check. */
+	if (!domain->ops->cache_invalidate_user) {
+		pr_warn_once("viommu: %s: nested domain lacks cache_invalidate_user\n",
+			     viommu->drv->name);
+		iommu_domain_free(domain);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	domain->owner = viommu->iommu_dev->ops;
+	return domain;
+}
+
+/**
+ * viommu_hwpt_alloc_ioctl() - IOMMU_HWPT_ALLOC on a vIOMMU
+ * @ucmd: The command, struct viommu_hwpt_alloc
+ *
+ * Return: 0 or a negative errno as upstream gives it.
+ */
+int viommu_hwpt_alloc_ioctl(struct viommu_ucmd *ucmd)
+{
+	struct viommu_hwpt_alloc *cmd = ucmd->cmd;
+	struct iommufd_ctx *ictx = viommu_ctx_ictx(ucmd->ctx);
+	struct viommu_nested_prep prep = { .ucmd = ucmd };
+	struct iommufd_object *idev_obj, *obj;
+	struct viommu_object *viommu_obj;
+	struct iommu_domain *domain;
+	struct viommu *viommu;
+	struct device *dev;
+	u32 id;
+	int rc;
+
+	if (cmd->__reserved || cmd->__reserved2)
+		return -EOPNOTSUPP;
+	if ((cmd->data_type == VIOMMU_HWPT_DATA_NONE && cmd->data_len) ||
+	    (cmd->data_type != VIOMMU_HWPT_DATA_NONE && !cmd->data_len))
+		return -EINVAL;
+	if (!viommu_shim_ready())
+		return -EOPNOTSUPP;
+
+	idev_obj = viommu_shim_get_object(ictx, cmd->dev_id, VIOMMU_STOCK_DEVICE);
+	if (IS_ERR(idev_obj))
+		return PTR_ERR(idev_obj);
+	dev = viommu_shim_idev_dev(viommu_shim_to_idev(idev_obj));
+
+	/* Upstream: a pt_id that is no IOAS, HWPT or vIOMMU is EINVAL. */
+	viommu_obj = viommu_get_object(ucmd->ctx, cmd->pt_id, VIOMMU_OBJ_VIOMMU);
+	if (IS_ERR(viommu_obj)) {
+		rc = -EINVAL;
+		goto out_put_idev;
+	}
+	viommu = container_of(viommu_obj, struct viommu, obj);
+	if (!dev->iommu || viommu->iommu_dev != __iommu_get_iommu_dev(dev)) {
+		rc = -EINVAL;
+		goto out_put_viommu;
+	}
+
+	domain = viommu_alloc_domain_nested(viommu, cmd);
+	if (IS_ERR(domain)) {
+		rc = PTR_ERR(domain);
+		goto out_put_viommu;
+	}
+
+	prep.nested = kzalloc(sizeof(*prep.nested), GFP_KERNEL_ACCOUNT);
+	if (!prep.nested) {
+		rc = -ENOMEM;
+		goto out_free_domain;
+	}
+	prep.nested->viommu = viommu;
+	rc = viommu_shim_nested_add(ictx, viommu->hwpt, domain,
+				    viommu_nested_prepare, &prep, &id, &obj);
+	if (rc) {
+		kfree(prep.nested);
+		goto out_free_domain;
+	}
+	/* The stock object owns the domain now. */
+	goto out_put_viommu;
+
+out_free_domain:
+	iommu_domain_free(domain);
+out_put_viommu:
+	viommu_put_object(ucmd->ctx, viommu_obj);
+out_put_idev:
+	viommu_shim_put_object(ictx, idev_obj);
+	return rc;
+}
+
+/**
+ * viommu_core_nested_destroyed() - A stock nested HWPT was destroyed
+ * @obj: The stock object, freed right after: only a key here
+ *
+ * Drops the vIOMMU pin of nested HWPTs made here; ignores others.
+ */
+void viommu_core_nested_destroyed(struct iommufd_object *obj)
+{
+	struct viommu_nested *nested;
+
+	mutex_lock(&viommu_nested_lock);
+	nested = xa_erase(&viommu_nested_hwpts, (unsigned long)obj);
+	if (nested)
+		refcount_dec(&nested->viommu->obj.users);
+	mutex_unlock(&viommu_nested_lock);
+	if (!nested)
+		return;
+	kfree(nested);
+	viommu_ctx_reap_orphans();
+}
+
+/**
+ * viommu_nested_destroy_unused() - Destroy a context's unattached nested HWPTs
+ * @ctx: The context being torn down
+ *
+ * Nested HWPTs live in the stock context but pin our vIOMMUs; on close the
+ * ones nothing else uses go, as they would with a single iommufd file.
+ *
+ * Return: the number destroyed.
+ */
+unsigned int viommu_nested_destroy_unused(struct viommu_ctx *ctx)
+{
+	struct iommufd_ctx *ictx = viommu_ctx_ictx(ctx);
+	struct viommu_nested *nested;
+	unsigned int destroyed = 0;
+	unsigned long index = 0;
+	struct iommufd_object *obj;
+
+	if (!ictx)
+		return 0;
+	for (;;) {
+		obj = NULL;
+		mutex_lock(&viommu_nested_lock);
+		xa_for_each_start(&viommu_nested_hwpts, index, nested, index) {
+			/* In the map: the stock object is not freed yet. */
+			if (nested->viommu->ctx == ctx &&
+			    viommu_shim_try_pin(nested->obj)) {
+				obj = nested->obj;
+				break;
+			}
+		}
+		mutex_unlock(&viommu_nested_lock);
+		if (!obj)
+			return destroyed;
+		/* Still attached somewhere: EBUSY, and it stays. */
+		if (!viommu_shim_remove_object(ictx, obj))
+			destroyed++;
+		index++;
+	}
+}
+
+/**
+ * viommu_hwpt_invalidate_ioctl() - IOMMU_HWPT_INVALIDATE on a vIOMMU
+ * @ucmd: The command, struct viommu_hwpt_invalidate
+ *
+ * Return: 0 or a negative errno; entry_num is written back either way.
+ */
+int viommu_hwpt_invalidate_ioctl(struct viommu_ucmd *ucmd)
+{
+	struct viommu_hwpt_invalidate *cmd = ucmd->cmd;
+	struct iommu_user_data_array data_array = {
+		.type = cmd->data_type,
+		.uptr = u64_to_user_ptr(cmd->data_uptr),
+		.entry_len = cmd->entry_len,
+		.entry_num = cmd->entry_num,
+	};
+	struct viommu_object *obj;
+	struct viommu *viommu;
+	u32 done_num = 0;
+	int rc;
+
+	if (cmd->__reserved) {
+		rc = -EOPNOTSUPP;
+		goto out;
+	}
+	if (cmd->entry_num &&
+	    (!cmd->data_uptr || !cmd->entry_len || cmd->entry_len > PAGE_SIZE ||
+	     cmd->entry_num > VIOMMU_INVALIDATE_ENTRY_NUM_MAX)) {
+		rc = -EINVAL;
+		goto out;
+	}
+
+	obj = viommu_get_object(ucmd->ctx, cmd->hwpt_id, VIOMMU_OBJ_NONE);
+	if (IS_ERR(obj)) {
+		rc = PTR_ERR(obj);
+		goto out;
+	}
+	if (obj->type != VIOMMU_OBJ_VIOMMU) {
+		rc = -EINVAL;
+		goto out_put;
+	}
+	viommu = container_of(obj, struct viommu, obj);
+	if (!viommu->ops->cache_invalidate) {
+		rc = -EOPNOTSUPP;
+		goto out_put;
+	}
+	rc = viommu->ops->cache_invalidate(viommu, &data_array);
+	done_num = data_array.entry_num;
+out_put:
+	viommu_put_object(ucmd->ctx, obj);
+out:
+	cmd->entry_num = done_num;
+	if (viommu_ucmd_respond(ucmd, sizeof(*cmd)))
+		return -EFAULT;
+	return rc;
+}
