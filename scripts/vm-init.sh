@@ -54,14 +54,19 @@ unload_refused_while_open() {	# an open context pins the module
 	[ $unloaded = 0 ] && [ -c /dev/viommu ]
 }
 
-reload_viommu() {	# load and unload, three times, using the device each time
-	for i in 1 2 3; do
-		modprobe viommu || return 1
+reload_viommu() {	# load and unload 20 times, using the objects each time
+	for i in $(seq 20); do
+		modprobe viommu_selftest || return 1
 		[ -c /dev/viommu ] || return 1
 		dispatch_test contexts_are_per_open >/dev/null || return 1
-		rmmod viommu || return 1
+		viommu_test viommu_auto_destroy >/dev/null || return 1
+		rmmod viommu_selftest viommu || return 1
 		[ ! -e /dev/viommu ] || return 1
 	done
+}
+
+shim_verified() {	# the stock-internals shim said it is on
+	dmesg | grep -q "viommu: shim: ready"
 }
 
 say "Loading the stock modules this kernel has: kunit, iommufd, vfio-pci"
@@ -71,6 +76,9 @@ check edu_bound_to_vfio_pci bind_edu_to_vfio
 check vfio_device_cdev_present test -c /dev/vfio/devices/vfio0
 say "Loading viommu.ko: it registers /dev/viommu"
 check load_viommu modprobe viommu
+check shim_verified_at_load shim_verified
+say "Loading viommu_selftest.ko: a mock IOMMU that uses the vIOMMU layer"
+check load_viommu_selftest modprobe viommu_selftest
 [ "$MODE" = demo ] && ls -l /dev/viommu /dev/iommu
 say "Loading viommu_kunit.ko: its KUnit suites run now"
 check load_viommu_kunit modprobe viommu_kunit
@@ -85,6 +93,7 @@ else
 fi
 
 check unload_viommu_kunit rmmod viommu_kunit
+check unload_viommu_selftest rmmod viommu_selftest
 check unload_refused_while_open unload_refused_while_open
 check unload_viommu rmmod viommu
 check reload_viommu reload_viommu
