@@ -84,8 +84,8 @@ say "Loading viommu_kunit.ko: its KUnit suites run now"
 check load_viommu_kunit modprobe viommu_kunit
 
 if [ "$MODE" = demo ]; then
-	say "Binding /dev/viommu to a stock iommufd from a small program"
-	check demo_binds_viommu_to_iommufd viommu_demo
+	say "A small program walks the vIOMMU flow on the selftest backend"
+	check demo_walks_viommu_flow viommu_demo
 else
 	for t in /tests/*_test; do
 		"$t"
