@@ -30,8 +30,9 @@ built=$work/tree/viommu/$ver/$krel/aarch64/module
 if ARCH=arm64 dk build -k "$krel" -a aarch64 --kernelsourcedir "$kdir/build" \
 	>"$work/build.log" 2>&1 &&
 	[ -f "$built/viommu.ko" ] && [ -f "$built/viommu_kunit.ko" ] &&
+	[ -f "$built/viommu_selftest.ko" ] &&
 	file "$built/viommu.ko" | grep -q aarch64; then
-	log "dkms build against the test kernel $krel: built viommu.ko and viommu_kunit.ko"
+	log "dkms build against the test kernel $krel: built viommu.ko, viommu_selftest.ko and viommu_kunit.ko"
 	result ok "dkms_builds_for_test_kernel"
 else
 	cat "$work/build.log" "$work/tree/viommu/$ver/build/make.log" 2>/dev/null >&2
