@@ -20,7 +20,13 @@ TEST(unknown_command_is_enotty)
 {
 	const unsigned long cmds[] = {
 		_IO(VIOMMU_TYPE, VIOMMU_CMD_BASE - 1),
-		_IO(VIOMMU_TYPE, 0x80),		/* IOMMU_DESTROY: not yet here */
+		/* Upstream commands only the stock /dev/iommu serves */
+		_IO(VIOMMU_TYPE, 0x81),		/* IOAS_ALLOC */
+		_IO(VIOMMU_TYPE, 0x85),		/* IOAS_MAP */
+		_IO(VIOMMU_TYPE, 0x8e),		/* FAULT_QUEUE_ALLOC */
+		_IO(VIOMMU_TYPE, 0x92),		/* IOAS_CHANGE_PROCESS */
+		_IO(VIOMMU_TYPE, 0x95),
+		_IO(VIOMMU_TYPE, 0xa1),
 		_IO(VIOMMU_TYPE, 0xbf),
 		_IO(VIOMMU_TYPE, 0xc1),
 		_IO(VIOMMU_TYPE, 0xff),

@@ -120,6 +120,14 @@ static inline const char *strerrorname(int err)
 	case ENOTTY: return "ENOTTY";
 	case ENOENT: return "ENOENT";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EEXIST: return "EEXIST";
+	case EOVERFLOW: return "EOVERFLOW";
+	case EIO: return "EIO";
+	case ENXIO: return "ENXIO";
+	case ESPIPE: return "ESPIPE";
+	case ENOMEM: return "ENOMEM";
+	case ENODEV: return "ENODEV";
+	case EPERM: return "EPERM";
 	default: return "errno";
 	}
 }
