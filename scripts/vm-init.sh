@@ -74,6 +74,9 @@ check load_viommu modprobe viommu
 [ "$MODE" = demo ] && ls -l /dev/viommu /dev/iommu
 say "Loading viommu_kunit.ko: its KUnit suites run now"
 check load_viommu_kunit modprobe viommu_kunit
+say "Loading viommu_selftest.ko (the mock IOMMU) and its KUnit suite"
+check load_viommu_selftest modprobe viommu_selftest
+check load_viommu_selftest_kunit modprobe viommu_selftest_kunit
 
 if [ "$MODE" = demo ]; then
 	say "Binding /dev/viommu to a stock iommufd from a small program"
@@ -84,6 +87,8 @@ else
 	done
 fi
 
+check unload_viommu_selftest_kunit rmmod viommu_selftest_kunit
+check unload_viommu_selftest rmmod viommu_selftest
 check unload_viommu_kunit rmmod viommu_kunit
 check unload_refused_while_open unload_refused_while_open
 check unload_viommu rmmod viommu
