@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build viommu.ko, viommu_selftest.ko (and viommu_kunit.ko) against a test kernel with W=1 and
+# Build viommu.ko, viommu_selftest.ko (and their KUnit modules) against a test kernel with W=1 and
 # sparse (C=1) from scratch; any compiler or sparse warning fails the build.
 # usage: build-module.sh KDIR
 set -euo pipefail
@@ -20,5 +20,6 @@ fi
 if grep -E 'warning:|error:' "$out" >&2; then
 	die "module build is not W=1/sparse clean (see above)"
 fi
-ls "$TOP_DIR"/viommu.ko "$TOP_DIR"/viommu_selftest.ko "$TOP_DIR"/viommu_kunit.ko >/dev/null
-log "built viommu.ko, viommu_selftest.ko and viommu_kunit.ko, W=1 and sparse clean"
+ls "$TOP_DIR"/viommu.ko "$TOP_DIR"/viommu_kunit.ko \
+	"$TOP_DIR"/viommu_selftest.ko "$TOP_DIR"/viommu_selftest_kunit.ko >/dev/null
+log "built viommu.ko, viommu_selftest.ko and their KUnit modules, W=1 and sparse clean"

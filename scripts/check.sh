@@ -58,6 +58,13 @@ count_lines < <("$SCRIPTS_DIR/style-check.sh" "$kdir")
 echo "== test-bed self-tests"
 count_lines < <("$SCRIPTS_DIR/harness-selftest.sh" "$kdir")
 
+echo "== uAPI layout vs upstream"
+if ref72=$("$SCRIPTS_DIR/fetch-upstream-ref.sh" | tail -n1) && [ -d "$ref72" ]; then
+	count_lines < <("$SCRIPTS_DIR/uapi-layout-check.sh" "$ref72")
+else
+	res fail upstream_reference_fetch
+fi
+
 echo "== dkms"
 count_lines < <("$SCRIPTS_DIR/dkms-check.sh" "$kdir")
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unpack upstream's iommufd uAPI headers (Debian linux-source-7.2, sid) into
 # the cache: the reference our mirrored uAPI is checked against. Prints the
-# directory holding uapi/linux/iommufd.h and iommufd_test.h.
+# root holding include/uapi/linux/iommufd.h and
+# drivers/iommu/iommufd/iommufd_test.h, as in the kernel tree.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -16,9 +17,8 @@ if [ ! -f "$dest/ready" ]; then
 	tar -C "$tmp" -xf "$tmp"/deb/usr/src/linux-source-7.2.tar.xz \
 		linux-source-7.2/include/uapi/linux/iommufd.h \
 		linux-source-7.2/drivers/iommu/iommufd/iommufd_test.h
-	mkdir -p "$dest/uapi/linux"
-	cp "$tmp"/linux-source-7.2/include/uapi/linux/iommufd.h "$dest/uapi/linux/"
-	cp "$tmp"/linux-source-7.2/drivers/iommu/iommufd/iommufd_test.h "$dest/"
+	mkdir -p "$dest"
+	cp -r "$tmp"/linux-source-7.2/include "$tmp"/linux-source-7.2/drivers "$dest/"
 	rm -f "$VIOMMU_CACHE"/debs/"${pkg}"_*.deb
 	touch "$dest/ready"
 fi

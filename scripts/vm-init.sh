@@ -77,11 +77,12 @@ check vfio_device_cdev_present test -c /dev/vfio/devices/vfio0
 say "Loading viommu.ko: it registers /dev/viommu"
 check load_viommu modprobe viommu
 check shim_verified_at_load shim_verified
-say "Loading viommu_selftest.ko: a mock IOMMU that uses the vIOMMU layer"
-check load_viommu_selftest modprobe viommu_selftest
 [ "$MODE" = demo ] && ls -l /dev/viommu /dev/iommu
 say "Loading viommu_kunit.ko: its KUnit suites run now"
 check load_viommu_kunit modprobe viommu_kunit
+say "Loading viommu_selftest.ko (the mock IOMMU) and its KUnit suite"
+check load_viommu_selftest modprobe viommu_selftest
+check load_viommu_selftest_kunit modprobe viommu_selftest_kunit
 
 if [ "$MODE" = demo ]; then
 	say "A small program walks the vIOMMU flow on the selftest backend"
@@ -92,8 +93,9 @@ else
 	done
 fi
 
-check unload_viommu_kunit rmmod viommu_kunit
+check unload_viommu_selftest_kunit rmmod viommu_selftest_kunit
 check unload_viommu_selftest rmmod viommu_selftest
+check unload_viommu_kunit rmmod viommu_kunit
 check unload_refused_while_open unload_refused_while_open
 check unload_viommu rmmod viommu
 check reload_viommu reload_viommu

@@ -209,19 +209,17 @@ struct viommu_object_ops {
 	void (*destroy)(struct viommu_object *obj);
 };
 
-#define __VIOMMU_DRV_STRUCT_SIZE(drv_struct, member, core_struct)            \
-	(sizeof(drv_struct) +                                                \
-	 BUILD_BUG_ON_ZERO(offsetof(drv_struct, member)) +                   \
-	 BUILD_BUG_ON_ZERO(!__same_type(((drv_struct *)NULL)->member,        \
-					core_struct)))
+/* The core struct must come first: the core frees what it allocated. */
+#define __VIOMMU_DRV_STRUCT_SIZE(drv_struct, member)                         \
+	(sizeof(drv_struct) + BUILD_BUG_ON_ZERO(offsetof(drv_struct, member)))
 
 /* Sizes for get_viommu_size, vdevice_size and get_hw_queue_size. */
 #define VIOMMU_STRUCT_SIZE(drv_struct, member) \
-	__VIOMMU_DRV_STRUCT_SIZE(drv_struct, member, struct viommu)
+	__VIOMMU_DRV_STRUCT_SIZE(drv_struct, member)
 #define VIOMMU_VDEVICE_STRUCT_SIZE(drv_struct, member) \
-	__VIOMMU_DRV_STRUCT_SIZE(drv_struct, member, struct viommu_vdevice)
+	__VIOMMU_DRV_STRUCT_SIZE(drv_struct, member)
 #define VIOMMU_HW_QUEUE_STRUCT_SIZE(drv_struct, member) \
-	__VIOMMU_DRV_STRUCT_SIZE(drv_struct, member, struct viommu_hw_queue)
+	__VIOMMU_DRV_STRUCT_SIZE(drv_struct, member)
 
 int viommu_register_driver(struct viommu_driver *drv);
 void viommu_unregister_driver(struct viommu_driver *drv);
@@ -273,7 +271,7 @@ int __viommu_copy_struct_to_user(const struct iommu_user_data *dst_data,
  */
 #define viommu_copy_struct_to_user(user_data, ksrc, data_type, min_last)      \
 	__viommu_copy_struct_to_user(user_data, ksrc, data_type,              \
-				     sizeof(*(ksrc)),                         \
-				     offsetofend(typeof(*(ksrc)), min_last))
+				     sizeof(ksrc[0]),                         \
+				     offsetofend(typeof(ksrc[0]), min_last))
 
 #endif /* _VIOMMU_VIOMMU_H */

@@ -137,11 +137,11 @@ struct viommu_object *_viommu_object_alloc(struct viommu_ctx *ctx, size_t size,
 					   enum viommu_object_type type);
 #define viommu_object_alloc(ctx, ptr, type)                                  \
 	container_of(_viommu_object_alloc(ctx,                               \
-					  sizeof(*(ptr)) +                   \
+					  sizeof(ptr[0]) +                   \
 					  BUILD_BUG_ON_ZERO(offsetof(        \
-						typeof(*(ptr)), obj) != 0),  \
+						typeof(ptr[0]), obj) != 0),  \
 					  type),                             \
-		     typeof(*(ptr)), obj)
+		     typeof(ptr[0]), obj)
 void viommu_object_finalize(struct viommu_ctx *ctx, struct viommu_object *obj);
 void viommu_object_abort(struct viommu_ctx *ctx, struct viommu_object *obj);
 void viommu_object_abort_and_destroy(struct viommu_ctx *ctx,
@@ -177,10 +177,10 @@ void viommu_ctx_reap_orphans(void);
 void viommu_ctx_reap_flush(void);
 
 /* Nested HWPTs (hwpt.c) */
-#define VIOMMU_INVALIDATE_ENTRY_NUM_MAX (1U << 19)
+#define VIOMMU_INVALIDATE_ENTRY_NUM_MAX BIT(19)
 unsigned int viommu_nested_destroy_unused(struct viommu_ctx *ctx);
 
 /* vEVENTQ (veventq.c) */
-#define VIOMMU_VEVENTQ_MAX_DEPTH (1U << 19)
+#define VIOMMU_VEVENTQ_MAX_DEPTH BIT(19)
 
 #endif /* _VIOMMU_CORE_H */

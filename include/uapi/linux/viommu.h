@@ -64,7 +64,6 @@ struct viommu_bind_iommufd {
 
 #define VIOMMU_BIND_IOMMUFD _IO(VIOMMU_TYPE, VIOMMU_CMD_BIND_IOMMUFD)
 
-
 /**
  * struct viommu_destroy - ioctl(VIOMMU_DESTROY), upstream IOMMU_DESTROY
  * @size: sizeof(struct viommu_destroy)

@@ -83,6 +83,12 @@ struct viommu_test_hw_info {
 	__u32 test_reg;
 };
 
+/* upstream MOCK_APERTURE_START/LAST: the IOVA range of mock paging domains */
+enum {
+	VIOMMU_MOCK_APERTURE_START = 1UL << 24,
+	VIOMMU_MOCK_APERTURE_LAST = (1UL << 31) - 1,
+};
+
 #define VIOMMU_HWPT_DATA_SELFTEST 0xdead
 #define VIOMMU_TEST_IOTLB_DEFAULT 0xbadbeef
 #define VIOMMU_TEST_DEV_CACHE_DEFAULT 0xbaddad
@@ -98,6 +104,19 @@ enum {
 struct viommu_hwpt_selftest {
 	__u32 iotlb;
 	__u32 pagetable_type;
+};
+
+/*
+ * Stock IOMMU_HWPT_INVALIDATE of a mock nested HWPT (upstream
+ * IOMMU_HWPT_INVALIDATE_DATA_SELFTEST, struct iommu_hwpt_invalidate_selftest).
+ */
+#define VIOMMU_HWPT_INVALIDATE_DATA_SELFTEST 0xdeadbeef
+#define VIOMMU_HWPT_INVALIDATE_DATA_SELFTEST_INVALID 0xdadbeef
+
+/* upstream struct iommu_hwpt_invalidate_selftest */
+struct viommu_hwpt_invalidate_selftest {
+	__u32 flags;
+	__u32 iotlb_id;
 };
 
 #define VIOMMU_VIOMMU_TYPE_SELFTEST 0xdeadbeef

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VIOMMU_TEST_CMD: upstream's IOMMU_TEST_CMD ops for the vIOMMU tests.
+ *
+ * A mock device ("stdev") is an object of the /dev/viommu context whose
+ * idev lives in the bound stock iommufd. Ops that name a device by its
+ * stock id find it in mock_stdevs: only the stock core can resolve stock
+ * ids, and it does not export that.
+ */
+#include <linux/iommufd.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/uaccess.h>
+
+#include "mock.h"
+
+/**
+ * struct mock_stdev - A mock device bound to a stock iommufd
+ * @obj: Object head in the /dev/viommu context, at offset 0
+ * @ictx: The stock iommufd @idev lives in
+ * @idev: The stock device
+ * @idev_id: Its stock id
+ * @mdev: The mock device
+ * @node: Entry in mock_stdevs
+ */
+struct mock_stdev {
+	struct viommu_object obj;
+	struct iommufd_ctx *ictx;
+	struct iommufd_device *idev;
+	u32 idev_id;
+	struct mock_dev *mdev;
+	struct list_head node;
+};
+
+/* All bound mock devices; the lock also keeps a found one alive. */
+static LIST_HEAD(mock_stdevs);
+static DEFINE_MUTEX(mock_stdevs_lock);
+
+static void mock_stdev_destroy(struct viommu_object *obj)
+{
+	struct mock_stdev *stdev = container_of(obj, struct mock_stdev, obj);
+
+	mutex_lock(&mock_stdevs_lock);
+	list_del(&stdev->node);
+	mutex_unlock(&mock_stdevs_lock);
+
+	iommufd_device_detach(stdev->idev);
+	iommufd_device_unbind(stdev->idev);
+	viommu_mock_dev_destroy(stdev->mdev);
+}
+
+static const struct viommu_object_ops mock_stdev_ops = {
+	.owner = THIS_MODULE,
+	.destroy = mock_stdev_destroy,
+};
+
+/* Caller holds mock_stdevs_lock. */
+static struct mock_dev *mock_stdev_find(struct iommufd_ctx *ictx, u32 idev_id)
+{
+	struct mock_stdev *stdev;
+
+	lockdep_assert_held(&mock_stdevs_lock);
+	list_for_each_entry(stdev, &mock_stdevs, node)
+		if (stdev->ictx == ictx && stdev->idev_id == idev_id)
+			return stdev->mdev;
+	return NULL;
+}
+
+/* Bind a new mock device to the stock iommufd and attach it to cmd->id. */
+static int mock_test_mock_domain(struct viommu_ctx *ctx,
+				 struct viommu_test_cmd *cmd)
+{
+	struct iommufd_ctx *ictx = viommu_ctx_iommufd(ctx);
+	struct iommufd_device *idev;
+	struct viommu_object *obj;
+	struct mock_stdev *stdev;
+	struct mock_dev *mdev;
+	u32 pt_id = cmd->id;
+	u32 idev_id;
+	int rc;
+
+	static_assert(offsetof(struct mock_stdev, obj) == 0);
+
+	if (!ictx)
+		return -EBADFD;
+
+	obj = viommu_driver_object_alloc(ctx, sizeof(*stdev), &mock_stdev_ops);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	stdev = container_of(obj, struct mock_stdev, obj);
+
+	mdev = viommu_mock_dev_create();
+	if (IS_ERR(mdev)) {
+		rc = PTR_ERR(mdev);
+		goto err_abort;
+	}
+
+	idev = iommufd_device_bind(ictx, &mdev->pdev.dev, &idev_id);
+	if (IS_ERR(idev)) {
+		rc = PTR_ERR(idev);
+		goto err_mdev;
+	}
+
+	rc = iommufd_device_attach(idev, &pt_id);
+	if (rc)
+		goto err_unbind;
+
+	stdev->ictx = ictx;
+	stdev->idev = idev;
+	stdev->idev_id = idev_id;
+	stdev->mdev = mdev;
+	mutex_lock(&mock_stdevs_lock);
+	list_add_tail(&stdev->node, &mock_stdevs);
+	mutex_unlock(&mock_stdevs_lock);
+
+	cmd->mock_domain.out_stdev_id = obj->id;
+	cmd->mock_domain.out_hwpt_id = pt_id;
+	cmd->mock_domain.out_idev_id = idev_id;
+	/* Once finalized, userspace may destroy it at any time. */
+	viommu_driver_object_finalize(ctx, obj);
+	return 0;
+
+err_unbind:
+	iommufd_device_unbind(idev);
+err_mdev:
+	viommu_mock_dev_destroy(mdev);
+err_abort:
+	viommu_driver_object_abort(ctx, obj);
+	return rc;
+}
+
+/* Attach the mock device cmd->id to another IOAS or HWPT, nested ones too. */
+static int mock_test_mock_domain_replace(struct viommu_ctx *ctx,
+					 struct viommu_test_cmd *cmd)
+{
+	u32 pt_id = cmd->mock_domain_replace.pt_id;
+	struct viommu_object *obj;
+	struct mock_stdev *stdev;
+	int rc;
+
+	obj = viommu_driver_object_get(ctx, cmd->id, &mock_stdev_ops);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	stdev = container_of(obj, struct mock_stdev, obj);
+
+	rc = iommufd_device_replace(stdev->idev, &pt_id);
+	if (!rc)
+		cmd->mock_domain_replace.pt_id = pt_id;
+	viommu_object_put(ctx, obj);
+	return rc;
+}
+
+/*
+ * Each page's pin count must be @refs. As upstream, the count is the page
+ * refcount in units of GUP_PIN_COUNTING_BIAS, taken while this function
+ * holds one plain reference of its own.
+ */
+static int mock_test_md_check_refs(void __user *uptr, size_t length,
+				   unsigned int refs)
+{
+	uintptr_t end;
+
+	if (length % PAGE_SIZE || (uintptr_t)uptr % PAGE_SIZE ||
+	    check_add_overflow((uintptr_t)uptr, (uintptr_t)length, &end))
+		return -EINVAL;
+
+	for (; length; length -= PAGE_SIZE) {
+		struct page *pages[1];
+		long npages;
+
+		npages = get_user_pages_fast((uintptr_t)uptr, 1, 0, pages);
+		if (npages < 0)
+			return npages;
+		if (npages != 1)
+			return -EFAULT;
+		if (!PageCompound(pages[0]) &&
+		    page_ref_count(pages[0]) / GUP_PIN_COUNTING_BIAS != refs) {
+			put_page(pages[0]);
+			return -EIO;
+		}
+		put_page(pages[0]);
+		uptr += PAGE_SIZE;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int mock_test_dev_check_cache(struct viommu_ctx *ctx,
+				     struct viommu_test_cmd *cmd)
+{
+	struct iommufd_ctx *ictx = viommu_ctx_iommufd(ctx);
+	u32 cache_id = cmd->check_dev_cache.id;
+	struct mock_dev *mdev;
+	int rc = 0;
+
+	if (!ictx)
+		return -EBADFD;
+
+	mutex_lock(&mock_stdevs_lock);
+	mdev = mock_stdev_find(ictx, cmd->id);
+	if (!mdev)
+		rc = -ENOENT;
+	else if (cache_id > VIOMMU_MOCK_DEV_CACHE_ID_MAX ||
+		 READ_ONCE(mdev->cache[cache_id]) != cmd->check_dev_cache.cache)
+		rc = -EINVAL;
+	mutex_unlock(&mock_stdevs_lock);
+	return rc;
+}
+
+/* Report the device's virtual id on the vIOMMU it is attached through. */
+static int mock_test_trigger_vevent(struct viommu_ctx *ctx,
+				    struct viommu_test_cmd *cmd)
+{
+	struct iommufd_ctx *ictx = viommu_ctx_iommufd(ctx);
+	struct viommu_viommu_event_selftest event = {};
+	struct mock_dev *mdev;
+	int rc = -ENOENT;
+
+	if (!ictx)
+		return -EBADFD;
+
+	mutex_lock(&mock_stdevs_lock);
+	mdev = mock_stdev_find(ictx, cmd->trigger_vevent.dev_id);
+	if (!mdev)
+		goto out_unlock;
+
+	/* The nested HWPT the device is attached to pins the vIOMMU. */
+	down_read(&mdev->viommu_rwsem);
+	if (mdev->viommu && mdev->vdev_id) {
+		event.virt_id = mdev->vdev_id;
+		rc = viommu_report_event(&mdev->viommu->core,
+					 VIOMMU_VEVENTQ_TYPE_SELFTEST, &event,
+					 sizeof(event));
+	}
+	up_read(&mdev->viommu_rwsem);
+out_unlock:
+	mutex_unlock(&mock_stdevs_lock);
+	return rc;
+}
+
+/**
+ * mock_test_cmd() - The selftest backend's VIOMMU_TEST_CMD
+ * @ctx: The /dev/viommu context of the caller
+ * @ucmd: Kernel copy of struct viommu_test_cmd; copied back on success
+ *
+ * Return: 0, the op's errno, or -EOPNOTSUPP for an op not served.
+ */
+int mock_test_cmd(struct viommu_ctx *ctx, void *ucmd)
+{
+	struct viommu_test_cmd *cmd = ucmd;
+
+	switch (cmd->op) {
+	case VIOMMU_TEST_OP_MOCK_DOMAIN:
+		return mock_test_mock_domain(ctx, cmd);
+	case VIOMMU_TEST_OP_MOCK_DOMAIN_REPLACE:
+		return mock_test_mock_domain_replace(ctx, cmd);
+	case VIOMMU_TEST_OP_MD_CHECK_REFS:
+		return mock_test_md_check_refs(u64_to_user_ptr(cmd->check_refs.uptr),
+					       cmd->check_refs.length,
+					       cmd->check_refs.refs);
+	case VIOMMU_TEST_OP_DEV_CHECK_CACHE:
+		return mock_test_dev_check_cache(ctx, cmd);
+	case VIOMMU_TEST_OP_TRIGGER_VEVENT:
+		return mock_test_trigger_vevent(ctx, cmd);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
