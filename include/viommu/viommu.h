@@ -271,7 +271,7 @@ int __viommu_copy_struct_to_user(const struct iommu_user_data *dst_data,
  */
 #define viommu_copy_struct_to_user(user_data, ksrc, data_type, min_last)      \
 	__viommu_copy_struct_to_user(user_data, ksrc, data_type,              \
-				     sizeof(ksrc[0]),                         \
-				     offsetofend(typeof(ksrc[0]), min_last))
+				     sizeof((ksrc)[0]),                       \
+				     offsetofend(typeof((ksrc)[0]), min_last))
 
 #endif /* _VIOMMU_VIOMMU_H */

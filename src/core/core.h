@@ -137,11 +137,11 @@ struct viommu_object *_viommu_object_alloc(struct viommu_ctx *ctx, size_t size,
 					   enum viommu_object_type type);
 #define viommu_object_alloc(ctx, ptr, type)                                  \
 	container_of(_viommu_object_alloc(ctx,                               \
-					  sizeof(ptr[0]) +                   \
+					  sizeof((ptr)[0]) +                 \
 					  BUILD_BUG_ON_ZERO(offsetof(        \
-						typeof(ptr[0]), obj) != 0),  \
+						typeof((ptr)[0]), obj) != 0),\
 					  type),                             \
-		     typeof(ptr[0]), obj)
+		     typeof((ptr)[0]), obj)
 void viommu_object_finalize(struct viommu_ctx *ctx, struct viommu_object *obj);
 void viommu_object_abort(struct viommu_ctx *ctx, struct viommu_object *obj);
 void viommu_object_abort_and_destroy(struct viommu_ctx *ctx,
