@@ -35,7 +35,7 @@ struct viommu_ctx *viommu_ctx_alloc(void)
 		return NULL;
 	xa_init_flags(&ctx->objects, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	init_waitqueue_head(&ctx->destroy_wait);
-	mt_init_flags(&ctx->mt_mmap, MT_FLAGS_ALLOC_RANGE);
+	viommu_mmap_init(ctx);
 	refcount_set(&ctx->refs, 1);
 	INIT_LIST_HEAD(&ctx->orphan_node);
 	return ctx;

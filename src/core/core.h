@@ -166,6 +166,7 @@ void viommu_driver_put(struct viommu_driver *drv);
 int viommu_test_cmd_dispatch(struct viommu_ctx *ctx, void *cmd);
 
 /* mmap (mmap.c) */
+void viommu_mmap_init(struct viommu_ctx *ctx);
 int viommu_mmap(struct viommu_ctx *ctx, struct vm_area_struct *vma);
 void viommu_mmap_destroy_all(struct viommu_ctx *ctx);
 

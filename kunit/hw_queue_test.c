@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for HW_QUEUE: the checks done before any lookup, the size a
+ * driver asks for, page rounding, the contiguity rule on real pages, queue
+ * dependencies, and the pin of guest pages through a real stock IOAS.
+ */
+#include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/iommufd.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/iommufd.h>
+
+#include "test_util.h"
+#include "hw_queue.h"
+
+#define HWQ_TEST_TYPE 0xdeadbeef
+#define HWQ_TEST_IOVA 0x100000UL
+
+static void hwq_check_in_upstream_order(struct kunit *test)
+{
+	struct viommu_hw_queue_alloc cmd = {
+		.type = HWQ_TEST_TYPE,
+		.nesting_parent_iova = HWQ_TEST_IOVA,
+		.length = PAGE_SIZE,
+	};
+
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_check(&cmd));
+
+	cmd.flags = 1;
+	cmd.length = 0;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, viommu_hw_queue_check(&cmd));
+	cmd.flags = 0;
+	cmd.type = VIOMMU_HW_QUEUE_TYPE_DEFAULT;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, viommu_hw_queue_check(&cmd));
+	cmd.type = HWQ_TEST_TYPE;
+	KUNIT_EXPECT_EQ(test, -EINVAL, viommu_hw_queue_check(&cmd));
+
+	/* The last byte may be the last IOVA; one more wraps. */
+	cmd.nesting_parent_iova = U64_MAX;
+	cmd.length = 1;
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_check(&cmd));
+	cmd.length = 2;
+	KUNIT_EXPECT_EQ(test, -EOVERFLOW, viommu_hw_queue_check(&cmd));
+	cmd.nesting_parent_iova = 1;
+	cmd.length = U64_MAX;
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_check(&cmd));
+	cmd.nesting_parent_iova = 2;
+	KUNIT_EXPECT_EQ(test, -EOVERFLOW, viommu_hw_queue_check(&cmd));
+}
+
+static void hwq_span_rounds_to_pages(struct kunit *test)
+{
+	unsigned long first = 1, span = 1;
+
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_span(HWQ_TEST_IOVA, PAGE_SIZE,
+						      &first, &span));
+	KUNIT_EXPECT_EQ(test, HWQ_TEST_IOVA, first);
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE, span);
+
+	/* Half a page in the middle of a page: that one page. */
+	KUNIT_EXPECT_EQ(test, 0,
+			viommu_hw_queue_span(HWQ_TEST_IOVA + PAGE_SIZE / 4,
+					     PAGE_SIZE / 2, &first, &span));
+	KUNIT_EXPECT_EQ(test, HWQ_TEST_IOVA, first);
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE, span);
+
+	/* One page across a page boundary: two pages. */
+	KUNIT_EXPECT_EQ(test, 0,
+			viommu_hw_queue_span(HWQ_TEST_IOVA + PAGE_SIZE / 2,
+					     PAGE_SIZE, &first, &span));
+	KUNIT_EXPECT_EQ(test, HWQ_TEST_IOVA, first);
+	KUNIT_EXPECT_EQ(test, 2 * PAGE_SIZE, span);
+
+	/* The last page of the IOVA space rounds without wrapping. */
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_span(ULONG_MAX - PAGE_SIZE + 1,
+						      PAGE_SIZE, &first,
+						      &span));
+	KUNIT_EXPECT_EQ(test, ULONG_MAX - PAGE_SIZE + 1, first);
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE, span);
+}
+
+static void hwq_span_overflow_is_erange(struct kunit *test)
+{
+	unsigned long first = 1, span = 1;
+
+	/* Both pass the EOVERFLOW check: they end on the last IOVA. */
+	KUNIT_EXPECT_EQ(test, -ERANGE,
+			viommu_hw_queue_span(PAGE_SIZE / 2,
+					     U64_MAX - PAGE_SIZE / 2 + 1,
+					     &first, &span));
+	KUNIT_EXPECT_EQ(test, -ERANGE,
+			viommu_hw_queue_span(0, U64_MAX, &first, &span));
+	KUNIT_EXPECT_EQ(test, 1, first);
+	KUNIT_EXPECT_EQ(test, 1, span);
+}
+
+struct hwq_pages {
+	struct page *page;
+	unsigned int order;
+};
+
+static void hwq_free_pages(void *data)
+{
+	struct hwq_pages *p = data;
+
+	__free_pages(p->page, p->order);
+}
+
+/* 2^@order physically contiguous pages, freed when the test ends. */
+static struct page *hwq_alloc_pages(struct kunit *test, unsigned int order)
+{
+	struct hwq_pages *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->order = order;
+	p->page = alloc_pages(GFP_KERNEL, order);
+	KUNIT_ASSERT_NOT_NULL(test, p->page);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, hwq_free_pages, p));
+	return p->page;
+}
+
+static void hwq_contiguous_pages(struct kunit *test)
+{
+	struct page *two = hwq_alloc_pages(test, 1);
+	struct page *four = hwq_alloc_pages(test, 2);
+	struct page *pages[3];
+
+	pages[0] = two;
+	KUNIT_EXPECT_EQ(test, 0, viommu_pages_contiguous(pages, 1));
+
+	pages[1] = two + 1;
+	KUNIT_EXPECT_EQ(test, 0, viommu_pages_contiguous(pages, 2));
+
+	/* Right pages, wrong order. */
+	pages[0] = two + 1;
+	pages[1] = two;
+	KUNIT_EXPECT_EQ(test, -EFAULT, viommu_pages_contiguous(pages, 2));
+
+	/* A hole of one page. */
+	pages[0] = four;
+	pages[1] = four + 2;
+	KUNIT_EXPECT_EQ(test, -EFAULT, viommu_pages_contiguous(pages, 2));
+
+	/* Only the last page breaks the run. */
+	pages[0] = four;
+	pages[1] = four + 1;
+	pages[2] = four + 3;
+	KUNIT_EXPECT_EQ(test, -EFAULT, viommu_pages_contiguous(pages, 3));
+	pages[2] = four + 2;
+	KUNIT_EXPECT_EQ(test, 0, viommu_pages_contiguous(pages, 3));
+}
+
+/* A driver whose size answer the test sets. */
+static size_t hwq_test_size;
+
+static size_t hwq_test_get_size(struct viommu *viommu, u32 queue_type)
+{
+	return queue_type == HWQ_TEST_TYPE ? hwq_test_size : 0;
+}
+
+static int hwq_test_init_phys(struct viommu_hw_queue *hw_queue, u32 index,
+			      phys_addr_t base_addr_pa)
+{
+	return 0;
+}
+
+static int hwq_test_init(struct viommu_hw_queue *hw_queue, u32 index)
+{
+	return 0;
+}
+
+static void hwq_size_needs_ops_for_the_mode(struct kunit *test)
+{
+	struct viommu_ops ops = {
+		.flags = VIOMMU_OPS_FLAG_HW_QUEUE_READS_PA,
+		.get_hw_queue_size = hwq_test_get_size,
+		.hw_queue_init_phys = hwq_test_init_phys,
+	};
+	struct viommu viommu = { .ops = &ops };
+	size_t size = sizeof(struct viommu_hw_queue) + 16;
+
+	hwq_test_size = size;
+	KUNIT_EXPECT_EQ(test, size, viommu_hw_queue_size(&viommu, HWQ_TEST_TYPE));
+	/* Type not supported. */
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_size(&viommu, HWQ_TEST_TYPE + 1));
+
+	/* Reading by PA needs init_phys; reading guest addresses needs init. */
+	ops.flags = 0;
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_size(&viommu, HWQ_TEST_TYPE));
+	ops.hw_queue_init = hwq_test_init;
+	KUNIT_EXPECT_EQ(test, size, viommu_hw_queue_size(&viommu, HWQ_TEST_TYPE));
+	ops.flags = VIOMMU_OPS_FLAG_HW_QUEUE_READS_PA;
+	ops.hw_queue_init_phys = NULL;
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_size(&viommu, HWQ_TEST_TYPE));
+	ops.hw_queue_init_phys = hwq_test_init_phys;
+
+	ops.get_hw_queue_size = NULL;
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_size(&viommu, HWQ_TEST_TYPE));
+	viommu.ops = NULL;
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_size(&viommu, HWQ_TEST_TYPE));
+}
+
+static void hwq_init_fake(struct viommu_hw_queue *hw_queue,
+			  struct viommu *viommu)
+{
+	hw_queue->obj.type = VIOMMU_OBJ_HW_QUEUE;
+	refcount_set(&hw_queue->obj.users, 1);
+	hw_queue->viommu = viommu;
+}
+
+static void hwq_depend_counts_users(struct kunit *test)
+{
+	struct viommu viommu = {};
+	struct viommu_hw_queue q0 = {}, q1 = {}, q2 = {};
+
+	hwq_init_fake(&q0, &viommu);
+	hwq_init_fake(&q1, &viommu);
+	hwq_init_fake(&q2, &viommu);
+
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(&q1, &q0));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q0.obj.users));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1.obj.users));
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(&q2, &q1));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q1.obj.users));
+
+	viommu_hw_queue_undepend(&q2, &q1);
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1.obj.users));
+	viommu_hw_queue_undepend(&q1, &q0);
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0.obj.users));
+}
+
+static void hwq_depend_refuses_bad_pairs(struct kunit *test)
+{
+	struct viommu viommu = {}, other = {};
+	struct viommu_hw_queue q0 = {}, q1 = {}, stranger = {};
+
+	hwq_init_fake(&q0, &viommu);
+	hwq_init_fake(&q1, &viommu);
+	hwq_init_fake(&stranger, &other);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, viommu_hw_queue_depend(&q0, &q0));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0.obj.users));
+
+	q1.obj.type = VIOMMU_OBJ_VDEVICE;
+	KUNIT_EXPECT_EQ(test, -EINVAL, viommu_hw_queue_depend(&q1, &q0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, viommu_hw_queue_depend(&q0, &q1));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0.obj.users));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1.obj.users));
+
+	/* Exported depend() warns on this one; the check alone does not. */
+	KUNIT_EXPECT_EQ(test, -EXDEV,
+			viommu_hw_queue_depend_check(&stranger, &q0));
+	KUNIT_EXPECT_EQ(test, -EXDEV,
+			viommu_hw_queue_depend_check(&q0, &stranger));
+	q1.obj.type = VIOMMU_OBJ_HW_QUEUE;
+	KUNIT_EXPECT_EQ(test, 0, viommu_hw_queue_depend_check(&q1, &q0));
+}
+
+/* A real stock iommufd with one IOAS, driven through user memory. */
+struct hwq_ioas {
+	struct file *file;
+	struct iommufd_ctx *ictx;
+	void __user *arg;
+	u32 ioas_id;
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(hwq_ictx_put, iommufd_ctx_put,
+			    struct iommufd_ctx *);
+
+static long hwq_stock_ioctl(struct kunit *test, struct hwq_ioas *s,
+			    unsigned int cmd, void *data, size_t size)
+{
+	long rc;
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(s->arg, data, size));
+	rc = s->file->f_op->unlocked_ioctl(s->file, cmd,
+					   (unsigned long)s->arg);
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(data, s->arg, size));
+	return rc;
+}
+
+static void hwq_ioas_setup(struct kunit *test, struct hwq_ioas *s)
+{
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+
+	s->file = viommu_test_open_iommufd(test);
+	s->ictx = iommufd_ctx_from_file(s->file);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s->ictx));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, hwq_ictx_put, s->ictx));
+	s->arg = viommu_test_user_page(test);
+	KUNIT_ASSERT_EQ(test, 0, hwq_stock_ioctl(test, s, IOMMU_IOAS_ALLOC,
+						 &alloc, sizeof(alloc)));
+	s->ioas_id = alloc.out_ioas_id;
+}
+
+/* Map a fresh user page holding @magic at @iova. */
+static void hwq_ioas_map_page(struct kunit *test, struct hwq_ioas *s,
+			      unsigned long iova, u32 magic)
+{
+	void __user *buf = viommu_test_user_page(test);
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = s->ioas_id,
+		.user_va = (u64)(uintptr_t)buf,
+		.length = PAGE_SIZE,
+		.iova = iova,
+	};
+
+	KUNIT_ASSERT_EQ(test, 0, put_user(magic, (u32 __user *)buf));
+	KUNIT_ASSERT_EQ(test, 0, hwq_stock_ioctl(test, s, IOMMU_IOAS_MAP, &map,
+						 sizeof(map)));
+}
+
+static long hwq_ioas_unmap(struct kunit *test, struct hwq_ioas *s,
+			   unsigned long iova, unsigned long length)
+{
+	struct iommu_ioas_unmap unmap = {
+		.size = sizeof(unmap),
+		.ioas_id = s->ioas_id,
+		.iova = iova,
+		.length = length,
+	};
+
+	return hwq_stock_ioctl(test, s, IOMMU_IOAS_UNMAP, &unmap,
+			       sizeof(unmap));
+}
+
+static long hwq_ioas_destroy(struct kunit *test, struct hwq_ioas *s)
+{
+	struct iommu_destroy destroy = {
+		.size = sizeof(destroy),
+		.id = s->ioas_id,
+	};
+
+	return hwq_stock_ioctl(test, s, IOMMU_DESTROY, &destroy,
+			       sizeof(destroy));
+}
+
+static void hwq_pin_gives_the_guest_page(struct kunit *test)
+{
+	struct viommu_hw_queue_pin pin = {
+		.iova = HWQ_TEST_IOVA,
+		.length = PAGE_SIZE,
+	};
+	struct hwq_ioas s;
+	phys_addr_t pa = 0;
+	u32 seen;
+
+	hwq_ioas_setup(test, &s);
+	hwq_ioas_map_page(test, &s, HWQ_TEST_IOVA, 0xfeedc0de);
+
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_pin_pages(&pin, s.ictx,
+							   s.ioas_id, true,
+							   &pa));
+	KUNIT_EXPECT_NOT_NULL(test, pin.access);
+	seen = *(u32 *)page_address(pfn_to_page(PHYS_PFN(pa)));
+	KUNIT_EXPECT_EQ(test, 0xfeedc0de, seen);
+	/* The access holds the IOAS. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, hwq_ioas_destroy(test, &s));
+
+	viommu_hw_queue_unpin_pages(&pin);
+	KUNIT_EXPECT_NULL(test, pin.access);
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_unmap(test, &s, HWQ_TEST_IOVA,
+						PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
+}
+
+static void hwq_pin_unmapped_is_enoent(struct kunit *test)
+{
+	struct viommu_hw_queue_pin pin = {
+		.iova = HWQ_TEST_IOVA + PAGE_SIZE,
+		.length = PAGE_SIZE,
+	};
+	struct hwq_ioas s;
+	phys_addr_t pa = 0;
+
+	hwq_ioas_setup(test, &s);
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			viommu_hw_queue_pin_pages(&pin, s.ictx, s.ioas_id,
+						  true, &pa));
+
+	/* Half mapped: the pinned half is given back. */
+	hwq_ioas_map_page(test, &s, HWQ_TEST_IOVA, 0);
+	pin.iova = HWQ_TEST_IOVA;
+	pin.length = 2 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			viommu_hw_queue_pin_pages(&pin, s.ictx, s.ioas_id,
+						  false, &pa));
+	KUNIT_EXPECT_NULL(test, pin.access);
+	KUNIT_EXPECT_EQ(test, 0, pa);
+
+	/* Nothing is left holding the page or the IOAS. */
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_unmap(test, &s, HWQ_TEST_IOVA,
+						PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
+}
+
+static void hwq_pin_guest_addresses_span_areas(struct kunit *test)
+{
+	struct viommu_hw_queue_pin pin = {
+		.iova = HWQ_TEST_IOVA,
+		.length = 2 * PAGE_SIZE,
+	};
+	struct hwq_ioas s;
+	phys_addr_t pa = 0;
+
+	/* Two maps of two unrelated user pages. */
+	hwq_ioas_setup(test, &s);
+	hwq_ioas_map_page(test, &s, HWQ_TEST_IOVA, 1);
+	hwq_ioas_map_page(test, &s, HWQ_TEST_IOVA + PAGE_SIZE, 2);
+
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_pin_pages(&pin, s.ictx,
+							   s.ioas_id, false,
+							   &pa));
+	KUNIT_EXPECT_EQ(test, 0, pa);
+	viommu_hw_queue_unpin_pages(&pin);
+
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_unmap(test, &s, HWQ_TEST_IOVA,
+						2 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
+}
+
+static struct kunit_case viommu_hw_queue_test_cases[] = {
+	KUNIT_CASE(hwq_check_in_upstream_order),
+	KUNIT_CASE(hwq_span_rounds_to_pages),
+	KUNIT_CASE(hwq_span_overflow_is_erange),
+	KUNIT_CASE(hwq_contiguous_pages),
+	KUNIT_CASE(hwq_size_needs_ops_for_the_mode),
+	KUNIT_CASE(hwq_depend_counts_users),
+	KUNIT_CASE(hwq_depend_refuses_bad_pairs),
+	KUNIT_CASE(hwq_pin_gives_the_guest_page),
+	KUNIT_CASE(hwq_pin_unmapped_is_enoent),
+	KUNIT_CASE(hwq_pin_guest_addresses_span_areas),
+	{}
+};
+
+static struct kunit_suite viommu_hw_queue_test_suite = {
+	.name = "viommu-hw-queue",
+	.test_cases = viommu_hw_queue_test_cases,
+};
+
+kunit_test_suites(&viommu_hw_queue_test_suite);

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HW_QUEUE: guest queue memory that the hardware reads directly. The core
+ * pins the memory in the nest parent's IOAS through a stock access, keeps
+ * the range from being unmapped, and hands the driver the queue, with its
+ * physical address when the hardware reads it by PA.
+ */
+#include <linux/iommufd.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "hw_queue.h"
+
+/**
+ * viommu_hw_queue_check() - Check what needs no lookup in a HW_QUEUE_ALLOC
+ * @cmd: The command
+ *
+ * Return: 0; -EOPNOTSUPP for flags or the DEFAULT type; -EINVAL for an
+ * empty queue; -EOVERFLOW if the queue wraps the IOVA space.
+ */
+int viommu_hw_queue_check(const struct viommu_hw_queue_alloc *cmd)
+{
+	u64 last;
+
+	if (cmd->flags || cmd->type == VIOMMU_HW_QUEUE_TYPE_DEFAULT)
+		return -EOPNOTSUPP;
+	if (!cmd->length)
+		return -EINVAL;
+	if (check_add_overflow(cmd->nesting_parent_iova, cmd->length - 1,
+			       &last))
+		return -EOVERFLOW;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_check);
+
+/**
+ * viommu_hw_queue_size() - Size of a driver's HW_QUEUE struct
+ * @viommu: The vIOMMU the queue is for
+ * @type: The queue type userspace asked for
+ *
+ * Return: the size, or 0 when the driver cannot make a queue of @type:
+ * no get_hw_queue_size op, no init op for the way its hardware reads the
+ * queue, or the type is not supported.
+ */
+size_t viommu_hw_queue_size(struct viommu *viommu, u32 type)
+{
+	const struct viommu_ops *ops = viommu->ops;
+	size_t size;
+
+	if (!ops || !ops->get_hw_queue_size)
+		return 0;
+	if (ops->flags & VIOMMU_OPS_FLAG_HW_QUEUE_READS_PA ?
+	    !ops->hw_queue_init_phys : !ops->hw_queue_init)
+		return 0;
+
+	size = ops->get_hw_queue_size(viommu, type);
+	/* A driver struct smaller than the core one is a driver bug. */
+	if (WARN_ON_ONCE(size && size < sizeof(struct viommu_hw_queue)))
+		return 0;
+	return size;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_size);
+
+/**
+ * viommu_hw_queue_span() - The whole pages a queue lies in
+ * @iova: First IOVA of the queue
+ * @length: Length of the queue in bytes, not 0, not wrapping
+ * @first: Set to the first IOVA of the first page
+ * @span: Set to the length of the pages in bytes
+ *
+ * Return: 0, or -ERANGE if rounding up to whole pages overflows.
+ */
+int viommu_hw_queue_span(u64 iova, u64 length, unsigned long *first,
+			 unsigned long *span)
+{
+	unsigned long offset = offset_in_page(iova);
+	unsigned long end;
+
+	if (check_add_overflow(offset, length, &end) ||
+	    check_add_overflow(end, PAGE_SIZE - 1, &end))
+		return -ERANGE;
+	*first = iova - offset;
+	*span = end & PAGE_MASK;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_span);
+
+/**
+ * viommu_pages_contiguous() - Check that pages are physically contiguous
+ * @pages: The pages, in IOVA order
+ * @npages: Number of pages, at least 1
+ *
+ * Return: 0, or -EFAULT if a page does not follow the one before it.
+ */
+int viommu_pages_contiguous(struct page **pages, size_t npages)
+{
+	size_t i;
+
+	for (i = 1; i < npages; i++)
+		if (page_to_pfn(pages[i]) != page_to_pfn(pages[i - 1]) + 1)
+			return -EFAULT;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_pages_contiguous);
+
+/*
+ * The hardware may be reading the queue: the pages stay pinned. The shim
+ * guard fails IOAS_UNMAP of the range with EBUSY before stock iommufd ever
+ * asks its accesses to let go.
+ */
+static void viommu_hw_queue_access_unmap(void *data, unsigned long iova,
+					 unsigned long length)
+{
+}
+
+static const struct iommufd_access_ops viommu_hw_queue_access_ops = {
+	.needs_pin_pages = 1,
+	.unmap = viommu_hw_queue_access_unmap,
+};
+
+/**
+ * viommu_hw_queue_pin_pages() - Pin a queue's pages in an IOAS
+ * @pin: @pin->iova and @pin->length give the pages; with @pin->hwpt set,
+ *       the range is also guarded against IOAS_UNMAP
+ * @ictx: The stock iommufd context of the IOAS
+ * @ioas_id: The IOAS that maps the range
+ * @contiguous: The pages must be physically contiguous
+ * @pa: With @contiguous, set to the physical address of the first page
+ *
+ * On success @pin->access holds the pins; undo with
+ * viommu_hw_queue_unpin_pages().
+ *
+ * Return: 0; -ENOENT (from iommufd) if part of the range is not mapped;
+ * -EFAULT if @contiguous and the pages are not; -ENOMEM.
+ */
+int viommu_hw_queue_pin_pages(struct viommu_hw_queue_pin *pin,
+			      struct iommufd_ctx *ictx, u32 ioas_id,
+			      bool contiguous, phys_addr_t *pa)
+{
+	size_t npages = pin->length >> PAGE_SHIFT;
+	struct iommufd_access *access;
+	struct page **pages;
+	u32 access_id;
+	int rc;
+
+	/* A large queue needs a large array; failing for it is no news. */
+	pages = kvcalloc(npages, sizeof(*pages), GFP_KERNEL | __GFP_NOWARN);
+	if (!pages)
+		return -ENOMEM;
+
+	access = iommufd_access_create(ictx, &viommu_hw_queue_access_ops, pin,
+				       &access_id);
+	if (IS_ERR(access)) {
+		rc = PTR_ERR(access);
+		goto out_free;
+	}
+	/* Its id is visible in the stock context: keep IOMMU_DESTROY off it. */
+	viommu_shim_access_pin(access);
+
+	rc = iommufd_access_attach(access, ioas_id);
+	if (rc)
+		goto out_destroy;
+
+	/* Guard before pinning: an unmap must never meet unguarded pins. */
+	if (pin->hwpt)
+		viommu_shim_guard_add(&pin->guard, pin->hwpt, pin->iova,
+				      pin->length);
+
+	rc = iommufd_access_pin_pages(access, pin->iova, pin->length, pages, 0);
+	if (rc)
+		goto out_unguard;
+
+	if (contiguous) {
+		rc = viommu_pages_contiguous(pages, npages);
+		if (rc)
+			goto out_unpin;
+		*pa = page_to_phys(pages[0]);
+	}
+
+	kvfree(pages);
+	pin->access = access;
+	return 0;
+
+out_unpin:
+	iommufd_access_unpin_pages(access, pin->iova, pin->length);
+out_unguard:
+	if (pin->hwpt)
+		viommu_shim_guard_del(&pin->guard);
+	iommufd_access_detach(access);
+out_destroy:
+	viommu_shim_access_unpin(access);
+	iommufd_access_destroy(access);
+out_free:
+	kvfree(pages);
+	return rc;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_pin_pages);
+
+/**
+ * viommu_hw_queue_unpin_pages() - Undo viommu_hw_queue_pin_pages()
+ * @pin: A pin that succeeded
+ */
+void viommu_hw_queue_unpin_pages(struct viommu_hw_queue_pin *pin)
+{
+	struct iommufd_access *access = pin->access;
+
+	iommufd_access_unpin_pages(access, pin->iova, pin->length);
+	/* Only unpinned pages may lose their guard, see above. */
+	if (pin->hwpt)
+		viommu_shim_guard_del(&pin->guard);
+	iommufd_access_detach(access);
+	viommu_shim_access_unpin(access);
+	iommufd_access_destroy(access);
+	pin->access = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_unpin_pages);
+
+static int viommu_hw_queue_pin(struct viommu_hw_queue *hw_queue,
+			       unsigned long first, unsigned long span,
+			       bool contiguous, phys_addr_t *pa)
+{
+	struct viommu *viommu = hw_queue->viommu;
+	struct viommu_hw_queue_pin *pin;
+	int rc;
+
+	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
+	if (!pin)
+		return -ENOMEM;
+	/* struct iommufd_hwpt_paging starts with its stock object head. */
+	pin->hwpt = (struct iommufd_object *)viommu->hwpt;
+	pin->iova = first;
+	pin->length = span;
+
+	rc = viommu_hw_queue_pin_pages(pin, viommu->ictx,
+				       viommu_shim_hwpt_ioas_id(pin->hwpt),
+				       contiguous, pa);
+	if (rc) {
+		kfree(pin);
+		return rc;
+	}
+	hw_queue->pin = pin;
+	hw_queue->access = pin->access;
+	return 0;
+}
+
+/**
+ * viommu_hw_queue_destroy() - Release a HW_QUEUE
+ * @obj: The HW_QUEUE's object head; also takes one that failed half way
+ *
+ * The driver lets go first, then the pages are unpinned and the vIOMMU is
+ * released. The object table frees the memory.
+ */
+void viommu_hw_queue_destroy(struct viommu_object *obj)
+{
+	struct viommu_hw_queue *hw_queue =
+		container_of(obj, struct viommu_hw_queue, obj);
+
+	if (hw_queue->destroy)
+		hw_queue->destroy(hw_queue);
+	if (hw_queue->pin) {
+		viommu_hw_queue_unpin_pages(hw_queue->pin);
+		kfree(hw_queue->pin);
+		hw_queue->pin = NULL;
+		hw_queue->access = NULL;
+	}
+	if (hw_queue->viommu)
+		refcount_dec(&hw_queue->viommu->obj.users);
+}
+
+/**
+ * viommu_hw_queue_alloc_ioctl() - VIOMMU_HW_QUEUE_ALLOC
+ * @ucmd: The call; @ucmd->cmd is a struct viommu_hw_queue_alloc
+ *
+ * Errors, in the order upstream checks them: EOPNOTSUPP (flags, DEFAULT
+ * type), EINVAL (length 0), EOVERFLOW (range wraps), ENOENT (no such
+ * vIOMMU), EOPNOTSUPP (the driver has no queues of this type), ERANGE
+ * (page rounding overflows), then the pin's errors (ENOENT unmapped,
+ * EFAULT not contiguous) and the driver's.
+ *
+ * Return: 0 or a negative errno.
+ */
+int viommu_hw_queue_alloc_ioctl(struct viommu_ucmd *ucmd)
+{
+	struct viommu_hw_queue_alloc *cmd = ucmd->cmd;
+	struct viommu_ctx *ctx = ucmd->ctx;
+	struct viommu_hw_queue *hw_queue;
+	struct viommu_object *vobj, *obj;
+	unsigned long first, span;
+	struct viommu *viommu;
+	phys_addr_t pa = 0;
+	bool reads_pa;
+	size_t size;
+	int rc;
+
+	rc = viommu_hw_queue_check(cmd);
+	if (rc)
+		return rc;
+
+	vobj = viommu_get_object(ctx, cmd->viommu_id, VIOMMU_OBJ_VIOMMU);
+	if (IS_ERR(vobj))
+		return PTR_ERR(vobj);
+	viommu = container_of(vobj, struct viommu, obj);
+
+	size = viommu_hw_queue_size(viommu, cmd->type);
+	if (!size) {
+		rc = -EOPNOTSUPP;
+		goto out_put;
+	}
+	rc = viommu_hw_queue_span(cmd->nesting_parent_iova, cmd->length,
+				  &first, &span);
+	if (rc)
+		goto out_put;
+
+	obj = _viommu_object_alloc(ctx, size, VIOMMU_OBJ_HW_QUEUE);
+	if (IS_ERR(obj)) {
+		rc = PTR_ERR(obj);
+		goto out_put;
+	}
+	hw_queue = container_of(obj, struct viommu_hw_queue, obj);
+	hw_queue->viommu = viommu;
+	refcount_inc(&viommu->obj.users);
+	hw_queue->base_addr = cmd->nesting_parent_iova;
+	hw_queue->length = cmd->length;
+	hw_queue->type = cmd->type;
+
+	reads_pa = viommu->ops->flags & VIOMMU_OPS_FLAG_HW_QUEUE_READS_PA;
+	rc = viommu_hw_queue_pin(hw_queue, first, span, reads_pa, &pa);
+	if (rc)
+		goto out_abort;
+
+	if (reads_pa)
+		rc = viommu->ops->hw_queue_init_phys(hw_queue, cmd->index,
+						     pa + offset_in_page(cmd->nesting_parent_iova));
+	else
+		rc = viommu->ops->hw_queue_init(hw_queue, cmd->index);
+	if (rc)
+		goto out_abort;
+
+	cmd->out_hw_queue_id = obj->id;
+	rc = viommu_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		goto out_abort;
+	viommu_object_finalize(ctx, obj);
+	viommu_put_object(ctx, vobj);
+	return 0;
+
+out_abort:
+	viommu_object_abort_and_destroy(ctx, obj);
+out_put:
+	viommu_put_object(ctx, vobj);
+	return rc;
+}
+
+static int viommu_hw_queue_depend_rc(struct viommu_hw_queue *dependent,
+				     struct viommu_hw_queue *depended)
+{
+	int rc = viommu_hw_queue_depend_check(dependent, depended);
+
+	/* Queues of two vIOMMUs can only come from a driver bug. */
+	if (WARN_ON_ONCE(rc == -EXDEV))
+		return -EINVAL;
+	return rc;
+}
+
+/**
+ * viommu_hw_queue_depend_check() - May one HW_QUEUE depend on another?
+ * @dependent: The queue that needs @depended
+ * @depended: The queue that must outlive @dependent
+ *
+ * Return: 0; -EINVAL for a queue depending on itself (it could never be
+ * destroyed) or an object that is not a HW_QUEUE; -EXDEV for queues of
+ * two vIOMMUs, which callers treat as a driver bug.
+ */
+int viommu_hw_queue_depend_check(struct viommu_hw_queue *dependent,
+				 struct viommu_hw_queue *depended)
+{
+	if (dependent == depended)
+		return -EINVAL;
+	if (dependent->obj.type != VIOMMU_OBJ_HW_QUEUE ||
+	    depended->obj.type != VIOMMU_OBJ_HW_QUEUE)
+		return -EINVAL;
+	if (dependent->viommu != depended->viommu)
+		return -EXDEV;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_depend_check);
+
+/**
+ * viommu_hw_queue_depend() - Make a HW_QUEUE depend on another
+ * @dependent: The queue that needs @depended, typically the next index
+ * @depended: The queue that must outlive @dependent
+ *
+ * Until viommu_hw_queue_undepend(), destroying @depended fails with EBUSY.
+ * Call it from the init op and undo it in the queue's destroy op.
+ *
+ * Return: 0, or -EINVAL if @dependent is @depended or the queues belong to
+ * different vIOMMUs (a driver bug; it also warns).
+ */
+int viommu_hw_queue_depend(struct viommu_hw_queue *dependent,
+			   struct viommu_hw_queue *depended)
+{
+	int rc = viommu_hw_queue_depend_rc(dependent, depended);
+
+	if (rc)
+		return rc;
+	refcount_inc(&depended->obj.users);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(viommu_hw_queue_depend);
+
+/**
+ * viommu_hw_queue_undepend() - Undo viommu_hw_queue_depend()
+ * @dependent: The queue passed to viommu_hw_queue_depend()
+ * @depended: The queue it depended on
+ */
+void viommu_hw_queue_undepend(struct viommu_hw_queue *dependent,
+			      struct viommu_hw_queue *depended)
+{
+	/* Nothing was taken for a pair that may not depend. */
+	if (WARN_ON_ONCE(viommu_hw_queue_depend_check(dependent, depended)))
+		return;
+	refcount_dec(&depended->obj.users);
+}
+EXPORT_SYMBOL_GPL(viommu_hw_queue_undepend);
