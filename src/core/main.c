@@ -80,9 +80,10 @@ static int __init viommu_init(void)
 
 static void __exit viommu_exit(void)
 {
+	/* No hook runs past this, so none can queue more work for us. */
+	viommu_shim_exit();
 	misc_deregister(&viommu_misc);
 	viommu_ctx_reap_flush();
-	viommu_shim_exit();
 }
 
 module_init(viommu_init);

@@ -27,18 +27,31 @@ enum viommu_stock_type {
 	VIOMMU_STOCK_IOAS,
 };
 
+/*
+ * init never fails the load: a shim that does not verify logs one line and
+ * stays not ready. Call exit first on unload: on return no task is inside
+ * a hook, so the core may tear down what the hooks call.
+ */
 int viommu_shim_init(void);
 void viommu_shim_exit(void);
 bool viommu_shim_ready(void);
 
+/* 0 if @ictx really is a stock context; -EOPNOTSUPP (logged) if not. */
+int viommu_shim_verify_ictx(struct iommufd_ctx *ictx);
+
 /*
  * Like the stock iommufd_get_object(): users and shortterm_users taken,
- * ERR_PTR(-ENOENT) for a missing id or another type.
+ * ERR_PTR(-ENOENT) for a missing id or another type, ERR_PTR(-EOPNOTSUPP)
+ * when the shim is not ready.
  */
 struct iommufd_object *viommu_shim_get_object(struct iommufd_ctx *ictx, u32 id,
 					      enum viommu_stock_type type);
 void viommu_shim_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
-/* Long-term pins: users only, so stock IOMMU_DESTROY of @obj gives EBUSY. */
+/*
+ * Long-term pins: users only, so stock IOMMU_DESTROY of @obj gives EBUSY.
+ * Pin only an object held (from get_object); drop every pin before the
+ * reference on the stock context goes.
+ */
 void viommu_shim_pin(struct iommufd_object *obj);
 void viommu_shim_unpin(struct iommufd_object *obj);
 /* users++ unless the object is already being destroyed (users == 0). */
@@ -48,7 +61,6 @@ bool viommu_shim_try_pin(struct iommufd_object *obj);
  * reference the caller holds; -EBUSY if something else still uses @obj.
  */
 int viommu_shim_remove_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
-int viommu_shim_verify_ictx(struct iommufd_ctx *ictx);
 u32 viommu_shim_object_id(struct iommufd_object *obj);
 
 struct iommufd_device *viommu_shim_to_idev(struct iommufd_object *obj);
@@ -73,7 +85,10 @@ int viommu_shim_nested_add(struct iommufd_ctx *ictx,
 			   void *arg, u32 *out_id,
 			   struct iommufd_object **out_obj);
 
-/* Keep stock IOMMU_DESTROY from freeing an access the core owns. */
+/*
+ * Keep stock IOMMU_DESTROY from freeing an access the core owns. Unpin
+ * before iommufd_access_destroy(), which WARNs on a pinned access.
+ */
 void viommu_shim_access_pin(struct iommufd_access *access);
 void viommu_shim_access_unpin(struct iommufd_access *access);
 
@@ -85,7 +100,11 @@ void viommu_shim_access_unpin(struct iommufd_access *access);
  * @last: Last IOVA (inclusive)
  *
  * While a guard is added, unmapping any part of the range from the IOAS
- * (IOMMU_IOAS_UNMAP or the VFIO compat path) fails with EBUSY.
+ * (IOMMU_IOAS_UNMAP or the VFIO compat path) fails with EBUSY. Adding one
+ * waits for unmaps in flight, so pin the range's pages after adding the
+ * guard and unpin them before deleting it; never add or delete a guard
+ * while holding a lock the caller's access ->unmap callback takes. The
+ * owner (a HWPT_PAGING or an IOAS) stays pinned while the guard is added.
  */
 struct viommu_shim_guard {
 	struct list_head node;
@@ -95,11 +114,16 @@ struct viommu_shim_guard {
 };
 
 void viommu_shim_guard_add(struct viommu_shim_guard *guard,
-			   struct iommufd_object *hwpt_paging,
-			   unsigned long iova, unsigned long length);
+			   struct iommufd_object *owner, unsigned long iova,
+			   unsigned long length);
 void viommu_shim_guard_del(struct viommu_shim_guard *guard);
 
-/* Implemented by the core, called from the hooks. */
+/*
+ * Implemented by the core, called from the hooks, in process context (may
+ * sleep). idev_unbind runs before the stock unbind, possibly under VFIO's
+ * dev_set->lock. nested_destroyed runs after the stock destroy freed the
+ * domain: @nested is only a key; the core ignores one it does not know.
+ */
 void viommu_core_idev_unbind(struct iommufd_device *idev);
 void viommu_core_idev_unbind_done(struct iommufd_device *idev);
 void viommu_core_nested_destroyed(struct iommufd_object *nested);

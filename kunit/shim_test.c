@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for the shim over the stock iommufd, against a real
+ * /dev/iommu: object lookups and pins as seen by stock IOMMU_DESTROY,
+ * guards as seen by stock IOAS_UNMAP and the VFIO compat unmap, the
+ * per-task bypass of the hooks and, with the edu device of the test VM,
+ * the unbind and nested-destroy hooks and the nested HWPT injection.
+ */
+#include <kunit/test.h>
+#include <linux/iommu.h>
+#include <linux/iommufd.h>
+#include <linux/kthread.h>
+#include <linux/pci.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+#include <uapi/linux/iommufd.h>
+
+#include "internal.h"
+#include "shim.h"
+#include "test_util.h"
+
+#define SHIM_TEST_IOVA 0x100000UL
+
+struct shim_fixture {
+	struct file *file;
+	struct iommufd_ctx *ictx;
+	void __user *ucmd;	/* ioctl structs go here */
+	void __user *udata;	/* the page IOAS_MAP maps */
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(shim_test_ctx_put, iommufd_ctx_put,
+			    struct iommufd_ctx *);
+
+static int shim_test_init(struct kunit *test)
+{
+	struct shim_fixture *fx;
+
+	fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fx);
+	fx->file = viommu_test_open_iommufd(test);
+	fx->ictx = iommufd_ctx_from_file(fx->file);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(fx->ictx));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, shim_test_ctx_put,
+						  fx->ictx));
+	fx->ucmd = viommu_test_user_page(test);
+	fx->udata = viommu_test_user_page(test);
+	test->priv = fx;
+	return 0;
+}
+
+static struct shim_fixture *fixture(struct kunit *test)
+{
+	return test->priv;
+}
+
+/* Run a stock ioctl on @buf through user memory; copy the result back. */
+static long stock_ioctl(struct kunit *test, unsigned int cmd, void *buf,
+			size_t len)
+{
+	struct shim_fixture *fx = fixture(test);
+	long rc;
+
+	KUNIT_ASSERT_LE(test, len, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(fx->ucmd, buf, len));
+	rc = vfs_ioctl(fx->file, cmd, (unsigned long)fx->ucmd);
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(buf, fx->ucmd, len));
+	return rc;
+}
+
+static u32 ioas_alloc(struct kunit *test)
+{
+	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+
+	KUNIT_ASSERT_EQ(test, 0,
+			stock_ioctl(test, IOMMU_IOAS_ALLOC, &cmd, sizeof(cmd)));
+	return cmd.out_ioas_id;
+}
+
+static long stock_destroy(struct kunit *test, u32 id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return stock_ioctl(test, IOMMU_DESTROY, &cmd, sizeof(cmd));
+}
+
+/* Map the fixture's user page at SHIM_TEST_IOVA. */
+static void ioas_map(struct kunit *test, u32 ioas_id)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = ioas_id,
+		.user_va = (uintptr_t)fixture(test)->udata,
+		.length = PAGE_SIZE,
+		.iova = SHIM_TEST_IOVA,
+	};
+
+	KUNIT_ASSERT_EQ(test, 0,
+			stock_ioctl(test, IOMMU_IOAS_MAP, &cmd, sizeof(cmd)));
+}
+
+static long ioas_unmap(struct kunit *test, u32 ioas_id, u64 iova, u64 length,
+		       u64 *unmapped)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.iova = iova,
+		.length = length,
+	};
+	long rc = stock_ioctl(test, IOMMU_IOAS_UNMAP, &cmd, sizeof(cmd));
+
+	*unmapped = cmd.length;
+	return rc;
+}
+
+static struct iommufd_object *get_ok(struct kunit *test, u32 id,
+				     enum viommu_stock_type type)
+{
+	struct iommufd_object *obj;
+
+	obj = viommu_shim_get_object(fixture(test)->ictx, id, type);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(obj), "id %u: %ld", id,
+			       PTR_ERR(obj));
+	return obj;
+}
+
+static void shim_is_ready(struct kunit *test)
+{
+	/* Kbuild built the shim for this kernel: off means it did not verify. */
+	KUNIT_EXPECT_TRUE(test, viommu_shim_ready());
+}
+
+static void shim_verify_ictx(struct kunit *test)
+{
+	void *other = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_EXPECT_EQ(test, 0, viommu_shim_verify_ictx(fixture(test)->ictx));
+	/* Zeroed memory has no file: not a stock context. */
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, viommu_shim_verify_ictx(other));
+}
+
+static void shim_get_object_types(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	u32 id = ioas_alloc(test);
+	static const struct {
+		u32 id_xor;
+		unsigned int type;
+	} bad[] = {
+		{ 0, VIOMMU_STOCK_DEVICE },
+		{ 0, VIOMMU_STOCK_HWPT_PAGING },
+		{ 0, VIOMMU_STOCK_HWPT_NESTED },
+		{ 0, 99 },
+		{ 0x80000000, VIOMMU_STOCK_IOAS },	/* a viommu id */
+		{ 0x40, VIOMMU_STOCK_IOAS },		/* never allocated */
+		{ 0x40, VIOMMU_STOCK_ANY },
+	};
+	struct iommufd_object *obj;
+	unsigned int i;
+
+	obj = get_ok(test, id, VIOMMU_STOCK_IOAS);
+	KUNIT_EXPECT_EQ(test, id, viommu_shim_object_id(obj));
+	KUNIT_EXPECT_NULL(test, viommu_shim_to_idev(obj));
+	KUNIT_EXPECT_NULL(test, viommu_shim_hwpt_domain(obj));
+	KUNIT_EXPECT_EQ(test, 0, viommu_shim_hwpt_ioas_id(obj));
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hwpt_is_nest_parent(obj));
+	viommu_shim_put_object(ictx, obj);
+
+	obj = get_ok(test, id, VIOMMU_STOCK_ANY);
+	viommu_shim_put_object(ictx, obj);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_PTR_EQ_MSG(test, ERR_PTR(-ENOENT),
+					viommu_shim_get_object(ictx,
+							       id ^ bad[i].id_xor,
+							       bad[i].type),
+					"case %u", i);
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOENT),
+			    viommu_shim_get_object(ictx, 0,
+						   VIOMMU_STOCK_ANY));
+
+	/* Every reference went back: stock destroy succeeds. */
+	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, id));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOENT),
+			    viommu_shim_get_object(ictx, id, VIOMMU_STOCK_IOAS));
+}
+
+static void shim_pin_blocks_stock_destroy(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	u32 id = ioas_alloc(test);
+	struct iommufd_object *obj = get_ok(test, id, VIOMMU_STOCK_IOAS);
+
+	/* Held by a lookup: busy. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, stock_destroy(test, id));
+	viommu_shim_pin(obj);
+	viommu_shim_put_object(ictx, obj);
+	/* Only pinned: still busy. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, stock_destroy(test, id));
+	viommu_shim_unpin(obj);
+	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, id));
+}
+
+static void shim_guard_refuses_ioas_unmap(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	/* Only ioctls unmap ranges; unmap-all also runs on IOAS teardown. */
+	long iova_calls = viommu_shim_hook_calls("iopt_unmap_iova");
+	struct iommufd_object *ioas, *other;
+	struct viommu_shim_guard guard;
+	u32 other_id = ioas_alloc(test);
+	u32 id = ioas_alloc(test);
+	u64 unmapped;
+
+	ioas_map(test, id);
+	ioas = get_ok(test, id, VIOMMU_STOCK_IOAS);
+	viommu_shim_guard_add(&guard, ioas, SHIM_TEST_IOVA + 16, 32);
+
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			ioas_unmap(test, id, SHIM_TEST_IOVA, PAGE_SIZE,
+				   &unmapped));
+	KUNIT_EXPECT_EQ(test, -EBUSY, ioas_unmap(test, id, 0, U64_MAX,
+						 &unmapped));
+	/* A range next to the guard reaches the stock code: nothing there. */
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			ioas_unmap(test, id, SHIM_TEST_IOVA + PAGE_SIZE,
+				   PAGE_SIZE, &unmapped));
+	/* Bad ranges keep their stock errno. */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			ioas_unmap(test, id, SHIM_TEST_IOVA, 0, &unmapped));
+	KUNIT_EXPECT_EQ(test, iova_calls + 3,
+			viommu_shim_hook_calls("iopt_unmap_iova"));
+
+	viommu_shim_guard_del(&guard);
+	KUNIT_EXPECT_EQ(test, 0, ioas_unmap(test, id, SHIM_TEST_IOVA,
+					    PAGE_SIZE, &unmapped));
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE, unmapped);
+
+	/* Unmap-all, with the guard on the last byte of the mapping. */
+	ioas_map(test, id);
+	viommu_shim_guard_add(&guard, ioas, SHIM_TEST_IOVA + PAGE_SIZE - 1, 1);
+	KUNIT_EXPECT_EQ(test, -EBUSY, ioas_unmap(test, id, 0, U64_MAX,
+						 &unmapped));
+	viommu_shim_guard_del(&guard);
+
+	/* A guard on another IOAS does not count. */
+	other = get_ok(test, other_id, VIOMMU_STOCK_IOAS);
+	viommu_shim_guard_add(&guard, other, SHIM_TEST_IOVA, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0, ioas_unmap(test, id, 0, U64_MAX, &unmapped));
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE, unmapped);
+	viommu_shim_guard_del(&guard);
+	viommu_shim_put_object(ictx, other);
+
+	viommu_shim_put_object(ictx, ioas);
+	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, id));
+}
+
+static long vfio_unmap(struct kunit *test, u32 flags, u64 iova, u64 size)
+{
+	struct vfio_iommu_type1_dma_unmap cmd = {
+		.argsz = sizeof(cmd),
+		.flags = flags,
+		.iova = iova,
+		.size = size,
+	};
+
+	return stock_ioctl(test, VFIO_IOMMU_UNMAP_DMA, &cmd, sizeof(cmd));
+}
+
+static void shim_guard_refuses_vfio_unmap(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	struct iommu_vfio_ioas set = {
+		.size = sizeof(set),
+		.op = IOMMU_VFIO_IOAS_SET,
+	};
+	struct viommu_shim_guard guard;
+	struct iommufd_object *ioas;
+	u32 id = ioas_alloc(test);
+
+	set.ioas_id = id;
+	KUNIT_ASSERT_EQ(test, 0,
+			stock_ioctl(test, IOMMU_VFIO_IOAS, &set, sizeof(set)));
+	ioas_map(test, id);
+	ioas = get_ok(test, id, VIOMMU_STOCK_IOAS);
+	viommu_shim_guard_add(&guard, ioas, SHIM_TEST_IOVA, PAGE_SIZE);
+
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			vfio_unmap(test, 0, SHIM_TEST_IOVA, PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			vfio_unmap(test, VFIO_DMA_UNMAP_FLAG_ALL, 0, 0));
+
+	viommu_shim_guard_del(&guard);
+	KUNIT_EXPECT_EQ(test, 0,
+			vfio_unmap(test, VFIO_DMA_UNMAP_FLAG_ALL, 0, 0));
+	viommu_shim_put_object(ictx, ioas);
+}
+
+/* Bypasses, on hooks that are never installed: only identity matters. */
+struct shim_bypass_other {
+	const struct viommu_hook *hook;
+	struct completion ran;
+	bool taken;
+};
+
+static int shim_bypass_other_task(void *data)
+{
+	struct shim_bypass_other *other = data;
+
+	other->taken = viommu_hook_bypass_take(other->hook);
+	complete(&other->ran);
+	return 0;
+}
+
+/* Whether another task would take the bypass of @hook. */
+static bool shim_bypass_taken_elsewhere(struct kunit *test,
+					const struct viommu_hook *hook)
+{
+	struct shim_bypass_other other = { .hook = hook };
+	struct task_struct *task;
+
+	init_completion(&other.ran);
+	task = kthread_create(shim_bypass_other_task, &other,
+			      "viommu-shim-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	get_task_struct(task);
+	wake_up_process(task);
+	wait_for_completion(&other.ran);
+	/* It may still be in complete(): wait until it is gone. */
+	kthread_stop(task);
+	put_task_struct(task);
+	return other.taken;
+}
+
+static void shim_bypass_is_per_task_and_once(struct kunit *test)
+{
+	struct viommu_hook *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct viommu_hook *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct viommu_bypass *slot;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
+
+	slot = viommu_hook_bypass(a);
+	/* Another task entering the same function is redirected. */
+	KUNIT_EXPECT_FALSE(test, shim_bypass_taken_elsewhere(test, a));
+	/* So is this task entering another hooked function. */
+	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(b));
+	/* The one armed entry goes through, once. */
+	KUNIT_EXPECT_TRUE(test, viommu_hook_bypass_take(a));
+	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
+	viommu_hook_unbypass(slot);
+
+	/* An unused bypass does not outlive its slot. */
+	slot = viommu_hook_bypass(a);
+	viommu_hook_unbypass(slot);
+	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
+
+	/* Nested: each armed entry is consumed once. */
+	slot = viommu_hook_bypass(a);
+	viommu_hook_unbypass(viommu_hook_bypass(b));
+	KUNIT_EXPECT_TRUE(test, viommu_hook_bypass_take(a));
+	viommu_hook_unbypass(slot);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(shim_test_pci_dev_put, pci_dev_put,
+			    struct pci_dev *);
+
+/* The edu PCI device of the test VM, behind the emulated SMMUv3. */
+static struct pci_dev *shim_test_edu(struct kunit *test)
+{
+	struct pci_dev *pdev = pci_get_device(0x1234, 0x11e8, NULL);
+
+	if (!pdev)
+		kunit_skip(test, "no edu PCI device");
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, shim_test_pci_dev_put,
+						  pdev));
+	return pdev;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(shim_test_unbind, iommufd_device_unbind,
+			    struct iommufd_device *);
+
+static struct iommufd_device *shim_test_bind(struct kunit *test,
+					     struct pci_dev *pdev, u32 *dev_id)
+{
+	struct iommufd_device *idev;
+
+	idev = iommufd_device_bind(fixture(test)->ictx, &pdev->dev, dev_id);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(idev), "bind: %ld", PTR_ERR(idev));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, shim_test_unbind,
+						  idev));
+	return idev;
+}
+
+static void shim_unbind_goes_through_hook(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	struct pci_dev *pdev = shim_test_edu(test);
+	long calls = viommu_shim_hook_calls("iommufd_device_unbind");
+	struct iommufd_device *idev;
+	struct iommufd_object *obj;
+	u32 dev_id;
+
+	idev = shim_test_bind(test, pdev, &dev_id);
+	obj = get_ok(test, dev_id, VIOMMU_STOCK_DEVICE);
+	KUNIT_EXPECT_PTR_EQ(test, idev, viommu_shim_to_idev(obj));
+	KUNIT_EXPECT_PTR_EQ(test, obj, viommu_shim_idev_obj(idev));
+	KUNIT_EXPECT_PTR_EQ(test, &pdev->dev, viommu_shim_idev_dev(idev));
+	KUNIT_EXPECT_EQ(test, dev_id, viommu_shim_object_id(obj));
+	viommu_shim_put_object(ictx, obj);
+
+	kunit_release_action(test, shim_test_unbind, idev);
+	KUNIT_EXPECT_EQ(test, calls + 1,
+			viommu_shim_hook_calls("iommufd_device_unbind"));
+	/* The stock unbind ran too: the device is gone. */
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOENT),
+			    viommu_shim_get_object(ictx, dev_id,
+						   VIOMMU_STOCK_ANY));
+}
+
+/* A nested domain that only counts its frees. */
+static atomic_t shim_fake_frees;
+
+static void shim_fake_free(struct iommu_domain *domain)
+{
+	atomic_inc(&shim_fake_frees);
+	kfree(domain);
+}
+
+static int shim_fake_invalidate(struct iommu_domain *domain,
+				struct iommu_user_data_array *array)
+{
+	return -EOPNOTSUPP;
+}
+
+static const struct iommu_domain_ops shim_fake_nested_ops = {
+	.free = shim_fake_free,
+	.cache_invalidate_user = shim_fake_invalidate,
+};
+
+static struct iommu_domain *shim_fake_nested(struct kunit *test)
+{
+	struct iommu_domain *domain = kzalloc(sizeof(*domain), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+	domain->type = IOMMU_DOMAIN_NESTED;
+	domain->ops = &shim_fake_nested_ops;
+	return domain;
+}
+
+struct shim_prepare {
+	int ret;
+	unsigned int calls;
+	struct iommufd_object *seen;
+	u32 seen_id;
+};
+
+static int shim_prepare(struct iommufd_object *nested, void *arg)
+{
+	struct shim_prepare *p = arg;
+
+	p->calls++;
+	p->seen = nested;
+	p->seen_id = viommu_shim_object_id(nested);
+	return p->ret;
+}
+
+static u32 hwpt_alloc(struct kunit *test, u32 dev_id, u32 ioas_id)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.dev_id = dev_id,
+		.pt_id = ioas_id,
+	};
+
+	KUNIT_ASSERT_EQ(test, 0,
+			stock_ioctl(test, IOMMU_HWPT_ALLOC, &cmd, sizeof(cmd)));
+	return cmd.out_hwpt_id;
+}
+
+static void shim_nested_is_a_stock_hwpt(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	struct pci_dev *pdev = shim_test_edu(test);
+	long calls = viommu_shim_hook_calls("iommufd_hwpt_nested_destroy");
+	struct shim_prepare prep = { .ret = -E2BIG };
+	struct iommufd_object *parent, *nested, *obj;
+	struct iommu_domain *domain;
+	u32 dev_id, ioas_id, hwpt_id, nested_id = 0;
+
+	shim_test_bind(test, pdev, &dev_id);
+	ioas_id = ioas_alloc(test);
+	hwpt_id = hwpt_alloc(test, dev_id, ioas_id);
+	parent = get_ok(test, hwpt_id, VIOMMU_STOCK_HWPT_PAGING);
+	KUNIT_EXPECT_EQ(test, ioas_id, viommu_shim_hwpt_ioas_id(parent));
+	KUNIT_EXPECT_NOT_NULL(test, viommu_shim_hwpt_domain(parent));
+	domain = shim_fake_nested(test);
+
+	/* Not a nest parent: refused before anything happens. */
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hwpt_is_nest_parent(parent));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			viommu_shim_nested_add(ictx, parent, domain,
+					       shim_prepare, &prep, &nested_id,
+					       &nested));
+	KUNIT_EXPECT_EQ(test, 0, prep.calls);
+
+	viommu_shim_test_set_nest_parent(parent, true);
+	KUNIT_EXPECT_TRUE(test, viommu_shim_hwpt_is_nest_parent(parent));
+
+	/* A failing prepare leaves nothing and keeps the domain. */
+	atomic_set(&shim_fake_frees, 0);
+	KUNIT_EXPECT_EQ(test, -E2BIG,
+			viommu_shim_nested_add(ictx, parent, domain,
+					       shim_prepare, &prep, &nested_id,
+					       &nested));
+	KUNIT_EXPECT_EQ(test, 1, prep.calls);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&shim_fake_frees));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOENT),
+			    viommu_shim_get_object(ictx, prep.seen_id,
+						   VIOMMU_STOCK_ANY));
+
+	prep.ret = 0;
+	KUNIT_ASSERT_EQ(test, 0,
+			viommu_shim_nested_add(ictx, parent, domain,
+					       shim_prepare, &prep, &nested_id,
+					       &nested));
+	KUNIT_EXPECT_PTR_EQ(test, prep.seen, nested);
+	KUNIT_EXPECT_PTR_EQ(test, viommu_shim_hwpt_domain(parent)->owner,
+			    domain->owner);
+	obj = get_ok(test, nested_id, VIOMMU_STOCK_HWPT_NESTED);
+	KUNIT_EXPECT_PTR_EQ(test, nested, obj);
+	KUNIT_EXPECT_PTR_EQ(test, domain, viommu_shim_hwpt_domain(obj));
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hwpt_is_nest_parent(obj));
+	viommu_shim_put_object(ictx, obj);
+	viommu_shim_put_object(ictx, parent);
+
+	/* The nested HWPT holds its parent, as stock nesting does. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, stock_destroy(test, hwpt_id));
+	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, nested_id));
+	KUNIT_EXPECT_EQ(test, calls + 1,
+			viommu_shim_hook_calls("iommufd_hwpt_nested_destroy"));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&shim_fake_frees));
+	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, hwpt_id));
+	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, ioas_id));
+}
+
+static struct kunit_case viommu_shim_test_cases[] = {
+	KUNIT_CASE(shim_is_ready),
+	KUNIT_CASE(shim_verify_ictx),
+	KUNIT_CASE(shim_get_object_types),
+	KUNIT_CASE(shim_pin_blocks_stock_destroy),
+	KUNIT_CASE(shim_guard_refuses_ioas_unmap),
+	KUNIT_CASE(shim_guard_refuses_vfio_unmap),
+	KUNIT_CASE(shim_bypass_is_per_task_and_once),
+	KUNIT_CASE(shim_unbind_goes_through_hook),
+	KUNIT_CASE(shim_nested_is_a_stock_hwpt),
+	{}
+};
+
+static struct kunit_suite viommu_shim_test_suite = {
+	.name = "viommu-shim",
+	.init = shim_test_init,
+	.test_cases = viommu_shim_test_cases,
+};
+
+kunit_test_suites(&viommu_shim_test_suite);

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bringing the shim up and down. Nothing is installed unless everything
+ * verifies: the running kernel is the build whose private headers we
+ * compiled against, and every symbol is where it must be. Anything else
+ * leaves the shim off, with one log line saying what failed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <generated/utsrelease.h>
+#ifdef VIOMMU_HAVE_UTSVERSION_H
+#include <generated/utsversion.h>
+#endif
+#include <kunit/visibility.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+#include "internal.h"
+
+static bool viommu_shim_on;
+
+/* The private layouts are those of one build: it must be the running one. */
+static int viommu_shim_check_build(struct viommu_shim_why *why)
+{
+	why->step = "check";
+	why->name = "kernel release (uname -r) against the build tree";
+	if (strcmp(init_utsname()->release, UTS_RELEASE))
+		return -EINVAL;
+#ifdef UTS_VERSION
+	why->name = "kernel version (uname -v) against the build tree";
+	if (strcmp(init_utsname()->version, UTS_VERSION))
+		return -EINVAL;
+	return 0;
+#else
+	why->name = "kernel version: the build tree has no utsversion.h";
+	return -ENOENT;
+#endif
+}
+
+/**
+ * viommu_shim_init() - Verify the stock iommufd and install the hooks
+ *
+ * Never fails the module load: when something does not verify, one
+ * warning names it and viommu_shim_ready() stays false.
+ *
+ * Return: 0.
+ */
+int viommu_shim_init(void)
+{
+	struct viommu_shim_why why = {};
+	int rc;
+
+	rc = viommu_shim_check_build(&why);
+	if (!rc)
+		rc = viommu_sym_init(&why);
+	if (!rc)
+		rc = viommu_iommufd_init(&why);
+	if (!rc)
+		rc = viommu_hooks_init(&why);
+	if (rc) {
+		viommu_sym_exit();
+		pr_warn("stock iommufd shim off: %s %s failed (%d)\n",
+			why.step, why.name, rc);
+		return 0;
+	}
+	/* Pairs with viommu_shim_ready(): the resolved addresses come first. */
+	smp_store_release(&viommu_shim_on, true);
+	pr_info("shim: ready: stock iommufd verified, hooks installed\n");
+	return 0;
+}
+
+/**
+ * viommu_shim_exit() - Remove the hooks and release the stock iommufd
+ *
+ * Call first on unload, before the core tears down what the hooks call
+ * into: on return no task is inside a hook.
+ */
+void viommu_shim_exit(void)
+{
+	if (!viommu_shim_on)
+		return;
+	WRITE_ONCE(viommu_shim_on, false);
+	viommu_hooks_exit();
+	viommu_sym_exit();
+}
+
+/**
+ * viommu_shim_ready() - Whether the shim verified and its hooks are in
+ *
+ * Return: true if the stock accessors and hooks may be used.
+ */
+bool viommu_shim_ready(void)
+{
+	/* Pairs with viommu_shim_init(). */
+	return smp_load_acquire(&viommu_shim_on);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_ready);

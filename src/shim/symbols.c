@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Addresses of functions the kernel does not export. kallsyms_lookup_name()
+ * is not exported either: a kprobe placed on it reports its address. No
+ * address is trusted on the lookup alone: the reverse lookup must give the
+ * same name at offset 0, and a module symbol must lie in the text of the
+ * module we asked for, which then stays referenced until
+ * viommu_sym_exit().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/preempt.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+static unsigned long (*viommu_kallsyms_lookup_name)(const char *name);
+static struct module *(*viommu_module_text_address)(unsigned long addr);
+/* The one module symbols were taken from; referenced while in use. */
+static struct module *viommu_sym_owner;
+
+/*
+ * True when @addr is exactly the start of @name, in @modname (NULL: in
+ * vmlinux), as sprint_symbol() prints it: "name+0x0/0xsize [mod]".
+ */
+static bool viommu_sym_is(unsigned long addr, const char *name,
+			  const char *modname)
+{
+	size_t len = strlen(name);
+	const char *tail;
+	bool ok = false;
+	char *buf;
+
+	buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	if (!buf)
+		return false;
+	sprint_symbol(buf, addr);
+	if (strncmp(buf, name, len) || strncmp(buf + len, "+0x0/", 5))
+		goto out;
+	tail = strchr(buf + len, ' ');
+	if (!modname) {
+		ok = !tail;
+		goto out;
+	}
+	if (tail && tail[1] == '[') {
+		len = strlen(modname);
+		ok = !strncmp(tail + 2, modname, len) && tail[2 + len] == ']' &&
+		     !tail[3 + len];
+	}
+out:
+	kfree(buf);
+	return ok;
+}
+
+/* Ask kprobes where @name is: they resolve names with kallsyms. */
+static unsigned long viommu_sym_kprobe(const char *name)
+{
+	struct kprobe kp = { .symbol_name = name };
+	unsigned long addr;
+
+	if (register_kprobe(&kp))
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	return addr;
+}
+
+/* A vmlinux symbol, by name, checked by the reverse lookup. */
+static unsigned long viommu_sym_vmlinux(const char *name)
+{
+	unsigned long addr = viommu_kallsyms_lookup_name(name);
+
+	if (!addr || !viommu_sym_is(addr, name, NULL))
+		return 0;
+	return addr;
+}
+
+/**
+ * viommu_sym_init() - Find the lookup functions the resolver needs
+ * @why: Filled with what failed
+ *
+ * Return: 0, or -ENOENT when kallsyms_lookup_name() or
+ * __module_text_address() cannot be found and verified.
+ */
+int viommu_sym_init(struct viommu_shim_why *why)
+{
+	unsigned long addr;
+
+	why->step = "find";
+	why->name = "kallsyms_lookup_name";
+	addr = viommu_sym_kprobe(why->name);
+	if (!addr || !viommu_sym_is(addr, why->name, NULL))
+		return -ENOENT;
+	viommu_kallsyms_lookup_name = (void *)addr;
+
+	why->name = "__module_text_address";
+	addr = viommu_sym_vmlinux(why->name);
+	if (!addr)
+		return -ENOENT;
+	viommu_module_text_address = (void *)addr;
+	return 0;
+}
+
+/*
+ * The module whose text holds @addr, if it is @modname: the first one
+ * found is referenced, and every later symbol must come from it too.
+ */
+static int viommu_sym_own(unsigned long addr, const char *modname)
+{
+	struct module *mod;
+	int rc = -EINVAL;
+
+	/* __module_text_address() needs preemption off (or module_mutex). */
+	preempt_disable();
+	mod = viommu_module_text_address(addr);
+	if (mod && !strcmp(mod->name, modname)) {
+		if (viommu_sym_owner == mod) {
+			rc = 0;
+		} else if (!viommu_sym_owner && try_module_get(mod)) {
+			viommu_sym_owner = mod;
+			rc = 0;
+		}
+	}
+	preempt_enable();
+	return rc;
+}
+
+/**
+ * viommu_sym_resolve() - The address of a function of a module
+ * @modname: The module that must hold the function
+ * @name: The function
+ * @addr: Where to put its address
+ *
+ * Only a symbol at offset 0 of its own name, in the text of @modname, is
+ * accepted. All symbols must come from one module, which stays referenced
+ * until viommu_sym_exit().
+ *
+ * Return: 0; -ENOENT if there is no such symbol, -EINVAL if what the lookup
+ * gives is not the start of that function in @modname's text.
+ */
+int viommu_sym_resolve(const char *modname, const char *name,
+		       unsigned long *addr)
+{
+	char full[MODULE_NAME_LEN + 64];
+	unsigned long a;
+
+	if (!viommu_kallsyms_lookup_name)
+		return -ENOENT;
+	/* "mod:name" makes the lookup search @modname only. */
+	if (snprintf(full, sizeof(full), "%s:%s", modname, name) >=
+	    sizeof(full))
+		return -ENAMETOOLONG;
+	a = viommu_kallsyms_lookup_name(full);
+	if (!a)
+		return -ENOENT;
+	if (!viommu_sym_is(a, name, modname) || viommu_sym_own(a, modname))
+		return -EINVAL;
+	*addr = a;
+	return 0;
+}
+
+/**
+ * viommu_sym_exit() - Let go of the module symbols came from
+ *
+ * The addresses viommu_sym_resolve() gave must not be used afterwards.
+ */
+void viommu_sym_exit(void)
+{
+	if (viommu_sym_owner)
+		module_put(viommu_sym_owner);
+	viommu_sym_owner = NULL;
+	viommu_kallsyms_lookup_name = NULL;
+	viommu_module_text_address = NULL;
+}

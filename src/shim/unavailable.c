@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shim on a kernel it cannot work with: Kbuild chose this file and
+ * VIOMMU_SHIM_OFF says why. It says so once and is never ready. The core
+ * checks viommu_shim_ready() before touching a stock object, so the
+ * accessors below are never reached; they fail safely all the same.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bug.h>
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/printk.h>
+
+#include "shim.h"
+
+/**
+ * viommu_shim_init() - Say why the shim is off
+ *
+ * Return: 0: a module without the shim still loads.
+ */
+int viommu_shim_init(void)
+{
+	pr_warn("stock iommufd shim off: %s\n", VIOMMU_SHIM_OFF);
+	return 0;
+}
+
+/**
+ * viommu_shim_exit() - Nothing to undo
+ */
+void viommu_shim_exit(void)
+{
+}
+
+/**
+ * viommu_shim_ready() - Never
+ *
+ * Return: false.
+ */
+bool viommu_shim_ready(void)
+{
+	return false;
+}
+
+/**
+ * viommu_shim_verify_ictx() - No context can be used without the shim
+ * @ictx: Unused
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int viommu_shim_verify_ictx(struct iommufd_ctx *ictx)
+{
+	pr_warn_ratelimited("stock iommufd shim is off: cannot use iommufd contexts\n");
+	return -EOPNOTSUPP;
+}
+
+/**
+ * viommu_shim_get_object() - No stock object without the shim
+ * @ictx: Unused
+ * @id: Unused
+ * @type: Unused
+ *
+ * Return: ERR_PTR(-EOPNOTSUPP).
+ */
+struct iommufd_object *viommu_shim_get_object(struct iommufd_ctx *ictx, u32 id,
+					      enum viommu_stock_type type)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+/**
+ * viommu_shim_put_object() - Never reached
+ * @ictx: Unused
+ * @obj: Unused
+ */
+void viommu_shim_put_object(struct iommufd_ctx *ictx,
+			    struct iommufd_object *obj)
+{
+	WARN_ON_ONCE(1);
+}
+
+/**
+ * viommu_shim_pin() - Never reached
+ * @obj: Unused
+ */
+void viommu_shim_pin(struct iommufd_object *obj)
+{
+	WARN_ON_ONCE(1);
+}
+
+/**
+ * viommu_shim_unpin() - Never reached
+ * @obj: Unused
+ */
+void viommu_shim_unpin(struct iommufd_object *obj)
+{
+	WARN_ON_ONCE(1);
+}
+
+/**
+ * viommu_shim_try_pin() - Never reached
+ * @obj: Unused
+ *
+ * Return: false.
+ */
+bool viommu_shim_try_pin(struct iommufd_object *obj)
+{
+	WARN_ON_ONCE(1);
+	return false;
+}
+
+/**
+ * viommu_shim_remove_object() - Never reached
+ * @ictx: Unused
+ * @obj: Unused
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int viommu_shim_remove_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	WARN_ON_ONCE(1);
+	return -EOPNOTSUPP;
+}
+
+/**
+ * viommu_shim_object_id() - Never reached
+ * @obj: Unused
+ *
+ * Return: 0.
+ */
+u32 viommu_shim_object_id(struct iommufd_object *obj)
+{
+	WARN_ON_ONCE(1);
+	return 0;
+}
+
+/**
+ * viommu_shim_to_idev() - Never reached
+ * @obj: Unused
+ *
+ * Return: NULL.
+ */
+struct iommufd_device *viommu_shim_to_idev(struct iommufd_object *obj)
+{
+	WARN_ON_ONCE(1);
+	return NULL;
+}
+
+/**
+ * viommu_shim_idev_obj() - Never reached
+ * @idev: Unused
+ *
+ * Return: NULL.
+ */
+struct iommufd_object *viommu_shim_idev_obj(struct iommufd_device *idev)
+{
+	WARN_ON_ONCE(1);
+	return NULL;
+}
+
+/**
+ * viommu_shim_idev_dev() - Never reached
+ * @idev: Unused
+ *
+ * Return: NULL.
+ */
+struct device *viommu_shim_idev_dev(struct iommufd_device *idev)
+{
+	WARN_ON_ONCE(1);
+	return NULL;
+}
+
+/**
+ * viommu_shim_hwpt_is_nest_parent() - Never reached
+ * @hwpt_paging: Unused
+ *
+ * Return: false.
+ */
+bool viommu_shim_hwpt_is_nest_parent(struct iommufd_object *hwpt_paging)
+{
+	WARN_ON_ONCE(1);
+	return false;
+}
+
+/**
+ * viommu_shim_hwpt_domain() - Never reached
+ * @hwpt: Unused
+ *
+ * Return: NULL.
+ */
+struct iommu_domain *viommu_shim_hwpt_domain(struct iommufd_object *hwpt)
+{
+	WARN_ON_ONCE(1);
+	return NULL;
+}
+
+/**
+ * viommu_shim_hwpt_ioas_id() - Never reached
+ * @hwpt_paging: Unused
+ *
+ * Return: 0.
+ */
+u32 viommu_shim_hwpt_ioas_id(struct iommufd_object *hwpt_paging)
+{
+	WARN_ON_ONCE(1);
+	return 0;
+}
+
+/**
+ * viommu_shim_nested_add() - No stock HWPT without the shim
+ * @ictx: Unused
+ * @parent: Unused
+ * @domain: Unused
+ * @prepare: Unused
+ * @arg: Unused
+ * @out_id: Unused
+ * @out_obj: Unused
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int viommu_shim_nested_add(struct iommufd_ctx *ictx,
+			   struct iommufd_object *parent,
+			   struct iommu_domain *domain,
+			   int (*prepare)(struct iommufd_object *nested,
+					  void *arg),
+			   void *arg, u32 *out_id,
+			   struct iommufd_object **out_obj)
+{
+	return -EOPNOTSUPP;
+}
+
+/**
+ * viommu_shim_access_pin() - Never reached
+ * @access: Unused
+ */
+void viommu_shim_access_pin(struct iommufd_access *access)
+{
+	WARN_ON_ONCE(1);
+}
+
+/**
+ * viommu_shim_access_unpin() - Never reached
+ * @access: Unused
+ */
+void viommu_shim_access_unpin(struct iommufd_access *access)
+{
+	WARN_ON_ONCE(1);
+}
+
+/**
+ * viommu_shim_guard_add() - Never reached
+ * @guard: Initialised so that viommu_shim_guard_del() is harmless
+ * @owner: Unused
+ * @iova: Unused
+ * @length: Unused
+ */
+void viommu_shim_guard_add(struct viommu_shim_guard *guard,
+			   struct iommufd_object *owner, unsigned long iova,
+			   unsigned long length)
+{
+	WARN_ON_ONCE(1);
+	INIT_LIST_HEAD(&guard->node);
+}
+
+/**
+ * viommu_shim_guard_del() - Never reached
+ * @guard: Unused
+ */
+void viommu_shim_guard_del(struct viommu_shim_guard *guard)
+{
+	WARN_ON_ONCE(1);
+}
