@@ -274,11 +274,10 @@ static void veventq_read_copies_whole_records(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		KUNIT_ASSERT_EQ(test, 0, veventq_test_report(veventq, i));
 
-	/* Two and a half records of room: two records. */
+	/* One byte short of three records: two records. */
 	KUNIT_ASSERT_EQ(test, 2 * REC_LEN,
 			veventq_test_read_back(test, veventq, ubuf,
-					       2 * REC_LEN + REC_LEN / 2,
-					       recs));
+					       3 * REC_LEN - 1, recs));
 	veventq_expect_event(test, &recs[0], 0, 0);
 	veventq_expect_event(test, &recs[1], 1, 1);
 	KUNIT_EXPECT_EQ(test, 1, veventq->num_events);
