@@ -11,8 +11,10 @@
 struct object_test_obj {
 	struct viommu_object obj;
 	struct viommu_object *pinned;	/* dropped on destroy */
-	unsigned int *destroyed;
 };
+
+/* Static: objects left for the test's cleanup are destroyed after it returns. */
+static unsigned int object_test_destroyed;
 
 static void object_test_destroy(struct viommu_object *obj)
 {
@@ -20,7 +22,7 @@ static void object_test_destroy(struct viommu_object *obj)
 
 	if (t->pinned)
 		refcount_dec(&t->pinned->users);
-	(*t->destroyed)++;
+	object_test_destroyed++;
 }
 
 static const struct viommu_object_ops object_test_ops = {
@@ -29,27 +31,23 @@ static const struct viommu_object_ops object_test_ops = {
 };
 
 static struct object_test_obj *object_test_new(struct kunit *test,
-					       struct viommu_ctx *ctx,
-					       unsigned int *destroyed)
+					       struct viommu_ctx *ctx)
 {
 	struct viommu_object *obj;
 	struct object_test_obj *t;
 
 	obj = viommu_driver_object_alloc(ctx, sizeof(*t), &object_test_ops);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(obj));
-	t = container_of(obj, struct object_test_obj, obj);
-	t->destroyed = destroyed;
-	return t;
+	return container_of(obj, struct object_test_obj, obj);
 }
 
 static void object_ids_are_outside_stock_range(struct kunit *test)
 {
 	struct viommu_ctx *ctx = viommu_test_ctx(test);
-	unsigned int destroyed = 0;
 	struct object_test_obj *a, *b;
 
-	a = object_test_new(test, ctx, &destroyed);
-	b = object_test_new(test, ctx, &destroyed);
+	a = object_test_new(test, ctx);
+	b = object_test_new(test, ctx);
 	KUNIT_EXPECT_GE(test, a->obj.id, VIOMMU_ID_MIN);
 	KUNIT_EXPECT_GE(test, b->obj.id, VIOMMU_ID_MIN);
 	KUNIT_EXPECT_NE(test, a->obj.id, b->obj.id);
@@ -60,22 +58,21 @@ static void object_ids_are_outside_stock_range(struct kunit *test)
 static void object_unpublished_is_invisible(struct kunit *test)
 {
 	struct viommu_ctx *ctx = viommu_test_ctx(test);
-	unsigned int destroyed = 0;
 	struct object_test_obj *t;
 	struct viommu_object *got;
 	u32 id;
 
-	t = object_test_new(test, ctx, &destroyed);
+	t = object_test_new(test, ctx);
 	id = t->obj.id;
 	KUNIT_EXPECT_EQ(test, -ENOENT,
 			PTR_ERR(viommu_get_object(ctx, id, VIOMMU_OBJ_NONE)));
-	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, id));
+	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, id, false));
 
 	viommu_driver_object_abort(ctx, &t->obj);
-	KUNIT_EXPECT_EQ(test, 0U, destroyed);
-	KUNIT_EXPECT_TRUE(test, xa_empty(&ctx->objects));
+	KUNIT_EXPECT_EQ(test, 0U, object_test_destroyed);
+	KUNIT_EXPECT_TRUE(test, viommu_objects_empty(ctx));
 
-	t = object_test_new(test, ctx, &destroyed);
+	t = object_test_new(test, ctx);
 	viommu_driver_object_finalize(ctx, &t->obj);
 	got = viommu_get_object(ctx, t->obj.id, VIOMMU_OBJ_NONE);
 	KUNIT_ASSERT_PTR_EQ(test, got, &t->obj);
@@ -85,11 +82,10 @@ static void object_unpublished_is_invisible(struct kunit *test)
 static void object_lookup_checks_type(struct kunit *test)
 {
 	struct viommu_ctx *ctx = viommu_test_ctx(test);
-	unsigned int destroyed = 0;
 	struct object_test_obj *t;
 	struct viommu_object *got;
 
-	t = object_test_new(test, ctx, &destroyed);
+	t = object_test_new(test, ctx);
 	viommu_driver_object_finalize(ctx, &t->obj);
 
 	KUNIT_EXPECT_EQ(test, -ENOENT,
@@ -112,39 +108,39 @@ static void object_lookup_checks_type(struct kunit *test)
 static void object_destroy_needs_one_user(struct kunit *test)
 {
 	struct viommu_ctx *ctx = viommu_test_ctx(test);
-	unsigned int destroyed = 0;
 	struct object_test_obj *parent, *child;
+	u32 child_id;
 
-	parent = object_test_new(test, ctx, &destroyed);
+	parent = object_test_new(test, ctx);
 	viommu_driver_object_finalize(ctx, &parent->obj);
-	child = object_test_new(test, ctx, &destroyed);
+	child = object_test_new(test, ctx);
 	refcount_inc(&parent->obj.users);
 	child->pinned = &parent->obj;
 	viommu_driver_object_finalize(ctx, &child->obj);
 
 	KUNIT_EXPECT_EQ(test, -EBUSY,
-			viommu_object_remove(ctx, NULL, parent->obj.id));
-	KUNIT_EXPECT_EQ(test, 0U, destroyed);
-	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, child->obj.id));
-	KUNIT_EXPECT_EQ(test, 1U, destroyed);
+			viommu_object_remove(ctx, NULL, parent->obj.id, false));
+	KUNIT_EXPECT_EQ(test, 0U, object_test_destroyed);
+	child_id = child->obj.id;
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, child_id, false));
+	KUNIT_EXPECT_EQ(test, 1U, object_test_destroyed);
 	KUNIT_EXPECT_EQ(test, -ENOENT,
-			viommu_object_remove(ctx, NULL, child->obj.id));
-	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, parent->obj.id));
-	KUNIT_EXPECT_EQ(test, 2U, destroyed);
-	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, 0));
+			viommu_object_remove(ctx, NULL, child_id, false));
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, parent->obj.id, false));
+	KUNIT_EXPECT_EQ(test, 2U, object_test_destroyed);
+	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, 0, false));
 }
 
 static void object_close_destroys_leaves_first(struct kunit *test)
 {
 	struct viommu_ctx *ctx = viommu_ctx_alloc();
 	struct object_test_obj *objs[4];
-	unsigned int destroyed = 0;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	/* A chain: objs[i + 1] pins objs[i]; only the last is a leaf. */
 	for (i = 0; i < ARRAY_SIZE(objs); i++) {
-		objs[i] = object_test_new(test, ctx, &destroyed);
+		objs[i] = object_test_new(test, ctx);
 		if (i) {
 			refcount_inc(&objs[i - 1]->obj.users);
 			objs[i]->pinned = &objs[i - 1]->obj;
@@ -152,22 +148,43 @@ static void object_close_destroys_leaves_first(struct kunit *test)
 		viommu_driver_object_finalize(ctx, &objs[i]->obj);
 	}
 	KUNIT_EXPECT_EQ(test, 4U, viommu_objects_destroy_leaves(ctx));
-	KUNIT_EXPECT_EQ(test, 4U, destroyed);
-	KUNIT_EXPECT_TRUE(test, xa_empty(&ctx->objects));
+	KUNIT_EXPECT_EQ(test, 4U, object_test_destroyed);
+	KUNIT_EXPECT_TRUE(test, viommu_objects_empty(ctx));
 	viommu_ctx_free(ctx);
 }
 
 static void object_driver_object_pins_owner(struct kunit *test)
 {
 	struct viommu_ctx *ctx = viommu_test_ctx(test);
-	unsigned int destroyed = 0, before = module_refcount(THIS_MODULE);
+	unsigned int before = module_refcount(THIS_MODULE);
 	struct object_test_obj *t;
 
-	t = object_test_new(test, ctx, &destroyed);
+	t = object_test_new(test, ctx);
 	KUNIT_EXPECT_EQ(test, before + 1, module_refcount(THIS_MODULE));
 	viommu_driver_object_finalize(ctx, &t->obj);
-	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, t->obj.id));
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, t->obj.id, false));
 	KUNIT_EXPECT_EQ(test, before, module_refcount(THIS_MODULE));
+}
+
+static void object_tombstone_keeps_id_dead(struct kunit *test)
+{
+	struct viommu_ctx *ctx = viommu_test_ctx(test);
+	struct object_test_obj *t, *next;
+	u32 id;
+
+	t = object_test_new(test, ctx);
+	viommu_driver_object_finalize(ctx, &t->obj);
+	id = t->obj.id;
+	refcount_inc(&t->obj.users);
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, &t->obj, id, true));
+	KUNIT_EXPECT_EQ(test, 1U, object_test_destroyed);
+	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, id, false));
+	KUNIT_EXPECT_TRUE(test, viommu_objects_empty(ctx));
+
+	next = object_test_new(test, ctx);
+	KUNIT_EXPECT_NE(test, id, next->obj.id);
+	viommu_driver_object_finalize(ctx, &next->obj);
+	KUNIT_EXPECT_FALSE(test, viommu_objects_empty(ctx));
 }
 
 static struct kunit_case viommu_object_test_cases[] = {
@@ -177,11 +194,19 @@ static struct kunit_case viommu_object_test_cases[] = {
 	KUNIT_CASE(object_destroy_needs_one_user),
 	KUNIT_CASE(object_close_destroys_leaves_first),
 	KUNIT_CASE(object_driver_object_pins_owner),
+	KUNIT_CASE(object_tombstone_keeps_id_dead),
 	{}
 };
 
+static int object_test_init(struct kunit *test)
+{
+	object_test_destroyed = 0;
+	return 0;
+}
+
 static struct kunit_suite viommu_object_test_suite = {
 	.name = "viommu-object",
+	.init = object_test_init,
 	.test_cases = viommu_object_test_cases,
 };
 

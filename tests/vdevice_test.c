@@ -231,7 +231,7 @@ TEST(vevent_needs_attach_and_queue)
 
 static int poll_in(int fd, int timeout_ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDNORM };
 	int rc = poll(&p, 1, timeout_ms);
 
 	if (rc <= 0)

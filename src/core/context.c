@@ -59,7 +59,7 @@ void viommu_ctx_put(struct viommu_ctx *ctx)
 {
 	if (!refcount_dec_and_test(&ctx->refs))
 		return;
-	WARN_ON(!xa_empty(&ctx->objects));
+	WARN_ON(!viommu_objects_empty(ctx));
 	viommu_mmap_destroy_all(ctx);
 	xa_destroy(&ctx->objects);
 	if (ctx->ictx)
@@ -73,7 +73,7 @@ static bool viommu_ctx_teardown(struct viommu_ctx *ctx)
 	while (viommu_objects_destroy_leaves(ctx) +
 	       viommu_nested_destroy_unused(ctx))
 		;
-	return xa_empty(&ctx->objects);
+	return viommu_objects_empty(ctx);
 }
 
 static void viommu_reap_fn(struct work_struct *work)

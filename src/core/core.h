@@ -151,7 +151,9 @@ struct viommu_object *viommu_get_object(struct viommu_ctx *ctx, u32 id,
 bool viommu_lock_obj(struct viommu_object *obj);
 void viommu_put_object(struct viommu_ctx *ctx, struct viommu_object *obj);
 int viommu_object_remove(struct viommu_ctx *ctx,
-			 struct viommu_object *to_destroy, u32 id);
+			 struct viommu_object *to_destroy, u32 id,
+			 bool tombstone);
+bool viommu_objects_empty(struct viommu_ctx *ctx);
 unsigned int viommu_objects_destroy_leaves(struct viommu_ctx *ctx);
 
 /* Per-type destroy functions, called by the object table. */

@@ -190,12 +190,15 @@ static int viommu_object_wait_shortterm(struct viommu_ctx *ctx,
  * @to_destroy: The object, if the caller holds a users reference on it
  *              (dropped here); NULL to look up @id
  * @id: The object id
+ * @tombstone: Keep @id reserved until the context closes, so it keeps
+ *             giving ENOENT and never names a newer object
  *
  * Return: 0; -ENOENT if @id names no published object; -EBUSY if another
  * object, a file or a mapping still holds it.
  */
 int viommu_object_remove(struct viommu_ctx *ctx,
-			 struct viommu_object *to_destroy, u32 id)
+			 struct viommu_object *to_destroy, u32 id,
+			 bool tombstone)
 {
 	struct viommu_object *obj;
 	XA_STATE(xas, &ctx->objects, id);
@@ -213,7 +216,7 @@ int viommu_object_remove(struct viommu_ctx *ctx,
 		xa_unlock(&ctx->objects);
 		return -EBUSY;
 	}
-	xas_store(&xas, NULL);
+	xas_store(&xas, tombstone ? XA_ZERO_ENTRY : NULL);
 	xa_unlock(&ctx->objects);
 
 	if (WARN_ON(viommu_object_wait_shortterm(ctx, obj)))
@@ -226,6 +229,22 @@ err_noent:
 	return -ENOENT;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_object_remove);
+
+/**
+ * viommu_objects_empty() - Whether a context holds no object
+ * @ctx: The context
+ *
+ * Tombstones (reserved ids of objects already destroyed) do not count.
+ *
+ * Return: true if no object is left.
+ */
+bool viommu_objects_empty(struct viommu_ctx *ctx)
+{
+	unsigned long index = 0;
+
+	return !xa_find(&ctx->objects, &index, ULONG_MAX, XA_PRESENT);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_objects_empty);
 
 /**
  * viommu_objects_destroy_leaves() - Destroy every object nobody else uses
@@ -269,5 +288,5 @@ int viommu_destroy_ioctl(struct viommu_ucmd *ucmd)
 {
 	struct viommu_destroy *cmd = ucmd->cmd;
 
-	return viommu_object_remove(ucmd->ctx, NULL, cmd->id);
+	return viommu_object_remove(ucmd->ctx, NULL, cmd->id, false);
 }

@@ -211,7 +211,8 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 		ctx = vdev->viommu->ctx;
 		viommu_ctx_get(ctx);
 		mutex_unlock(&viommu_vdev_lock);
-		rc = viommu_object_remove(ctx, &vdev->obj, vdev->obj.id);
+		/* As upstream: the id stays dead until the file closes. */
+		rc = viommu_object_remove(ctx, &vdev->obj, vdev->obj.id, true);
 		WARN_ON(rc);
 		viommu_ctx_put(ctx);
 	} else {
