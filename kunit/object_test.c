@@ -66,7 +66,7 @@ static void object_unpublished_is_invisible(struct kunit *test)
 	id = t->obj.id;
 	KUNIT_EXPECT_EQ(test, -ENOENT,
 			PTR_ERR(viommu_get_object(ctx, id, VIOMMU_OBJ_NONE)));
-	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, id, false));
+	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, id, 0));
 
 	viommu_driver_object_abort(ctx, &t->obj);
 	KUNIT_EXPECT_EQ(test, 0U, object_test_destroyed);
@@ -119,16 +119,16 @@ static void object_destroy_needs_one_user(struct kunit *test)
 	viommu_driver_object_finalize(ctx, &child->obj);
 
 	KUNIT_EXPECT_EQ(test, -EBUSY,
-			viommu_object_remove(ctx, NULL, parent->obj.id, false));
+			viommu_object_remove(ctx, NULL, parent->obj.id, 0));
 	KUNIT_EXPECT_EQ(test, 0U, object_test_destroyed);
 	child_id = child->obj.id;
-	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, child_id, false));
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, child_id, 0));
 	KUNIT_EXPECT_EQ(test, 1U, object_test_destroyed);
 	KUNIT_EXPECT_EQ(test, -ENOENT,
-			viommu_object_remove(ctx, NULL, child_id, false));
-	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, parent->obj.id, false));
+			viommu_object_remove(ctx, NULL, child_id, 0));
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, parent->obj.id, 0));
 	KUNIT_EXPECT_EQ(test, 2U, object_test_destroyed);
-	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, 0, false));
+	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, 0, 0));
 }
 
 static void object_close_destroys_leaves_first(struct kunit *test)
@@ -162,7 +162,7 @@ static void object_driver_object_pins_owner(struct kunit *test)
 	t = object_test_new(test, ctx);
 	KUNIT_EXPECT_EQ(test, before + 1, module_refcount(THIS_MODULE));
 	viommu_driver_object_finalize(ctx, &t->obj);
-	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, t->obj.id, false));
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, NULL, t->obj.id, 0));
 	KUNIT_EXPECT_EQ(test, before, module_refcount(THIS_MODULE));
 }
 
@@ -176,15 +176,45 @@ static void object_tombstone_keeps_id_dead(struct kunit *test)
 	viommu_driver_object_finalize(ctx, &t->obj);
 	id = t->obj.id;
 	refcount_inc(&t->obj.users);
-	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, &t->obj, id, true));
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, &t->obj, id,
+						       VIOMMU_REMOVE_TOMBSTONE));
 	KUNIT_EXPECT_EQ(test, 1U, object_test_destroyed);
-	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, id, false));
+	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, id, 0));
 	KUNIT_EXPECT_TRUE(test, viommu_objects_empty(ctx));
 
 	next = object_test_new(test, ctx);
 	KUNIT_EXPECT_NE(test, id, next->obj.id);
 	viommu_driver_object_finalize(ctx, &next->obj);
 	KUNIT_EXPECT_FALSE(test, viommu_objects_empty(ctx));
+}
+
+static void object_remove_wait_restores_on_ebusy(struct kunit *test)
+{
+	struct viommu_ctx *ctx = viommu_test_ctx(test);
+	struct viommu_object *got;
+	struct object_test_obj *t;
+
+	t = object_test_new(test, ctx);
+	viommu_driver_object_finalize(ctx, &t->obj);
+	/* Another object's pin, and the caller's own reference. */
+	refcount_inc(&t->obj.users);
+	refcount_inc(&t->obj.users);
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			viommu_object_remove(ctx, &t->obj, t->obj.id,
+					     VIOMMU_REMOVE_WAIT));
+	KUNIT_EXPECT_EQ(test, 0U, object_test_destroyed);
+	KUNIT_EXPECT_EQ(test, 2U, refcount_read(&t->obj.users));
+	/* The table's shortterm reference is back: lookups work again. */
+	KUNIT_EXPECT_EQ(test, 1U, refcount_read(&t->obj.shortterm_users));
+	got = viommu_get_object(ctx, t->obj.id, VIOMMU_OBJ_DRIVER);
+	KUNIT_ASSERT_PTR_EQ(test, got, &t->obj);
+	viommu_put_object(ctx, got);
+
+	refcount_dec(&t->obj.users);
+	refcount_inc(&t->obj.users);
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, &t->obj, t->obj.id,
+						      VIOMMU_REMOVE_WAIT));
+	KUNIT_EXPECT_EQ(test, 1U, object_test_destroyed);
 }
 
 static struct kunit_case viommu_object_test_cases[] = {
@@ -195,6 +225,7 @@ static struct kunit_case viommu_object_test_cases[] = {
 	KUNIT_CASE(object_close_destroys_leaves_first),
 	KUNIT_CASE(object_driver_object_pins_owner),
 	KUNIT_CASE(object_tombstone_keeps_id_dead),
+	KUNIT_CASE(object_remove_wait_restores_on_ebusy),
 	{}
 };
 

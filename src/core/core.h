@@ -150,9 +150,14 @@ struct viommu_object *viommu_get_object(struct viommu_ctx *ctx, u32 id,
 					enum viommu_object_type type);
 bool viommu_lock_obj(struct viommu_object *obj);
 void viommu_put_object(struct viommu_ctx *ctx, struct viommu_object *obj);
+enum {
+	VIOMMU_REMOVE_WAIT = BIT(0),
+	VIOMMU_REMOVE_TOMBSTONE = BIT(1),
+};
+
 int viommu_object_remove(struct viommu_ctx *ctx,
 			 struct viommu_object *to_destroy, u32 id,
-			 bool tombstone);
+			 unsigned int flags);
 bool viommu_objects_empty(struct viommu_ctx *ctx);
 unsigned int viommu_objects_destroy_leaves(struct viommu_ctx *ctx);
 

@@ -5,6 +5,8 @@
  */
 #include <linux/iommu.h>
 #include <linux/log2.h>
+#include <linux/pci.h>
+#include <linux/pci-ats.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -93,8 +95,18 @@ int viommu_get_hw_info_ioctl(struct viommu_ucmd *ucmd)
 	if (device_iommu_capable(dev, IOMMU_CAP_DIRTY_TRACKING))
 		cmd->out_capabilities |= VIOMMU_HW_CAP_DIRTY_TRACKING;
 	cmd->out_max_pasid_log2 = 0;
-	if (dev->iommu->max_pasids)
+	if (dev->iommu->max_pasids) {
 		cmd->out_max_pasid_log2 = ilog2(dev->iommu->max_pasids);
+		if (dev_is_pci(dev)) {
+			int ctrl = pci_pasid_status(to_pci_dev(dev));
+
+			if (ctrl > 0 && (ctrl & PCI_PASID_CTRL_EXEC))
+				cmd->out_capabilities |= VIOMMU_HW_CAP_PCI_PASID_EXEC;
+			if (ctrl > 0 && (ctrl & PCI_PASID_CTRL_PRIV))
+				cmd->out_capabilities |= VIOMMU_HW_CAP_PCI_PASID_PRIV;
+		}
+	}
+	/* 6.12 has no IOMMU_CAP_PCI_ATS_SUPPORTED: ATS_NOT_SUPPORTED is never set. */
 
 	rc = viommu_ucmd_respond(ucmd, sizeof(*cmd));
 out_free:

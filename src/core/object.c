@@ -181,6 +181,8 @@ static int viommu_object_wait_shortterm(struct viommu_ctx *ctx,
 			       refcount_read(&obj->shortterm_users) == 0,
 			       msecs_to_jiffies(60000)))
 		return 0;
+	/* Give back the reference this dropped, as stock iommufd does. */
+	refcount_inc(&obj->shortterm_users);
 	return -EBUSY;
 }
 
@@ -190,18 +192,30 @@ static int viommu_object_wait_shortterm(struct viommu_ctx *ctx,
  * @to_destroy: The object, if the caller holds a users reference on it
  *              (dropped here); NULL to look up @id
  * @id: The object id
- * @tombstone: Keep @id reserved until the context closes, so it keeps
- *             giving ENOENT and never names a newer object
+ * @flags: VIOMMU_REMOVE_WAIT: first wait (bounded) for ioctls using
+ *         @to_destroy to finish, rather than fail with -EBUSY;
+ *         VIOMMU_REMOVE_TOMBSTONE: keep @id reserved until the context
+ *         closes, so it keeps giving ENOENT and never names a newer object
  *
  * Return: 0; -ENOENT if @id names no published object; -EBUSY if another
  * object, a file or a mapping still holds it.
  */
 int viommu_object_remove(struct viommu_ctx *ctx,
 			 struct viommu_object *to_destroy, u32 id,
-			 bool tombstone)
+			 unsigned int flags)
 {
+	bool zeroed_shortterm = false;
 	struct viommu_object *obj;
 	XA_STATE(xas, &ctx->objects, id);
+
+	if (to_destroy && (flags & VIOMMU_REMOVE_WAIT)) {
+		/* Drop the table's shortterm reference and wait for the rest. */
+		if (viommu_object_wait_shortterm(ctx, to_destroy)) {
+			refcount_dec(&to_destroy->users);
+			return -EBUSY;
+		}
+		zeroed_shortterm = true;
+	}
 
 	xa_lock(&ctx->objects);
 	obj = xas_load(&xas);
@@ -213,18 +227,22 @@ int viommu_object_remove(struct viommu_ctx *ctx,
 		goto err_noent;
 	}
 	if (!refcount_dec_if_one(&obj->users)) {
+		if (zeroed_shortterm)
+			refcount_set(&obj->shortterm_users, 1);
 		xa_unlock(&ctx->objects);
 		return -EBUSY;
 	}
-	xas_store(&xas, tombstone ? XA_ZERO_ENTRY : NULL);
+	xas_store(&xas, (flags & VIOMMU_REMOVE_TOMBSTONE) ? XA_ZERO_ENTRY : NULL);
 	xa_unlock(&ctx->objects);
 
-	if (WARN_ON(viommu_object_wait_shortterm(ctx, obj)))
+	if (!zeroed_shortterm && WARN_ON(viommu_object_wait_shortterm(ctx, obj)))
 		return -EBUSY;
 	viommu_object_free(obj);
 	return 0;
 
 err_noent:
+	if (zeroed_shortterm)
+		refcount_set(&to_destroy->shortterm_users, 1);
 	xa_unlock(&ctx->objects);
 	return -ENOENT;
 }
@@ -264,9 +282,15 @@ unsigned int viommu_objects_destroy_leaves(struct viommu_ctx *ctx)
 	do {
 		pass = 0;
 		xa_for_each(&ctx->objects, index, obj) {
-			if (!refcount_dec_if_one(&obj->users))
+			/* Under the lock, as a hook's remove of the same object. */
+			xa_lock(&ctx->objects);
+			if (xa_load(&ctx->objects, index) != obj ||
+			    !refcount_dec_if_one(&obj->users)) {
+				xa_unlock(&ctx->objects);
 				continue;
-			xa_erase(&ctx->objects, index);
+			}
+			__xa_erase(&ctx->objects, index);
+			xa_unlock(&ctx->objects);
 			/* No ioctl can run: the file is gone. */
 			WARN_ON(!refcount_dec_and_test(&obj->shortterm_users));
 			viommu_object_free(obj);
@@ -288,5 +312,5 @@ int viommu_destroy_ioctl(struct viommu_ucmd *ucmd)
 {
 	struct viommu_destroy *cmd = ucmd->cmd;
 
-	return viommu_object_remove(ucmd->ctx, NULL, cmd->id, false);
+	return viommu_object_remove(ucmd->ctx, NULL, cmd->id, 0);
 }

@@ -34,6 +34,21 @@ static bool viommu_idev_unbinding(struct iommufd_device *idev)
 	return false;
 }
 
+/* Undo a published vDEVICE: driver part, both maps, both pins. */
+static void viommu_vdevice_teardown(struct viommu_vdevice *vdev)
+{
+	struct viommu *viommu = vdev->viommu;
+
+	lockdep_assert_held(&viommu_vdev_lock);
+	if (vdev->destroy)
+		vdev->destroy(vdev);
+	xa_cmpxchg(&viommu->vdevs, vdev->virt_id, vdev, NULL, GFP_KERNEL);
+	xa_cmpxchg(&viommu_idev_vdevs, (unsigned long)vdev->idev, vdev, NULL,
+		   GFP_KERNEL);
+	viommu_shim_unpin(viommu_shim_idev_obj(vdev->idev));
+	refcount_dec(&viommu->obj.users);
+}
+
 static int viommu_vdevice_publish(struct viommu_vdevice *vdev)
 {
 	struct viommu *viommu = vdev->viommu;
@@ -137,17 +152,25 @@ int viommu_vdevice_alloc_ioctl(struct viommu_ucmd *ucmd)
 		viommu_object_abort(ucmd->ctx, obj);
 		goto out_unlock;
 	}
-	/* Lifetime pins, dropped by viommu_vdevice_destroy(). */
+	/* Lifetime pins, dropped by viommu_vdevice_teardown(). */
 	refcount_inc(&viommu->obj.users);
 	viommu_shim_pin(idev_obj);
 
+	/*
+	 * Published under the lock: an unbind hook that finds the vDEVICE
+	 * in the map also finds it in the id table.
+	 */
 	cmd->out_vdevice_id = obj->id;
 	rc = viommu_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc) {
+		viommu_vdevice_teardown(vdev);
+		mutex_unlock(&viommu_vdev_lock);
+		viommu_object_abort(ucmd->ctx, obj);
+		wake_up_all(&viommu_vdev_wait);
+		goto out_put_idev;
+	}
+	viommu_object_finalize(ucmd->ctx, obj);
 	mutex_unlock(&viommu_vdev_lock);
-	if (rc)
-		viommu_object_abort_and_destroy(ucmd->ctx, obj);
-	else
-		viommu_object_finalize(ucmd->ctx, obj);
 	goto out_put_idev;
 
 out_unlock:
@@ -166,16 +189,9 @@ out_put_viommu:
 void viommu_vdevice_destroy(struct viommu_object *obj)
 {
 	struct viommu_vdevice *vdev = container_of(obj, struct viommu_vdevice, obj);
-	struct viommu *viommu = vdev->viommu;
 
 	mutex_lock(&viommu_vdev_lock);
-	if (vdev->destroy)
-		vdev->destroy(vdev);
-	xa_cmpxchg(&viommu->vdevs, vdev->virt_id, vdev, NULL, GFP_KERNEL);
-	xa_cmpxchg(&viommu_idev_vdevs, (unsigned long)vdev->idev, vdev, NULL,
-		   GFP_KERNEL);
-	viommu_shim_unpin(viommu_shim_idev_obj(vdev->idev));
-	refcount_dec(&viommu->obj.users);
+	viommu_vdevice_teardown(vdev);
 	mutex_unlock(&viommu_vdev_lock);
 	wake_up_all(&viommu_vdev_wait);
 }
@@ -211,8 +227,13 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 		ctx = vdev->viommu->ctx;
 		viommu_ctx_get(ctx);
 		mutex_unlock(&viommu_vdev_lock);
-		/* As upstream: the id stays dead until the file closes. */
-		rc = viommu_object_remove(ctx, &vdev->obj, vdev->obj.id, true);
+		/*
+		 * As upstream: wait out ioctls using it, and the id stays
+		 * dead until the file closes.
+		 */
+		rc = viommu_object_remove(ctx, &vdev->obj, vdev->obj.id,
+					  VIOMMU_REMOVE_WAIT |
+					  VIOMMU_REMOVE_TOMBSTONE);
 		WARN_ON(rc);
 		viommu_ctx_put(ctx);
 	} else {

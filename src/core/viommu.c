@@ -8,19 +8,11 @@
 #include "core.h"
 #include "../shim/shim.h"
 
-static struct viommu *viommu_alloc_for(struct viommu_ctx *ctx,
-				       struct viommu_driver *drv,
+static struct viommu *viommu_alloc_for(struct viommu_ctx *ctx, size_t size,
 				       struct device *dev, u32 type)
 {
 	struct viommu_object *obj;
 	struct viommu *viommu;
-	size_t size;
-
-	size = drv->get_viommu_size(dev, type);
-	if (!size)
-		return ERR_PTR(-EOPNOTSUPP);
-	if (WARN_ON_ONCE(size < sizeof(*viommu)))
-		return ERR_PTR(-EOPNOTSUPP);
 
 	obj = _viommu_object_alloc(ctx, size, VIOMMU_OBJ_VIOMMU);
 	if (IS_ERR(obj))
@@ -55,6 +47,7 @@ int viommu_viommu_alloc_ioctl(struct viommu_ucmd *ucmd)
 	struct viommu_driver *drv;
 	struct viommu *viommu;
 	struct device *dev;
+	size_t size;
 	int rc;
 
 	if (cmd->flags || cmd->type == VIOMMU_VIOMMU_TYPE_DEFAULT)
@@ -72,6 +65,12 @@ int viommu_viommu_alloc_ioctl(struct viommu_ucmd *ucmd)
 		rc = -EOPNOTSUPP;
 		goto out_put_idev;
 	}
+	/* As upstream: the type is checked before the HWPT is looked up. */
+	size = drv->get_viommu_size(dev, cmd->type);
+	if (!size || WARN_ON_ONCE(size < sizeof(*viommu))) {
+		rc = -EOPNOTSUPP;
+		goto out_put_drv;
+	}
 
 	hwpt = viommu_shim_get_object(ictx, cmd->hwpt_id,
 				      VIOMMU_STOCK_HWPT_PAGING);
@@ -84,7 +83,7 @@ int viommu_viommu_alloc_ioctl(struct viommu_ucmd *ucmd)
 		goto out_put_hwpt;
 	}
 
-	viommu = viommu_alloc_for(ucmd->ctx, drv, dev, cmd->type);
+	viommu = viommu_alloc_for(ucmd->ctx, size, dev, cmd->type);
 	if (IS_ERR(viommu)) {
 		rc = PTR_ERR(viommu);
 		goto out_put_hwpt;
@@ -93,11 +92,12 @@ int viommu_viommu_alloc_ioctl(struct viommu_ucmd *ucmd)
 
 	rc = drv->viommu_init(viommu, viommu->parent,
 			      cmd->data_len ? &user_data : NULL);
-	if (rc)
-		goto out_abort;
-	/* From here the driver's destroy op undoes its init. */
-	if (WARN_ON_ONCE(!viommu->ops)) {
+	if (!rc && WARN_ON_ONCE(!viommu->ops))
 		rc = -EOPNOTSUPP;
+	if (rc) {
+		/* As upstream: an init that set ops is undone by destroy. */
+		if (viommu->ops && viommu->ops->destroy)
+			viommu->ops->destroy(viommu);
 		goto out_abort;
 	}
 	viommu->hwpt = hwpt;

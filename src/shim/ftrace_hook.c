@@ -23,6 +23,7 @@
 #include <linux/ftrace.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
+#include <linux/rcupdate.h>
 #include <linux/srcu.h>
 #include <linux/wait.h>
 
@@ -191,6 +192,12 @@ void viommu_hook_remove(struct viommu_hook *hook)
 void viommu_hooks_drain(void)
 {
 	synchronize_srcu(&viommu_hook_srcu);
+	/*
+	 * A task past srcu_read_unlock() still runs the replacement's
+	 * epilogue, or the ftrace trampoline: wait until every task has
+	 * been through a voluntary switch, as livepatch does.
+	 */
+	synchronize_rcu_tasks();
 }
 
 /**
