@@ -176,8 +176,9 @@ static void object_tombstone_keeps_id_dead(struct kunit *test)
 	viommu_driver_object_finalize(ctx, &t->obj);
 	id = t->obj.id;
 	refcount_inc(&t->obj.users);
-	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, &t->obj, id,
-						       VIOMMU_REMOVE_TOMBSTONE));
+	KUNIT_EXPECT_EQ(test, 0,
+			viommu_object_remove(ctx, &t->obj, id,
+					     VIOMMU_REMOVE_TOMBSTONE));
 	KUNIT_EXPECT_EQ(test, 1U, object_test_destroyed);
 	KUNIT_EXPECT_EQ(test, -ENOENT, viommu_object_remove(ctx, NULL, id, 0));
 	KUNIT_EXPECT_TRUE(test, viommu_objects_empty(ctx));
