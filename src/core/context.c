@@ -114,6 +114,7 @@ void viommu_ctx_reap_flush(void)
 {
 	flush_work(&viommu_reap_work);
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_reap_flush);
 
 /**
  * viommu_ctx_free() - Close a context and free everything it holds

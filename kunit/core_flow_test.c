@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for the core's object flow on the selftest backend, driven
+ * through the real entry points only: viommu_ioctl() on /dev/viommu
+ * contexts and stock ioctls on a /dev/iommu file, all on user memory.
+ * Covers the vDEVICE rules, the pins a vIOMMU counts, vDEVICE tombstones
+ * on unbind, and the teardown of a context closed while the stock side
+ * still holds its nested HWPT.
+ */
+#include <kunit/test.h>
+#include <linux/fdtable.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/iommufd.h>
+
+#include "test_util.h"
+#include "shim.h"
+#include "../src/selftest/mock.h"
+
+/**
+ * struct flow - A stock iommufd, a context on it and the objects most cases need
+ * @iommufd: The /dev/iommu file
+ * @ctx_file: The /dev/viommu file of @ctx
+ * @ctx: Its context, bound to @iommufd
+ * @arg: User memory the command structs go through
+ * @data: User memory for driver data
+ * @ioas_id: A stock IOAS
+ * @stdev_id: A mock device on @ioas_id, an object of @ctx
+ * @idev_id: Its stock device id
+ * @parent_id: A stock nest-parent HWPT on @ioas_id
+ * @viommu_id: A selftest vIOMMU on @parent_id
+ */
+struct flow {
+	struct file *iommufd;
+	struct file *ctx_file;
+	struct viommu_ctx *ctx;
+	void __user *arg;
+	void __user *data;
+	u32 ioas_id;
+	u32 stdev_id;
+	u32 idev_id;
+	u32 parent_id;
+	u32 viommu_id;
+};
+
+/* Kernel threads defer fput(): close now so the release is in the test. */
+KUNIT_DEFINE_ACTION_WRAPPER(flow_fput_sync, __fput_sync, struct file *);
+KUNIT_DEFINE_ACTION_WRAPPER(flow_unpin, viommu_shim_unpin,
+			    struct iommufd_object *);
+KUNIT_DEFINE_ACTION_WRAPPER(flow_pci_dev_put, pci_dev_put, struct pci_dev *);
+KUNIT_DEFINE_ACTION_WRAPPER(flow_unbind, iommufd_device_unbind,
+			    struct iommufd_device *);
+
+static void flow_close_fd(void *data)
+{
+	struct file *file = file_close_fd((uintptr_t)data);
+
+	if (file)
+		__fput_sync(file);
+}
+
+static long flow_stock_ioctl(struct kunit *test, struct flow *f,
+			     unsigned int cmd, void *data, size_t size)
+{
+	long rc;
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->arg, data, size));
+	rc = f->iommufd->f_op->unlocked_ioctl(f->iommufd, cmd,
+					      (unsigned long)f->arg);
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(data, f->arg, size));
+	return rc;
+}
+
+static long flow_ioctl(struct kunit *test, struct flow *f,
+		       struct viommu_ctx *ctx, unsigned int cmd, void *data,
+		       size_t size)
+{
+	long rc;
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->arg, data, size));
+	rc = viommu_ioctl(ctx, cmd, f->arg);
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(data, f->arg, size));
+	return rc;
+}
+
+static long flow_stock_destroy(struct kunit *test, struct flow *f, u32 id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return flow_stock_ioctl(test, f, IOMMU_DESTROY, &cmd, sizeof(cmd));
+}
+
+static long flow_destroy(struct kunit *test, struct flow *f,
+			 struct viommu_ctx *ctx, u32 id)
+{
+	struct viommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return flow_ioctl(test, f, ctx, VIOMMU_DESTROY, &cmd, sizeof(cmd));
+}
+
+/* A /dev/viommu context bound to @f's iommufd, closed when the test ends. */
+static struct viommu_ctx *flow_ctx(struct kunit *test, struct flow *f,
+				   struct file **filep)
+{
+	struct file *file = filp_open("/dev/viommu", O_RDWR, 0);
+	struct iommufd_ctx *ictx;
+	struct viommu_ctx *ctx;
+	int rc;
+
+	if (IS_ERR(file))
+		kunit_skip(test, "cannot open /dev/viommu: %ld", PTR_ERR(file));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, flow_fput_sync, file));
+	ctx = file->private_data;
+	ictx = iommufd_ctx_from_file(f->iommufd);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ictx));
+	rc = viommu_ctx_bind(ctx, ictx);
+	if (rc)
+		iommufd_ctx_put(ictx);
+	KUNIT_ASSERT_EQ(test, 0, rc);
+	*filep = file;
+	return ctx;
+}
+
+static void flow_mock_domain(struct kunit *test, struct flow *f,
+			     struct viommu_ctx *ctx, u32 *stdev_id,
+			     u32 *idev_id)
+{
+	struct viommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = VIOMMU_TEST_OP_MOCK_DOMAIN,
+		.id = f->ioas_id,
+	};
+
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_ioctl(test, f, ctx, VIOMMU_TEST_CMD, &cmd,
+				   sizeof(cmd)));
+	*stdev_id = cmd.mock_domain.out_stdev_id;
+	*idev_id = cmd.mock_domain.out_idev_id;
+}
+
+static long flow_mock_replace(struct kunit *test, struct flow *f,
+			      struct viommu_ctx *ctx, u32 stdev_id, u32 pt_id)
+{
+	struct viommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = VIOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+		.id = stdev_id,
+		.mock_domain_replace.pt_id = pt_id,
+	};
+
+	return flow_ioctl(test, f, ctx, VIOMMU_TEST_CMD, &cmd, sizeof(cmd));
+}
+
+static long flow_viommu_alloc(struct kunit *test, struct flow *f,
+			      u32 idev_id, u32 *viommu_id)
+{
+	struct viommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = VIOMMU_VIOMMU_TYPE_SELFTEST,
+		.dev_id = idev_id,
+		.hwpt_id = f->parent_id,
+	};
+	long rc;
+
+	rc = flow_ioctl(test, f, f->ctx, VIOMMU_VIOMMU_ALLOC, &cmd,
+			sizeof(cmd));
+	*viommu_id = cmd.out_viommu_id;
+	return rc;
+}
+
+static long flow_vdevice_alloc(struct kunit *test, struct flow *f,
+			       u32 viommu_id, u32 idev_id, u64 virt_id,
+			       u32 *vdev_id)
+{
+	struct viommu_vdevice_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.dev_id = idev_id,
+		.virt_id = virt_id,
+	};
+	long rc;
+
+	rc = flow_ioctl(test, f, f->ctx, VIOMMU_VDEVICE_ALLOC, &cmd,
+			sizeof(cmd));
+	if (vdev_id)
+		*vdev_id = cmd.out_vdevice_id;
+	return rc;
+}
+
+static long flow_nested_alloc(struct kunit *test, struct flow *f,
+			      u32 idev_id, u32 *hwpt_id)
+{
+	struct viommu_hwpt_selftest data = {
+		.iotlb = VIOMMU_TEST_IOTLB_DEFAULT,
+	};
+	struct viommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.dev_id = idev_id,
+		.pt_id = f->viommu_id,
+		.data_type = VIOMMU_HWPT_DATA_SELFTEST,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)f->data,
+	};
+	long rc;
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->data, &data, sizeof(data)));
+	rc = flow_ioctl(test, f, f->ctx, VIOMMU_HWPT_ALLOC, &cmd, sizeof(cmd));
+	*hwpt_id = cmd.out_hwpt_id;
+	return rc;
+}
+
+/* The vIOMMU's lifetime pins, without the lookup's own reference. */
+static unsigned int flow_users(struct kunit *test, struct flow *f,
+			       u32 viommu_id)
+{
+	struct viommu_object *obj;
+	unsigned int users;
+
+	obj = viommu_get_object(f->ctx, viommu_id, VIOMMU_OBJ_VIOMMU);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(obj));
+	users = refcount_read(&obj->users) - 1;
+	viommu_put_object(f->ctx, obj);
+	return users;
+}
+
+/*
+ * An IOAS with a mock device on it, a nest parent and a selftest vIOMMU,
+ * as upstream's mock_viommu fixture has them.
+ */
+static void flow_setup(struct kunit *test, struct flow *f)
+{
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	struct iommu_hwpt_alloc hwpt = {
+		.size = sizeof(hwpt),
+		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+	};
+
+	memset(f, 0, sizeof(*f));
+	if (!viommu_shim_ready())
+		kunit_skip(test, "the stock iommufd shim is not ready");
+	f->iommufd = viommu_test_open_iommufd(test);
+	f->arg = viommu_test_user_page(test);
+	f->data = viommu_test_user_page(test);
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_stock_ioctl(test, f, IOMMU_IOAS_ALLOC, &ioas,
+					 sizeof(ioas)));
+	f->ioas_id = ioas.out_ioas_id;
+
+	f->ctx = flow_ctx(test, f, &f->ctx_file);
+	flow_mock_domain(test, f, f->ctx, &f->stdev_id, &f->idev_id);
+
+	hwpt.dev_id = f->idev_id;
+	hwpt.pt_id = f->ioas_id;
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_stock_ioctl(test, f, IOMMU_HWPT_ALLOC, &hwpt,
+					 sizeof(hwpt)));
+	f->parent_id = hwpt.out_hwpt_id;
+	KUNIT_ASSERT_EQ(test, 0, flow_viommu_alloc(test, f, f->idev_id,
+						   &f->viommu_id));
+}
+
+static void vdevice_one_per_device_and_virt_id(struct kunit *test)
+{
+	u32 vdev_id, viommu2, stdev2, idev2, id;
+	struct flow f;
+
+	flow_setup(test, &f);
+	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
+						    f.idev_id, 0x99,
+						    &vdev_id));
+	KUNIT_ASSERT_EQ(test, 0, flow_viommu_alloc(test, &f, f.idev_id,
+						   &viommu2));
+	flow_mock_domain(test, &f, f.ctx, &stdev2, &idev2);
+
+	/* A device has one vDEVICE, on this vIOMMU or on any other. */
+	KUNIT_EXPECT_EQ(test, -EEXIST,
+			flow_vdevice_alloc(test, &f, f.viommu_id, f.idev_id,
+					   0x98, NULL));
+	KUNIT_EXPECT_EQ(test, -EEXIST,
+			flow_vdevice_alloc(test, &f, viommu2, f.idev_id, 0x99,
+					   NULL));
+	/* A virt_id names one device on a vIOMMU. */
+	KUNIT_EXPECT_EQ(test, -EEXIST,
+			flow_vdevice_alloc(test, &f, f.viommu_id, idev2, 0x99,
+					   NULL));
+	/* The refusals pinned nothing. */
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, viommu2));
+
+	/* The same virt_id on another vIOMMU is another name. */
+	KUNIT_EXPECT_EQ(test, 0,
+			flow_vdevice_alloc(test, &f, viommu2, idev2, 0x99,
+					   &id));
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, viommu2));
+
+	/* Once destroyed, the device and its virt_id are free again. */
+	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, vdev_id));
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 0,
+			flow_vdevice_alloc(test, &f, f.viommu_id, f.idev_id,
+					   0x99, NULL));
+}
+
+/* The edu PCI device of the test VM, behind the emulated SMMUv3. */
+static u32 flow_bind_edu(struct kunit *test, struct flow *f)
+{
+	struct pci_dev *pdev = pci_get_device(0x1234, 0x11e8, NULL);
+	struct iommufd_device *idev;
+	u32 dev_id;
+
+	if (!pdev)
+		kunit_skip(test, "no edu PCI device");
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, flow_pci_dev_put,
+						  pdev));
+	idev = iommufd_device_bind(viommu_ctx_ictx(f->ctx), &pdev->dev,
+				   &dev_id);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(idev), "bind: %ld", PTR_ERR(idev));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, flow_unbind, idev));
+	return dev_id;
+}
+
+/* A device behind another IOMMU instance gets no vDEVICE, no nested HWPT. */
+static void vdevice_needs_the_viommus_iommu(struct kunit *test)
+{
+	u32 edu_id, id = 0;
+	struct flow f;
+
+	flow_setup(test, &f);
+	edu_id = flow_bind_edu(test, &f);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			flow_vdevice_alloc(test, &f, f.viommu_id, edu_id, 1,
+					   NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL, flow_nested_alloc(test, &f, edu_id, &id));
+	/* No vIOMMU driver serves the SMMUv3 here. */
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			flow_viommu_alloc(test, &f, edu_id, &id));
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+}
+
+static void viommu_users_count_pins(struct kunit *test)
+{
+	struct viommu_veventq_alloc q = {
+		.size = sizeof(q),
+		.type = VIOMMU_VEVENTQ_TYPE_SELFTEST,
+		.veventq_depth = 2,
+	};
+	u32 vdev_id, nested_id;
+	void *qfd;
+	struct flow f;
+
+	flow_setup(test, &f);
+	if (!current->files)
+		kunit_skip(test, "the test thread has no file table");
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+
+	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
+						    f.idev_id, 0x99,
+						    &vdev_id));
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, f.viommu_id));
+	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
+						   &nested_id));
+	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, f.viommu_id));
+	q.viommu_id = f.viommu_id;
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_ioctl(test, &f, f.ctx, VIOMMU_VEVENTQ_ALLOC, &q,
+				   sizeof(q)));
+	qfd = (void *)(uintptr_t)q.out_veventq_fd;
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, flow_close_fd, qfd));
+	KUNIT_EXPECT_EQ(test, 4, flow_users(test, &f, f.viommu_id));
+
+	/* Pinned, it stays whole. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, flow_destroy(test, &f, f.ctx,
+						   f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 4, flow_users(test, &f, f.viommu_id));
+
+	/* The open file holds the vEVENTQ, the vEVENTQ the vIOMMU. */
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			flow_destroy(test, &f, f.ctx, q.out_veventq_id));
+	kunit_release_action(test, flow_close_fd, qfd);
+	KUNIT_EXPECT_EQ(test, 4, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 0,
+			flow_destroy(test, &f, f.ctx, q.out_veventq_id));
+	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, f.viommu_id));
+
+	/* The stock destroy of the nested HWPT reaches the core. */
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, nested_id));
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, vdev_id));
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+
+	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, f.viommu_id));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOENT),
+			    viommu_get_object(f.ctx, f.viommu_id,
+					      VIOMMU_OBJ_NONE));
+	/* And its pin on the nest parent went with it. */
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, f.parent_id));
+}
+
+static void vdevice_tombstone_on_unbind(struct kunit *test)
+{
+	u32 vdev_id, stdev2, idev2, id;
+	struct flow f;
+
+	flow_setup(test, &f);
+	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
+						    f.idev_id, 0x99,
+						    &vdev_id));
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, f.viommu_id));
+
+	/* Destroying the mock device unbinds it: its vDEVICE goes first. */
+	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, f.stdev_id));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_destroy(test, &f, f.ctx, vdev_id));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOENT),
+			    viommu_get_object(f.ctx, vdev_id, VIOMMU_OBJ_NONE));
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_vdevice_alloc(test, &f, f.viommu_id, f.idev_id,
+					   0x55, NULL));
+
+	/*
+	 * A plainly destroyed id is handed out again first; the vDEVICE's
+	 * is not, while its virt_id is free.
+	 */
+	flow_mock_domain(test, &f, f.ctx, &stdev2, &idev2);
+	KUNIT_EXPECT_EQ(test, f.stdev_id, stdev2);
+	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
+						    idev2, 0x99, &id));
+	KUNIT_EXPECT_NE(test, vdev_id, id);
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_destroy(test, &f, f.ctx, vdev_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, id));
+	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, f.viommu_id));
+}
+
+/* Module references before a case, to compare with after it. */
+struct flow_refs {
+	struct module *viommu;
+	struct module *selftest;
+	int viommu_base;
+	int selftest_base;
+};
+
+/*
+ * Before anything is made. Files closed by earlier cases are released
+ * first: their references must not drop in the middle of this one.
+ */
+static void flow_refs_init(struct flow_refs *r)
+{
+	flush_delayed_fput();
+	r->selftest = viommu_mock_driver.owner;
+	r->selftest_base = module_refcount(r->selftest);
+}
+
+/* viommu.ko is known by its file: count without @open_files of them. */
+static void flow_refs_viommu(struct flow *f, struct flow_refs *r,
+			     int open_files)
+{
+	r->viommu = f->ctx_file->f_op->owner;
+	r->viommu_base = module_refcount(r->viommu) - open_files;
+}
+
+static void flow_expect_orphan(struct kunit *test, struct flow_refs *r,
+			       struct viommu_ctx *ctx, int open_files)
+{
+	viommu_ctx_reap_flush();
+	/* Checked first: a context freed too early must not be touched. */
+	KUNIT_ASSERT_EQ(test, r->viommu_base + open_files + 1,
+			module_refcount(r->viommu));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&ctx->refs));
+	KUNIT_EXPECT_FALSE(test, list_empty(&ctx->orphan_node));
+}
+
+/* After the last stock pin went: nothing of the context is left. */
+static void flow_expect_reaped(struct kunit *test, struct flow *f,
+			       struct flow_refs *r)
+{
+	/* A reap can queue another one. */
+	viommu_ctx_reap_flush();
+	viommu_ctx_reap_flush();
+	KUNIT_EXPECT_EQ(test, r->viommu_base, module_refcount(r->viommu));
+	/* The vIOMMU's pin on the nest parent and every device are gone. */
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, f, f->parent_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, f, f->ioas_id));
+	KUNIT_EXPECT_EQ(test, r->selftest_base, module_refcount(r->selftest));
+}
+
+/*
+ * A stock pin on the nested HWPT keeps a closed context as an orphan;
+ * the stock destroy of that HWPT lets it go.
+ */
+static void orphan_freed_after_stock_destroy(struct kunit *test)
+{
+	struct iommufd_object *nested;
+	struct flow_refs refs;
+	struct viommu_ctx *ctx;
+	struct flow f;
+	u32 nested_id;
+
+	flow_refs_init(&refs);
+	flow_setup(test, &f);
+	ctx = f.ctx;
+	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
+						   &nested_id));
+	nested = viommu_shim_get_object(viommu_ctx_ictx(ctx), nested_id,
+					VIOMMU_STOCK_HWPT_NESTED);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(nested));
+	viommu_shim_pin(nested);
+	viommu_shim_put_object(viommu_ctx_ictx(ctx), nested);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, flow_unpin, nested));
+	flow_refs_viommu(&f, &refs, 1);
+
+	kunit_release_action(test, flow_fput_sync, f.ctx_file);
+	flow_expect_orphan(test, &refs, ctx, 0);
+	KUNIT_EXPECT_EQ(test, -EBUSY, flow_stock_destroy(test, &f, nested_id));
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			flow_stock_destroy(test, &f, f.parent_id));
+
+	kunit_release_action(test, flow_unpin, nested);
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, nested_id));
+	flow_expect_reaped(test, &f, &refs);
+}
+
+/*
+ * A device of another context attached to the nested HWPT keeps a closed
+ * context as an orphan; once that device is unbound the reaper destroys
+ * the nested HWPT itself.
+ */
+static void orphan_freed_after_other_context_detaches(struct kunit *test)
+{
+	u32 nested_id, stdev2, idev2;
+	struct viommu_ctx *ctx, *ctx2;
+	struct flow_refs refs;
+	struct file *file2;
+	struct flow f;
+
+	flow_refs_init(&refs);
+	flow_setup(test, &f);
+	ctx = f.ctx;
+	ctx2 = flow_ctx(test, &f, &file2);
+	flow_mock_domain(test, &f, ctx2, &stdev2, &idev2);
+	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
+						   &nested_id));
+	/* The vDEVICE that lets the other context's device attach. */
+	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
+						    idev2, 0x99, NULL));
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_mock_replace(test, &f, ctx2, stdev2, nested_id));
+	flow_refs_viommu(&f, &refs, 2);
+
+	kunit_release_action(test, flow_fput_sync, f.ctx_file);
+	flow_expect_orphan(test, &refs, ctx, 1);
+	KUNIT_EXPECT_EQ(test, -EBUSY, flow_stock_destroy(test, &f, nested_id));
+
+	kunit_release_action(test, flow_fput_sync, file2);
+	flow_expect_reaped(test, &f, &refs);
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_stock_destroy(test, &f, nested_id));
+}
+
+static struct kunit_case core_flow_test_cases[] = {
+	KUNIT_CASE(vdevice_one_per_device_and_virt_id),
+	KUNIT_CASE(vdevice_needs_the_viommus_iommu),
+	KUNIT_CASE(viommu_users_count_pins),
+	KUNIT_CASE(vdevice_tombstone_on_unbind),
+	KUNIT_CASE(orphan_freed_after_stock_destroy),
+	KUNIT_CASE(orphan_freed_after_other_context_detaches),
+	{}
+};
+
+static struct kunit_suite core_flow_test_suite = {
+	.name = "viommu-core-flow",
+	.test_cases = core_flow_test_cases,
+};
+
+kunit_test_suites(&core_flow_test_suite);
