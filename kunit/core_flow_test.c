@@ -448,12 +448,14 @@ struct flow_refs {
 };
 
 /*
- * Before anything is made. Files closed by earlier cases are released
- * first: their references must not drop in the middle of this one.
+ * Before anything is made. Files closed and orphans let go by earlier
+ * cases are released first: their references must not drop in the middle
+ * of this one.
  */
 static void flow_refs_init(struct flow_refs *r)
 {
 	flush_delayed_fput();
+	viommu_ctx_reap_flush();
 	r->selftest = viommu_mock_driver.owner;
 	r->selftest_base = module_refcount(r->selftest);
 }
