@@ -46,6 +46,8 @@ judge() {
 judge clean_log_passes 0 ''
 judge kunit_failure 1 's/    ok 2 second/    not ok 2 second/'
 judge no_ktap 1 '/KTAP\|1\.\.\|ok [12] /d'
+# Each KUnit module prints its own KTAP document: all of them count.
+judge kunit_failure_in_later_module 1 '/^\[    1.000000\] ok 1 demo$/a [    1.500000] KTAP version 1\n[    1.500000] 1..1\n[    1.500000]     KTAP version 1\n[    1.500000]     # Subtest: later\n[    1.500000]     1..1\n[    1.500000]     not ok 1 third\n[    1.500000] not ok 1 later'
 judge userspace_failure 1 's/viommu-test: ok 1/viommu-test: not ok 1/'
 judge guest_check_failure 1 's/viommu-vm: ok 1/viommu-vm: not ok 1/'
 judge warn_splat 1 '/^viommu-vm: done/i [    2.0] WARNING: CPU: 0 PID: 1 at foo.c:1 bar+0x0/0x0'

@@ -26,8 +26,33 @@ SPLAT_RE = re.compile('|'.join(SPLATS))
 RESULT_RE = re.compile(r'^(viommu-test|viommu-vm): (ok|not ok) \d+ (\S+)(.*)$')
 
 
+# A top-level KTAP header: each KUnit module loaded prints its own document.
+KTAP_TOP_RE = re.compile(r'^\[[ 0-9.]+\] KTAP version \d+$')
+
+
+def ktap_documents(kernel_lines):
+    """The kernel log cut at each top-level KTAP header.
+
+    kunit.py parse reads the first document only: a suite in any module
+    loaded after the first would never be judged.
+    """
+    docs = []
+    for l in kernel_lines:
+        if KTAP_TOP_RE.match(l):
+            docs.append([])
+        if docs:
+            docs[-1].append(l)
+    return docs or [kernel_lines]
+
+
 def kunit_cases(ksrc, kernel_lines):
     """(name, status) for every KUnit case, via kunit.py parse --json."""
+    return [c for doc in ktap_documents(kernel_lines)
+            for c in kunit_document_cases(ksrc, doc)]
+
+
+def kunit_document_cases(ksrc, kernel_lines):
+    """(name, status) for every case of one KTAP document."""
     proc = subprocess.run(
         [sys.executable, '-B', f'{ksrc}/tools/testing/kunit/kunit.py',
          'parse', '--json'],
