@@ -567,6 +567,46 @@ static void orphan_freed_after_other_context_detaches(struct kunit *test)
 			flow_stock_destroy(test, &f, nested_id));
 }
 
+/*
+ * Moving the other context's device off the nested HWPT (a stock replace,
+ * no unbind) is enough for the orphan to destroy it and go.
+ */
+static void orphan_freed_after_other_device_moves_away(struct kunit *test)
+{
+	u32 nested_id, stdev2, idev2;
+	struct viommu_ctx *ctx, *ctx2;
+	struct flow_refs refs;
+	struct file *file2;
+	struct flow f;
+
+	flow_refs_init(&refs);
+	flow_setup(test, &f);
+	ctx = f.ctx;
+	ctx2 = flow_ctx(test, &f, &file2);
+	flow_mock_domain(test, &f, ctx2, &stdev2, &idev2);
+	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
+						   &nested_id));
+	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
+						    idev2, 0x99, NULL));
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_mock_replace(test, &f, ctx2, stdev2, nested_id));
+	flow_refs_viommu(&f, &refs, 2);
+
+	kunit_release_action(test, flow_fput_sync, f.ctx_file);
+	flow_expect_orphan(test, &refs, ctx, 1);
+
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_mock_replace(test, &f, ctx2, stdev2, f.ioas_id));
+	viommu_ctx_reap_flush();
+	viommu_ctx_reap_flush();
+	/* Only the other context's open file still holds viommu.ko. */
+	KUNIT_EXPECT_EQ(test, refs.viommu_base + 1, module_refcount(refs.viommu));
+	KUNIT_EXPECT_EQ(test, -ENOENT, flow_stock_destroy(test, &f, nested_id));
+
+	kunit_release_action(test, flow_fput_sync, file2);
+	flow_expect_reaped(test, &f, &refs);
+}
+
 static struct kunit_case core_flow_test_cases[] = {
 	KUNIT_CASE(vdevice_one_per_device_and_virt_id),
 	KUNIT_CASE(vdevice_needs_the_viommus_iommu),
@@ -574,6 +614,7 @@ static struct kunit_case core_flow_test_cases[] = {
 	KUNIT_CASE(vdevice_tombstone_on_unbind),
 	KUNIT_CASE(orphan_freed_after_stock_destroy),
 	KUNIT_CASE(orphan_freed_after_other_context_detaches),
+	KUNIT_CASE(orphan_freed_after_other_device_moves_away),
 	{}
 };
 

@@ -16,7 +16,8 @@
 /*
  * Contexts closed while the stock side still held some of their objects
  * (a device attached to a nested HWPT). They are retried when the stock
- * side lets go: a device unbind or a nested HWPT destroy.
+ * side lets go: a device detach, replace or unbind, or a nested HWPT
+ * destroy.
  */
 static LIST_HEAD(viommu_orphans);
 static DEFINE_MUTEX(viommu_orphans_lock);
@@ -105,6 +106,17 @@ static DECLARE_WORK(viommu_reap_work, viommu_reap_fn);
 void viommu_ctx_reap_orphans(void)
 {
 	schedule_work(&viommu_reap_work);
+}
+
+/**
+ * viommu_core_attach_changed() - A stock device left a HWPT
+ *
+ * Called by the shim: a nested HWPT of an orphaned context may be unused
+ * now, so the orphans are retried.
+ */
+void viommu_core_attach_changed(void)
+{
+	viommu_ctx_reap_orphans();
 }
 
 /**

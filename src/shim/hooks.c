@@ -7,6 +7,8 @@
  *    idev pinned and WARN);
  *  - iommufd_hwpt_nested_destroy: the core learns that a nested HWPT it
  *    injected is gone;
+ *  - iommufd_device_detach, iommufd_device_replace: a device left a HWPT,
+ *    maybe one a closed context was waiting for;
  *  - iopt_unmap_iova, iopt_unmap_all: a range under a guard gives EBUSY,
  *    where 6.12 would retry 100 times, WARN and fail with EDEADLOCK.
  * The prototypes come from the private header, so a replacement cannot
@@ -25,6 +27,8 @@
 enum {
 	VIOMMU_HOOK_DEVICE_UNBIND,
 	VIOMMU_HOOK_NESTED_DESTROY,
+	VIOMMU_HOOK_DEVICE_DETACH,
+	VIOMMU_HOOK_DEVICE_REPLACE,
 	VIOMMU_HOOK_UNMAP_IOVA,
 	VIOMMU_HOOK_UNMAP_ALL,
 	VIOMMU_NR_HOOKS,
@@ -32,6 +36,8 @@ enum {
 
 static typeof(iommufd_device_unbind) viommu_device_unbind;
 static typeof(iommufd_hwpt_nested_destroy) viommu_hwpt_nested_destroy;
+static typeof(iommufd_device_detach) viommu_device_detach;
+static typeof(iommufd_device_replace) viommu_device_replace;
 static typeof(iopt_unmap_iova) viommu_iopt_unmap_iova;
 static typeof(iopt_unmap_all) viommu_iopt_unmap_all;
 
@@ -43,6 +49,10 @@ static struct viommu_hook viommu_hooks[VIOMMU_NR_HOOKS] = {
 		    viommu_device_unbind),
 	VIOMMU_HOOK(VIOMMU_HOOK_NESTED_DESTROY, iommufd_hwpt_nested_destroy,
 		    viommu_hwpt_nested_destroy),
+	VIOMMU_HOOK(VIOMMU_HOOK_DEVICE_DETACH, iommufd_device_detach,
+		    viommu_device_detach),
+	VIOMMU_HOOK(VIOMMU_HOOK_DEVICE_REPLACE, iommufd_device_replace,
+		    viommu_device_replace),
 	VIOMMU_HOOK(VIOMMU_HOOK_UNMAP_IOVA, iopt_unmap_iova,
 		    viommu_iopt_unmap_iova),
 	VIOMMU_HOOK(VIOMMU_HOOK_UNMAP_ALL, iopt_unmap_all,
@@ -80,6 +90,37 @@ static void viommu_hwpt_nested_destroy(struct iommufd_object *obj)
 	/* @obj is freed only after this returns: still a valid key. */
 	viommu_core_nested_destroyed(obj);
 	viommu_hook_leave(idx);
+}
+
+static void viommu_device_detach(struct iommufd_device *idev)
+{
+	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_DEVICE_DETACH];
+	struct viommu_bypass *bypass;
+	int idx;
+
+	idx = viommu_hook_enter(hook);
+	bypass = viommu_hook_bypass(hook);
+	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_DETACH, iommufd_device_detach)(idev);
+	viommu_hook_unbypass(bypass);
+	viommu_core_attach_changed();
+	viommu_hook_leave(idx);
+}
+
+static int viommu_device_replace(struct iommufd_device *idev, u32 *pt_id)
+{
+	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_DEVICE_REPLACE];
+	struct viommu_bypass *bypass;
+	int idx, rc;
+
+	idx = viommu_hook_enter(hook);
+	bypass = viommu_hook_bypass(hook);
+	rc = VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_REPLACE, iommufd_device_replace)
+		(idev, pt_id);
+	viommu_hook_unbypass(bypass);
+	if (!rc)
+		viommu_core_attach_changed();
+	viommu_hook_leave(idx);
+	return rc;
 }
 
 /*

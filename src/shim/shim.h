@@ -123,9 +123,12 @@ void viommu_shim_guard_del(struct viommu_shim_guard *guard);
  * sleep). idev_unbind runs before the stock unbind, possibly under VFIO's
  * dev_set->lock. nested_destroyed runs after the stock destroy freed the
  * domain: @nested is only a key; the core ignores one it does not know.
+ * attach_changed runs after a stock detach or a successful replace.
  */
 void viommu_core_idev_unbind(struct iommufd_device *idev);
 void viommu_core_idev_unbind_done(struct iommufd_device *idev);
 void viommu_core_nested_destroyed(struct iommufd_object *nested);
+/* A device was detached or moved to another HWPT. */
+void viommu_core_attach_changed(void);
 
 #endif /* _VIOMMU_SHIM_H */
