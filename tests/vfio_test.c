@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/viommu with a real device: the VM's edu PCI device, bound to
+ * vfio-pci behind the emulated SMMUv3 and to a stock iommufd through its
+ * VFIO cdev. No vIOMMU driver serves SMMUv3 yet, so the calls that need
+ * one must refuse cleanly, and the unbind hook must leave a device
+ * without a vDEVICE alone.
+ */
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+#include <linux/viommu.h>
+
+#include "util.h"
+
+#define EDU_CDEV "/dev/vfio/devices/vfio0"
+
+struct vfio_fixture {
+	int iommufd;
+	int devfd;
+	int vfd;
+	__u32 dev_id;
+	__u32 ioas_id;
+};
+
+static void vfio_setup(struct vfio_fixture *f)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+
+	f->iommufd = open_iommufd();
+	f->devfd = open(EDU_CDEV, O_RDWR | O_CLOEXEC);
+	if (f->devfd < 0)
+		SKIP(EDU_CDEV " is missing: no VFIO device in this VM");
+	bind.iommufd = f->iommufd;
+	ASSERT_OK(ioctl(f->devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	f->dev_id = bind.out_devid;
+	ASSERT_OK(ioctl(f->iommufd, IOMMU_IOAS_ALLOC, &ioas));
+	f->ioas_id = ioas.out_ioas_id;
+	f->vfd = open_viommu();
+	ASSERT_OK(bind_iommufd(f->vfd, f->iommufd));
+}
+
+/* The SMMUv3 driver of 6.12 has no hw_info: type NONE, buffer zeroed. */
+TEST(hw_info_of_real_device)
+{
+	struct viommu_hw_info info = { .size = sizeof(info) };
+	struct vfio_fixture f;
+	__u8 buf[16];
+
+	vfio_setup(&f);
+	memset(buf, 0xa5, sizeof(buf));
+	info.dev_id = f.dev_id;
+	info.data_len = sizeof(buf);
+	info.data_uptr = (unsigned long)buf;
+	ASSERT_OK(ioctl(f.vfd, VIOMMU_GET_HW_INFO, &info));
+	ASSERT_EQ(VIOMMU_HW_INFO_TYPE_NONE, info.out_data_type);
+	ASSERT_EQ(0, info.data_len);
+	for (unsigned int i = 0; i < sizeof(buf); i++)
+		ASSERT_EQ(0, buf[i]);
+
+	info.flags = VIOMMU_HW_INFO_FLAG_INPUT_TYPE;
+	info.in_data_type = VIOMMU_HW_INFO_TYPE_ARM_SMMUV3;
+	info.data_len = sizeof(buf);
+	ASSERT_ERRNO(EOPNOTSUPP, ioctl(f.vfd, VIOMMU_GET_HW_INFO, &info));
+}
+
+/* No vIOMMU driver for this IOMMU: refused before any object exists. */
+TEST(viommu_alloc_without_driver)
+{
+	struct iommu_hwpt_alloc parent = { .size = sizeof(parent) };
+	struct viommu_viommu_alloc alloc = { .size = sizeof(alloc) };
+	struct vfio_fixture f;
+
+	vfio_setup(&f);
+	parent.dev_id = f.dev_id;
+	parent.pt_id = f.ioas_id;
+	ASSERT_OK(ioctl(f.iommufd, IOMMU_HWPT_ALLOC, &parent));
+
+	alloc.type = VIOMMU_VIOMMU_TYPE_ARM_SMMUV3;
+	alloc.dev_id = f.dev_id;
+	alloc.hwpt_id = parent.out_hwpt_id;
+	ASSERT_ERRNO(EOPNOTSUPP, ioctl(f.vfd, VIOMMU_VIOMMU_ALLOC, &alloc));
+	alloc.dev_id = f.ioas_id;
+	ASSERT_ERRNO(ENOENT, ioctl(f.vfd, VIOMMU_VIOMMU_ALLOC, &alloc));
+}
+
+/*
+ * Closing the VFIO device unbinds it through the hooked stock unbind while
+ * /dev/viommu is bound: nothing to tear down, and both fds stay usable.
+ */
+TEST(unbind_hook_passes_devices_through)
+{
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	struct viommu_destroy destroy = { .size = sizeof(destroy) };
+	struct vfio_fixture f;
+
+	vfio_setup(&f);
+	ASSERT_OK(close(f.devfd));
+	ASSERT_OK(ioctl(f.iommufd, IOMMU_IOAS_ALLOC, &ioas));
+	destroy.id = f.dev_id;
+	ASSERT_ERRNO(ENOENT, ioctl(f.vfd, VIOMMU_DESTROY, &destroy));
+	ASSERT_OK(close(f.vfd));
+	ASSERT_OK(close(f.iommufd));
+
+	/* The device binds again: its DMA ownership was released. */
+	vfio_setup(&f);
+}
+
+int main(int argc, char **argv)
+{
+	return vt_main(argc, argv);
+}
