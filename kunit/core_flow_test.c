@@ -530,6 +530,51 @@ static void orphan_freed_after_stock_destroy(struct kunit *test)
 	flow_expect_reaped(test, &f, &refs);
 }
 
+/**
+ * struct flow_orphan - A closed context kept by another context's device
+ * @f: The closed context's set-up
+ * @refs: Module reference baselines
+ * @file2: The other context's file, still open
+ * @ctx2: The other context
+ * @stdev2: Its mock device, attached to @nested_id through a vDEVICE
+ * @nested_id: The closed context's nested HWPT
+ */
+struct flow_orphan {
+	struct flow f;
+	struct flow_refs refs;
+	struct file *file2;
+	struct viommu_ctx *ctx2;
+	u32 stdev2;
+	u32 nested_id;
+};
+
+/* Attach another context's device to our nested HWPT, then close ours. */
+static void flow_orphan_setup(struct kunit *test, struct flow_orphan *o)
+{
+	struct flow *f = &o->f;
+	struct viommu_ctx *ctx;
+	u32 idev2;
+
+	flow_refs_init(&o->refs);
+	flow_setup(test, f);
+	ctx = f->ctx;
+	o->ctx2 = flow_ctx(test, f, &o->file2);
+	flow_mock_domain(test, f, o->ctx2, &o->stdev2, &idev2);
+	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, f, f->idev_id,
+						   &o->nested_id));
+	/* The vDEVICE that lets the other context's device attach. */
+	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, f, f->viommu_id,
+						    idev2, 0x99, NULL));
+	KUNIT_ASSERT_EQ(test, 0, flow_mock_replace(test, f, o->ctx2, o->stdev2,
+						   o->nested_id));
+	flow_refs_viommu(f, &o->refs, 2);
+
+	kunit_release_action(test, flow_fput_sync, f->ctx_file);
+	flow_expect_orphan(test, &o->refs, ctx, 1);
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			flow_stock_destroy(test, f, o->nested_id));
+}
+
 /*
  * A device of another context attached to the nested HWPT keeps a closed
  * context as an orphan; once that device is unbound the reaper destroys
@@ -537,34 +582,13 @@ static void orphan_freed_after_stock_destroy(struct kunit *test)
  */
 static void orphan_freed_after_other_context_detaches(struct kunit *test)
 {
-	u32 nested_id, stdev2, idev2;
-	struct viommu_ctx *ctx, *ctx2;
-	struct flow_refs refs;
-	struct file *file2;
-	struct flow f;
+	struct flow_orphan o;
 
-	flow_refs_init(&refs);
-	flow_setup(test, &f);
-	ctx = f.ctx;
-	ctx2 = flow_ctx(test, &f, &file2);
-	flow_mock_domain(test, &f, ctx2, &stdev2, &idev2);
-	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
-						   &nested_id));
-	/* The vDEVICE that lets the other context's device attach. */
-	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
-						    idev2, 0x99, NULL));
-	KUNIT_ASSERT_EQ(test, 0,
-			flow_mock_replace(test, &f, ctx2, stdev2, nested_id));
-	flow_refs_viommu(&f, &refs, 2);
-
-	kunit_release_action(test, flow_fput_sync, f.ctx_file);
-	flow_expect_orphan(test, &refs, ctx, 1);
-	KUNIT_EXPECT_EQ(test, -EBUSY, flow_stock_destroy(test, &f, nested_id));
-
-	kunit_release_action(test, flow_fput_sync, file2);
-	flow_expect_reaped(test, &f, &refs);
+	flow_orphan_setup(test, &o);
+	kunit_release_action(test, flow_fput_sync, o.file2);
+	flow_expect_reaped(test, &o.f, &o.refs);
 	KUNIT_EXPECT_EQ(test, -ENOENT,
-			flow_stock_destroy(test, &f, nested_id));
+			flow_stock_destroy(test, &o.f, o.nested_id));
 }
 
 /*
@@ -573,38 +597,21 @@ static void orphan_freed_after_other_context_detaches(struct kunit *test)
  */
 static void orphan_freed_after_other_device_moves_away(struct kunit *test)
 {
-	u32 nested_id, stdev2, idev2;
-	struct viommu_ctx *ctx, *ctx2;
-	struct flow_refs refs;
-	struct file *file2;
-	struct flow f;
+	struct flow_orphan o;
 
-	flow_refs_init(&refs);
-	flow_setup(test, &f);
-	ctx = f.ctx;
-	ctx2 = flow_ctx(test, &f, &file2);
-	flow_mock_domain(test, &f, ctx2, &stdev2, &idev2);
-	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
-						   &nested_id));
-	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
-						    idev2, 0x99, NULL));
-	KUNIT_ASSERT_EQ(test, 0,
-			flow_mock_replace(test, &f, ctx2, stdev2, nested_id));
-	flow_refs_viommu(&f, &refs, 2);
-
-	kunit_release_action(test, flow_fput_sync, f.ctx_file);
-	flow_expect_orphan(test, &refs, ctx, 1);
-
-	KUNIT_ASSERT_EQ(test, 0,
-			flow_mock_replace(test, &f, ctx2, stdev2, f.ioas_id));
+	flow_orphan_setup(test, &o);
+	KUNIT_ASSERT_EQ(test, 0, flow_mock_replace(test, &o.f, o.ctx2, o.stdev2,
+						   o.f.ioas_id));
 	viommu_ctx_reap_flush();
 	viommu_ctx_reap_flush();
 	/* Only the other context's open file still holds viommu.ko. */
-	KUNIT_EXPECT_EQ(test, refs.viommu_base + 1, module_refcount(refs.viommu));
-	KUNIT_EXPECT_EQ(test, -ENOENT, flow_stock_destroy(test, &f, nested_id));
+	KUNIT_EXPECT_EQ(test, o.refs.viommu_base + 1,
+			module_refcount(o.refs.viommu));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_stock_destroy(test, &o.f, o.nested_id));
 
-	kunit_release_action(test, flow_fput_sync, file2);
-	flow_expect_reaped(test, &f, &refs);
+	kunit_release_action(test, flow_fput_sync, o.file2);
+	flow_expect_reaped(test, &o.f, &o.refs);
 }
 
 static struct kunit_case core_flow_test_cases[] = {
