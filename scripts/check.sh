@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: every check, from a fresh Debian machine. Installs what it
 # needs, builds (or reuses) the test kernel, builds the modules (W=1,
-# sparse), runs checkpatch/kernel-doc, the dkms checks and the VM tests.
+# sparse), runs checkpatch/kernel-doc, the dkms checks, the x86_64 compile
+# check and the VM tests.
 # The last line is "N passed, N failed, N skipped"; exit 1 on any failure.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
@@ -67,6 +68,9 @@ fi
 
 echo "== dkms"
 count_lines < <("$SCRIPTS_DIR/dkms-check.sh" "$kdir")
+
+echo "== x86_64 build (W=1, sparse; modules_prepare tree cached under $VIOMMU_CACHE)"
+count_lines < <("$SCRIPTS_DIR/build-x86-check.sh" "$kdir")
 
 echo "== userspace tests build"
 tests_out=$TOP_DIR/out/tests
