@@ -184,6 +184,12 @@ void viommu_ctx_close(struct viommu_ctx *ctx);
 void viommu_ctx_reap_orphans(void);
 void viommu_ctx_reap_flush(void);
 
+/* Whether @dev sits behind the physical IOMMU instance backing @viommu. */
+static inline bool viommu_backs_dev(struct viommu *viommu, struct device *dev)
+{
+	return dev->iommu && viommu->iommu_dev == __iommu_get_iommu_dev(dev);
+}
+
 /* Nested HWPTs (hwpt.c) */
 #define VIOMMU_INVALIDATE_ENTRY_NUM_MAX BIT(19)
 unsigned int viommu_nested_destroy_unused(struct viommu_ctx *ctx);

@@ -117,7 +117,7 @@ int viommu_vdevice_alloc_ioctl(struct viommu_ucmd *ucmd)
 	}
 	idev = viommu_shim_to_idev(idev_obj);
 	dev = viommu_shim_idev_dev(idev);
-	if (!dev->iommu || viommu->iommu_dev != __iommu_get_iommu_dev(dev)) {
+	if (!viommu_backs_dev(viommu, dev)) {
 		rc = -EINVAL;
 		goto out_put_idev;
 	}
