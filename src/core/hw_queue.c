@@ -228,8 +228,7 @@ static int viommu_hw_queue_pin(struct viommu_hw_queue *hw_queue,
 	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
 	if (!pin)
 		return -ENOMEM;
-	/* struct iommufd_hwpt_paging starts with its stock object head. */
-	pin->hwpt = (struct iommufd_object *)viommu->hwpt;
+	pin->hwpt = viommu->hwpt;
 	pin->iova = first;
 	pin->length = span;
 
