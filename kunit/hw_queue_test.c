@@ -95,36 +95,10 @@ static void hwq_span_overflow_is_erange(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, span);
 }
 
-struct hwq_pages {
-	struct page *page;
-	unsigned int order;
-};
-
-static void hwq_free_pages(void *data)
-{
-	struct hwq_pages *p = data;
-
-	__free_pages(p->page, p->order);
-}
-
-/* 2^@order physically contiguous pages, freed when the test ends. */
-static struct page *hwq_alloc_pages(struct kunit *test, unsigned int order)
-{
-	struct hwq_pages *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	p->order = order;
-	p->page = alloc_pages(GFP_KERNEL, order);
-	KUNIT_ASSERT_NOT_NULL(test, p->page);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, hwq_free_pages, p));
-	return p->page;
-}
-
 static void hwq_contiguous_pages(struct kunit *test)
 {
-	struct page *two = hwq_alloc_pages(test, 1);
-	struct page *four = hwq_alloc_pages(test, 2);
+	struct page *two = viommu_test_pages(test, 1);
+	struct page *four = viommu_test_pages(test, 2);
 	struct page *pages[3];
 
 	pages[0] = two;

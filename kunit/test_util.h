@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/iommufd.h>
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
@@ -71,6 +72,35 @@ static inline void __user *viommu_test_user_page(struct kunit *test)
 							  viommu_test_mmdrop,
 							  current->mm));
 	return (void __user *)uaddr;
+}
+
+struct viommu_test_pages {
+	struct page *page;
+	unsigned int order;
+};
+
+static inline void viommu_test_free_pages(void *data)
+{
+	struct viommu_test_pages *p = data;
+
+	__free_pages(p->page, p->order);
+}
+
+/* 2^@order zeroed, physically contiguous pages, freed when the test ends. */
+static inline struct page *viommu_test_pages(struct kunit *test,
+					     unsigned int order)
+{
+	struct viommu_test_pages *p = kunit_kzalloc(test, sizeof(*p),
+						    GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->order = order;
+	p->page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
+	KUNIT_ASSERT_NOT_NULL(test, p->page);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, viommu_test_free_pages,
+						  p));
+	return p->page;
 }
 
 #endif /* _VIOMMU_KUNIT_TEST_UTIL_H */
