@@ -180,7 +180,6 @@ void viommu_mmap_destroy_all(struct viommu_ctx *ctx);
 /* Context lifetime (context.c) */
 void viommu_ctx_get(struct viommu_ctx *ctx);
 void viommu_ctx_put(struct viommu_ctx *ctx);
-void viommu_ctx_close(struct viommu_ctx *ctx);
 void viommu_ctx_reap_orphans(void);
 void viommu_ctx_reap_flush(void);
 
