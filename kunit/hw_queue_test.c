@@ -95,36 +95,10 @@ static void hwq_span_overflow_is_erange(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, span);
 }
 
-struct hwq_pages {
-	struct page *page;
-	unsigned int order;
-};
-
-static void hwq_free_pages(void *data)
-{
-	struct hwq_pages *p = data;
-
-	__free_pages(p->page, p->order);
-}
-
-/* 2^@order physically contiguous pages, freed when the test ends. */
-static struct page *hwq_alloc_pages(struct kunit *test, unsigned int order)
-{
-	struct hwq_pages *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	p->order = order;
-	p->page = alloc_pages(GFP_KERNEL, order);
-	KUNIT_ASSERT_NOT_NULL(test, p->page);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, hwq_free_pages, p));
-	return p->page;
-}
-
 static void hwq_contiguous_pages(struct kunit *test)
 {
-	struct page *two = hwq_alloc_pages(test, 1);
-	struct page *four = hwq_alloc_pages(test, 2);
+	struct page *two = viommu_test_pages(test, 1);
+	struct page *four = viommu_test_pages(test, 2);
 	struct page *pages[3];
 
 	pages[0] = two;
@@ -266,19 +240,10 @@ struct hwq_ioas {
 	u32 ioas_id;
 };
 
-KUNIT_DEFINE_ACTION_WRAPPER(hwq_ictx_put, iommufd_ctx_put,
-			    struct iommufd_ctx *);
-
 static long hwq_stock_ioctl(struct kunit *test, struct hwq_ioas *s,
 			    unsigned int cmd, void *data, size_t size)
 {
-	long rc;
-
-	KUNIT_ASSERT_EQ(test, 0, copy_to_user(s->arg, data, size));
-	rc = s->file->f_op->unlocked_ioctl(s->file, cmd,
-					   (unsigned long)s->arg);
-	KUNIT_ASSERT_EQ(test, 0, copy_from_user(data, s->arg, size));
-	return rc;
+	return viommu_test_ioctl(test, s->file, s->arg, cmd, data, size);
 }
 
 static void hwq_ioas_setup(struct kunit *test, struct hwq_ioas *s)
@@ -286,10 +251,7 @@ static void hwq_ioas_setup(struct kunit *test, struct hwq_ioas *s)
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
 
 	s->file = viommu_test_open_iommufd(test);
-	s->ictx = iommufd_ctx_from_file(s->file);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(s->ictx));
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, hwq_ictx_put, s->ictx));
+	s->ictx = viommu_test_ictx(test, s->file);
 	s->arg = viommu_test_user_page(test);
 	KUNIT_ASSERT_EQ(test, 0, hwq_stock_ioctl(test, s, IOMMU_IOAS_ALLOC,
 						 &alloc, sizeof(alloc)));

@@ -275,32 +275,6 @@ static const struct file_operations mmap_test_fops = {
 	.mmap = mmap_test_fop_mmap,
 };
 
-struct mmap_test_pages {
-	struct page *page;
-	unsigned int order;
-};
-
-static void mmap_test_free_pages(void *data)
-{
-	struct mmap_test_pages *p = data;
-
-	__free_pages(p->page, p->order);
-}
-
-static struct page *mmap_test_pages(struct kunit *test, unsigned int order)
-{
-	struct mmap_test_pages *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	p->order = order;
-	p->page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
-	KUNIT_ASSERT_NOT_NULL(test, p->page);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, mmap_test_free_pages,
-						  p));
-	return p->page;
-}
-
 static long mmap_test_map(struct kunit *test, struct file *file,
 			  unsigned long offset, size_t length,
 			  unsigned long flags)
@@ -318,7 +292,7 @@ static void mmap_real_mapping_pins_its_owner(struct kunit *test)
 {
 	struct viommu_ctx *ctx = mmap_test_ctx(test);
 	struct viommu *viommu = mmap_test_viommu(test, ctx, VIOMMU_ID_MIN);
-	struct page *pages = mmap_test_pages(test, 1);
+	struct page *pages = viommu_test_pages(test, 1);
 	struct file *file;
 	unsigned long off, uaddr;
 	u32 first = 0, second = 0;

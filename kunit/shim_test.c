@@ -28,9 +28,6 @@ struct shim_fixture {
 	void __user *udata;	/* the page IOAS_MAP maps */
 };
 
-KUNIT_DEFINE_ACTION_WRAPPER(shim_test_ctx_put, iommufd_ctx_put,
-			    struct iommufd_ctx *);
-
 static int shim_test_init(struct kunit *test)
 {
 	struct shim_fixture *fx;
@@ -38,11 +35,7 @@ static int shim_test_init(struct kunit *test)
 	fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fx);
 	fx->file = viommu_test_open_iommufd(test);
-	fx->ictx = iommufd_ctx_from_file(fx->file);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(fx->ictx));
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, shim_test_ctx_put,
-						  fx->ictx));
+	fx->ictx = viommu_test_ictx(test, fx->file);
 	fx->ucmd = viommu_test_user_page(test);
 	fx->udata = viommu_test_user_page(test);
 	test->priv = fx;
@@ -54,18 +47,12 @@ static struct shim_fixture *fixture(struct kunit *test)
 	return test->priv;
 }
 
-/* Run a stock ioctl on @buf through user memory; copy the result back. */
 static long stock_ioctl(struct kunit *test, unsigned int cmd, void *buf,
 			size_t len)
 {
 	struct shim_fixture *fx = fixture(test);
-	long rc;
 
-	KUNIT_ASSERT_LE(test, len, PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, 0, copy_to_user(fx->ucmd, buf, len));
-	rc = vfs_ioctl(fx->file, cmd, (unsigned long)fx->ucmd);
-	KUNIT_ASSERT_EQ(test, 0, copy_from_user(buf, fx->ucmd, len));
-	return rc;
+	return viommu_test_ioctl(test, fx->file, fx->ucmd, cmd, buf, len);
 }
 
 static u32 ioas_alloc(struct kunit *test)

@@ -6,9 +6,11 @@
 #include <kunit/test.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/iommufd.h>
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
+#include <linux/uaccess.h>
 
 #include "compat.h"
 #include "core.h"
@@ -46,6 +48,39 @@ static inline struct file *viommu_test_open_iommufd(struct kunit *test)
 	return file;
 }
 
+KUNIT_DEFINE_ACTION_WRAPPER(viommu_test_ictx_put, iommufd_ctx_put,
+			    struct iommufd_ctx *);
+
+/* The stock context of an iommufd file, referenced until the test ends. */
+static inline struct iommufd_ctx *viommu_test_ictx(struct kunit *test,
+						   struct file *file)
+{
+	struct iommufd_ctx *ictx = iommufd_ctx_from_file(file);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ictx));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, viommu_test_ictx_put,
+						  ictx));
+	return ictx;
+}
+
+/*
+ * Run ioctl @cmd of @file on @data as a process would: through the user
+ * buffer @uarg (a page), copying the result back to @data.
+ */
+static inline long viommu_test_ioctl(struct kunit *test, struct file *file,
+				     void __user *uarg, unsigned int cmd,
+				     void *data, size_t size)
+{
+	long rc;
+
+	KUNIT_ASSERT_LE(test, size, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(uarg, data, size));
+	rc = vfs_ioctl(file, cmd, (unsigned long)uarg);
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(data, uarg, size));
+	return rc;
+}
+
 KUNIT_DEFINE_ACTION_WRAPPER(viommu_test_mmdrop, mmdrop, struct mm_struct *);
 
 /*
@@ -71,6 +106,35 @@ static inline void __user *viommu_test_user_page(struct kunit *test)
 							  viommu_test_mmdrop,
 							  current->mm));
 	return (void __user *)uaddr;
+}
+
+struct viommu_test_pages {
+	struct page *page;
+	unsigned int order;
+};
+
+static inline void viommu_test_free_pages(void *data)
+{
+	struct viommu_test_pages *p = data;
+
+	__free_pages(p->page, p->order);
+}
+
+/* 2^@order zeroed, physically contiguous pages, freed when the test ends. */
+static inline struct page *viommu_test_pages(struct kunit *test,
+					     unsigned int order)
+{
+	struct viommu_test_pages *p = kunit_kzalloc(test, sizeof(*p),
+						    GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->order = order;
+	p->page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
+	KUNIT_ASSERT_NOT_NULL(test, p->page);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, viommu_test_free_pages,
+						  p));
+	return p->page;
 }
 
 #endif /* _VIOMMU_KUNIT_TEST_UTIL_H */

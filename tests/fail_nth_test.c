@@ -18,18 +18,6 @@
 #define FAIL_PAGE_ALLOC "/sys/kernel/debug/fail_page_alloc/"
 #define MAX_NTH 1000
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 /* This thread's fail-nth, opened once: using it allocates nothing. */
 static int nth_fd = -1;
 
@@ -49,23 +37,6 @@ static void nth_open(void)
 	nth_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (nth_fd < 0)
 		SKIP("%s unavailable", path);
-}
-
-static void nth_arm(int n)
-{
-	char val[16];
-	int len = snprintf(val, sizeof(val), "%d", n);
-
-	ASSERT_EQ(len, pwrite(nth_fd, val, len, 0));
-}
-
-/* Non-zero while the armed failure has not happened yet. */
-static long nth_pending(void)
-{
-	char buf[32] = {};
-
-	ASSERT_TRUE(pread(nth_fd, buf, sizeof(buf) - 1, 0) > 0);
-	return strtol(buf, NULL, 10);
 }
 
 static int count_fds(void)
@@ -138,11 +109,11 @@ static void run_fail_nth(const struct nth_path *p)
 		/* Touch what @call writes, so no page fault allocates. */
 		memset(&st, 0, sizeof(st));
 
-		nth_arm(n);
+		fail_nth_arm(nth_fd, n);
 		rc = p->call(&f);
 		err = errno;
-		pending = nth_pending();
-		nth_arm(0);
+		pending = fail_nth_pending(nth_fd);
+		fail_nth_arm(nth_fd, 0);
 
 		if (pending) {
 			/* The call has fewer than n sites: it ran clean. */

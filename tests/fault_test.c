@@ -9,36 +9,6 @@
 
 #define FAILSLAB "/sys/kernel/debug/failslab/"
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
-/* Arm fail-nth through an fd opened beforehand: it allocates nothing. */
-static void arm_fail_nth(int nthfd, int n)
-{
-	char val[16];
-	int len = snprintf(val, sizeof(val), "%d", n);
-
-	ASSERT_EQ(len, pwrite(nthfd, val, len, 0));
-}
-
-/* Non-zero while the armed failure has not happened yet. */
-static long fail_nth_pending(int nthfd)
-{
-	char buf[32] = {};
-
-	ASSERT_TRUE(pread(nthfd, buf, sizeof(buf) - 1, 0) > 0);
-	return strtol(buf, NULL, 10);
-}
-
 TEST(open_survives_each_allocation_failure)
 {
 	int n, nthfd, injected = 0, enomem = 0;
@@ -52,11 +22,11 @@ TEST(open_survives_each_allocation_failure)
 		int fd, err;
 		long pending;
 
-		arm_fail_nth(nthfd, n);
+		fail_nth_arm(nthfd, n);
 		fd = open("/dev/viommu", O_RDWR | O_CLOEXEC);
 		err = errno;
 		pending = fail_nth_pending(nthfd);
-		arm_fail_nth(nthfd, 0);
+		fail_nth_arm(nthfd, 0);
 		if (pending) {
 			/* Fewer than n chances to fail: the whole path ran. */
 			ASSERT_TRUE(fd >= 0);

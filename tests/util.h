@@ -56,6 +56,40 @@ static inline long module_refcnt(const char *module)
 	return val;
 }
 
+/* Write @val to a sysfs or debugfs knob: 0, or -1 if that fails. */
+static inline int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+/*
+ * Make the @n-th fault-injection site of this thread fail (0: none),
+ * through a fail-nth fd opened beforehand: writing it allocates nothing.
+ */
+static inline void fail_nth_arm(int nthfd, int n)
+{
+	char val[16];
+	int len = snprintf(val, sizeof(val), "%d", n);
+
+	ASSERT_EQ(len, pwrite(nthfd, val, len, 0));
+}
+
+/* Non-zero while the armed failure has not happened yet. */
+static inline long fail_nth_pending(int nthfd)
+{
+	char buf[32] = {};
+
+	ASSERT_TRUE(pread(nthfd, buf, sizeof(buf) - 1, 0) > 0);
+	return strtol(buf, NULL, 10);
+}
+
 /*
  * Two pages, the second PROT_NONE: data placed at the end of the first
  * one runs into a fault.

@@ -180,9 +180,14 @@ void viommu_mmap_destroy_all(struct viommu_ctx *ctx);
 /* Context lifetime (context.c) */
 void viommu_ctx_get(struct viommu_ctx *ctx);
 void viommu_ctx_put(struct viommu_ctx *ctx);
-void viommu_ctx_close(struct viommu_ctx *ctx);
 void viommu_ctx_reap_orphans(void);
 void viommu_ctx_reap_flush(void);
+
+/* Whether @dev sits behind the physical IOMMU instance backing @viommu. */
+static inline bool viommu_backs_dev(struct viommu *viommu, struct device *dev)
+{
+	return dev->iommu && viommu->iommu_dev == __iommu_get_iommu_dev(dev);
+}
 
 /* Nested HWPTs (hwpt.c) */
 #define VIOMMU_INVALIDATE_ENTRY_NUM_MAX BIT(19)

@@ -228,8 +228,7 @@ static int viommu_hw_queue_pin(struct viommu_hw_queue *hw_queue,
 	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
 	if (!pin)
 		return -ENOMEM;
-	/* struct iommufd_hwpt_paging starts with its stock object head. */
-	pin->hwpt = (struct iommufd_object *)viommu->hwpt;
+	pin->hwpt = viommu->hwpt;
 	pin->iova = first;
 	pin->length = span;
 
@@ -353,17 +352,6 @@ out_put:
 	return rc;
 }
 
-static int viommu_hw_queue_depend_rc(struct viommu_hw_queue *dependent,
-				     struct viommu_hw_queue *depended)
-{
-	int rc = viommu_hw_queue_depend_check(dependent, depended);
-
-	/* Queues of two vIOMMUs can only come from a driver bug. */
-	if (WARN_ON_ONCE(rc == -EXDEV))
-		return -EINVAL;
-	return rc;
-}
-
 /**
  * viommu_hw_queue_depend_check() - May one HW_QUEUE depend on another?
  * @dependent: The queue that needs @depended
@@ -401,8 +389,11 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_depend_check);
 int viommu_hw_queue_depend(struct viommu_hw_queue *dependent,
 			   struct viommu_hw_queue *depended)
 {
-	int rc = viommu_hw_queue_depend_rc(dependent, depended);
+	int rc = viommu_hw_queue_depend_check(dependent, depended);
 
+	/* Queues of two vIOMMUs can only come from a driver bug. */
+	if (WARN_ON_ONCE(rc == -EXDEV))
+		return -EINVAL;
 	if (rc)
 		return rc;
 	refcount_inc(&depended->obj.users);

@@ -129,7 +129,7 @@ int viommu_hwpt_alloc_ioctl(struct viommu_ucmd *ucmd)
 		goto out_put_idev;
 	}
 	viommu = container_of(viommu_obj, struct viommu, obj);
-	if (!dev->iommu || viommu->iommu_dev != __iommu_get_iommu_dev(dev)) {
+	if (!viommu_backs_dev(viommu, dev)) {
 		rc = -EINVAL;
 		goto out_put_viommu;
 	}

@@ -63,10 +63,7 @@ static int __init viommu_init(void)
 	int rc;
 
 	/* Without the shim only the stock-independent ioctls work. */
-	rc = viommu_shim_init();
-	if (rc)
-		pr_warn("stock iommufd internals unavailable (%d): object ioctls give EOPNOTSUPP\n",
-			rc);
+	viommu_shim_init();
 
 	rc = misc_register(&viommu_misc);
 	if (rc) {

@@ -207,6 +207,7 @@ int viommu_object_remove(struct viommu_ctx *ctx,
 	bool zeroed_shortterm = false;
 	struct viommu_object *obj;
 	XA_STATE(xas, &ctx->objects, id);
+	int rc = -ENOENT;
 
 	if (to_destroy && (flags & VIOMMU_REMOVE_WAIT)) {
 		/* Drop the table's shortterm reference and wait for the rest. */
@@ -222,16 +223,13 @@ int viommu_object_remove(struct viommu_ctx *ctx,
 	if (to_destroy) {
 		refcount_dec(&to_destroy->users);
 		if (WARN_ON(obj != to_destroy))
-			goto err_noent;
+			goto err_unlock;
 	} else if (!obj || xa_is_zero(obj)) {
-		goto err_noent;
+		goto err_unlock;
 	}
-	if (!refcount_dec_if_one(&obj->users)) {
-		if (zeroed_shortterm)
-			refcount_set(&obj->shortterm_users, 1);
-		xa_unlock(&ctx->objects);
-		return -EBUSY;
-	}
+	rc = -EBUSY;
+	if (!refcount_dec_if_one(&obj->users))
+		goto err_unlock;
 	xas_store(&xas, (flags & VIOMMU_REMOVE_TOMBSTONE) ? XA_ZERO_ENTRY : NULL);
 	xa_unlock(&ctx->objects);
 
@@ -240,11 +238,12 @@ int viommu_object_remove(struct viommu_ctx *ctx,
 	viommu_object_free(obj);
 	return 0;
 
-err_noent:
+err_unlock:
+	/* Give back the table's shortterm reference the wait dropped. */
 	if (zeroed_shortterm)
 		refcount_set(&to_destroy->shortterm_users, 1);
 	xa_unlock(&ctx->objects);
-	return -ENOENT;
+	return rc;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_object_remove);
 

@@ -23,15 +23,17 @@ struct viommu_unbinding {
 	struct iommufd_device *idev;
 };
 
-static bool viommu_idev_unbinding(struct iommufd_device *idev)
+/* The entry of a device being unbound, or NULL. */
+static struct viommu_unbinding *
+viommu_unbinding_find(struct iommufd_device *idev)
 {
 	struct viommu_unbinding *u;
 
 	lockdep_assert_held(&viommu_vdev_lock);
 	list_for_each_entry(u, &viommu_unbinding, node)
 		if (u->idev == idev)
-			return true;
-	return false;
+			return u;
+	return NULL;
 }
 
 /* Undo a published vDEVICE: driver part, both maps, both pins. */
@@ -115,7 +117,7 @@ int viommu_vdevice_alloc_ioctl(struct viommu_ucmd *ucmd)
 	}
 	idev = viommu_shim_to_idev(idev_obj);
 	dev = viommu_shim_idev_dev(idev);
-	if (!dev->iommu || viommu->iommu_dev != __iommu_get_iommu_dev(dev)) {
+	if (!viommu_backs_dev(viommu, dev)) {
 		rc = -EINVAL;
 		goto out_put_idev;
 	}
@@ -127,7 +129,7 @@ int viommu_vdevice_alloc_ioctl(struct viommu_ucmd *ucmd)
 	}
 
 	mutex_lock(&viommu_vdev_lock);
-	if (viommu_idev_unbinding(idev)) {
+	if (viommu_unbinding_find(idev)) {
 		rc = -ENOENT;
 		goto out_unlock;
 	}
@@ -249,18 +251,13 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
  */
 void viommu_core_idev_unbind_done(struct iommufd_device *idev)
 {
-	struct viommu_unbinding *u, *found = NULL;
+	struct viommu_unbinding *u;
 
 	mutex_lock(&viommu_vdev_lock);
-	list_for_each_entry(u, &viommu_unbinding, node) {
-		if (u->idev == idev) {
-			found = u;
-			break;
-		}
-	}
-	if (found)
-		list_del(&found->node);
+	u = viommu_unbinding_find(idev);
+	if (u)
+		list_del(&u->node);
 	mutex_unlock(&viommu_vdev_lock);
-	kfree(found);
+	kfree(u);
 	viommu_ctx_reap_orphans();
 }

@@ -350,7 +350,6 @@ static struct file *viommu_veventq_getfile(struct viommu_veventq *veventq,
 				   veventq, O_RDWR);
 	if (IS_ERR(filep))
 		return filep;
-	veventq->filep = filep;
 	veventq->ctx_file = get_file(ctx->file);
 	refcount_inc(&veventq->obj.users);
 	return filep;

@@ -38,9 +38,8 @@ struct viommu_vevent {
  * @num_events: Real events in @deliver (the marker does not count)
  * @sequence: The sequence the next enqueued record gets, 0..INT_MAX
  * @wait_queue: poll() waiters, woken on every enqueue
- * @filep: The file read() and poll() work on; pins @obj while open
- * @ctx_file: The /dev/viommu file, pinned by @filep so the object table
- *            outlives it
+ * @ctx_file: The /dev/viommu file, pinned by the vEVENTQ's own file (which
+ *            pins @obj while open) so the object table outlives it
  * @lost_events_header: The one lost-events marker; when queued it is the
  *                      last record of @deliver
  */
@@ -55,7 +54,6 @@ struct viommu_veventq {
 	u32 num_events;
 	u32 sequence;
 	wait_queue_head_t wait_queue;
-	struct file *filep;
 	struct file *ctx_file;
 	/* Must be last: it ends in a flexible array. */
 	struct viommu_vevent lost_events_header;

@@ -42,10 +42,8 @@ static int viommu_shim_check_build(struct viommu_shim_why *why)
  *
  * Never fails the module load: when something does not verify, one
  * warning names it and viommu_shim_ready() stays false.
- *
- * Return: 0.
  */
-int viommu_shim_init(void)
+void viommu_shim_init(void)
 {
 	struct viommu_shim_why why = {};
 	int rc;
@@ -61,12 +59,11 @@ int viommu_shim_init(void)
 		viommu_sym_exit();
 		pr_warn("stock iommufd shim off: %s %s failed (%d)\n",
 			why.step, why.name, rc);
-		return 0;
+		return;
 	}
 	/* Pairs with viommu_shim_ready(): the resolved addresses come first. */
 	smp_store_release(&viommu_shim_on, true);
 	pr_info("shim: ready: stock iommufd verified, hooks installed\n");
-	return 0;
 }
 
 /**

@@ -32,7 +32,7 @@ enum viommu_stock_type {
  * stays not ready. Call exit first on unload: on return no task is inside
  * a hook, so the core may tear down what the hooks call.
  */
-int viommu_shim_init(void);
+void viommu_shim_init(void);
 void viommu_shim_exit(void);
 bool viommu_shim_ready(void);
 

@@ -17,12 +17,11 @@
 /**
  * viommu_shim_init() - Say why the shim is off
  *
- * Return: 0: a module without the shim still loads.
+ * A module without the shim still loads.
  */
-int viommu_shim_init(void)
+void viommu_shim_init(void)
 {
 	pr_warn("stock iommufd shim off: %s\n", VIOMMU_SHIM_OFF);
-	return 0;
 }
 
 /**
