@@ -182,6 +182,13 @@ struct iommufd_ctx *viommu_ctx_ictx(struct viommu_ctx *ctx)
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_ictx);
 
+/**
+ * viommu_bind_iommufd_ioctl() - VIOMMU_BIND_IOMMUFD
+ * @ucmd: The command, struct viommu_bind_iommufd
+ *
+ * Return: 0; -EBUSY if already bound; -EBADF or -EINVAL for a bad fd;
+ * -EOPNOTSUPP if the stock context does not verify.
+ */
 int viommu_bind_iommufd_ioctl(struct viommu_ucmd *ucmd)
 {
 	struct viommu_bind_iommufd *cmd = ucmd->cmd;

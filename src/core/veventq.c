@@ -355,6 +355,12 @@ static struct file *viommu_veventq_getfile(struct viommu_veventq *veventq,
 	return filep;
 }
 
+/**
+ * viommu_veventq_alloc_ioctl() - IOMMU_VEVENTQ_ALLOC on /dev/viommu
+ * @ucmd: The command, struct viommu_veventq_alloc
+ *
+ * Return: 0 or a negative errno as upstream gives it.
+ */
 int viommu_veventq_alloc_ioctl(struct viommu_ucmd *ucmd)
 {
 	struct viommu_veventq_alloc *cmd = ucmd->cmd;
@@ -427,6 +433,10 @@ out_unlock:
 	return rc;
 }
 
+/**
+ * viommu_veventq_destroy() - Free what a vEVENTQ holds
+ * @obj: The vEVENTQ; its file is closed and nothing else uses it
+ */
 void viommu_veventq_destroy(struct viommu_object *obj)
 {
 	struct viommu_veventq *veventq =
