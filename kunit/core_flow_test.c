@@ -48,9 +48,6 @@ struct flow {
 KUNIT_DEFINE_ACTION_WRAPPER(flow_fput_sync, __fput_sync, struct file *);
 KUNIT_DEFINE_ACTION_WRAPPER(flow_unpin, viommu_shim_unpin,
 			    struct iommufd_object *);
-KUNIT_DEFINE_ACTION_WRAPPER(flow_pci_dev_put, pci_dev_put, struct pci_dev *);
-KUNIT_DEFINE_ACTION_WRAPPER(flow_unbind, iommufd_device_unbind,
-			    struct iommufd_device *);
 
 static void flow_close_fd(void *data)
 {
@@ -63,13 +60,7 @@ static void flow_close_fd(void *data)
 static long flow_stock_ioctl(struct kunit *test, struct flow *f,
 			     unsigned int cmd, void *data, size_t size)
 {
-	long rc;
-
-	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->arg, data, size));
-	rc = f->iommufd->f_op->unlocked_ioctl(f->iommufd, cmd,
-					      (unsigned long)f->arg);
-	KUNIT_ASSERT_EQ(test, 0, copy_from_user(data, f->arg, size));
-	return rc;
+	return viommu_test_ioctl(test, f->iommufd, f->arg, cmd, data, size);
 }
 
 static long flow_ioctl(struct kunit *test, struct flow *f,
@@ -303,23 +294,13 @@ static void vdevice_one_per_device_and_virt_id(struct kunit *test)
 					   0x99, NULL));
 }
 
-/* The edu PCI device of the test VM, behind the emulated SMMUv3. */
+/* The edu PCI device of the test VM, bound to @f's iommufd. */
 static u32 flow_bind_edu(struct kunit *test, struct flow *f)
 {
-	struct pci_dev *pdev = pci_get_device(0x1234, 0x11e8, NULL);
-	struct iommufd_device *idev;
 	u32 dev_id;
 
-	if (!pdev)
-		kunit_skip(test, "no edu PCI device");
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, flow_pci_dev_put,
-						  pdev));
-	idev = iommufd_device_bind(viommu_ctx_ictx(f->ctx), &pdev->dev,
-				   &dev_id);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(idev), "bind: %ld", PTR_ERR(idev));
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, flow_unbind, idev));
+	viommu_test_bind(test, viommu_ctx_ictx(f->ctx), viommu_test_edu(test),
+			 &dev_id);
 	return dev_id;
 }
 

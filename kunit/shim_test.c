@@ -355,48 +355,16 @@ static void shim_bypass_is_per_task_and_once(struct kunit *test)
 	viommu_hook_unbypass(slot);
 }
 
-KUNIT_DEFINE_ACTION_WRAPPER(shim_test_pci_dev_put, pci_dev_put,
-			    struct pci_dev *);
-
-/* The edu PCI device of the test VM, behind the emulated SMMUv3. */
-static struct pci_dev *shim_test_edu(struct kunit *test)
-{
-	struct pci_dev *pdev = pci_get_device(0x1234, 0x11e8, NULL);
-
-	if (!pdev)
-		kunit_skip(test, "no edu PCI device");
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, shim_test_pci_dev_put,
-						  pdev));
-	return pdev;
-}
-
-KUNIT_DEFINE_ACTION_WRAPPER(shim_test_unbind, iommufd_device_unbind,
-			    struct iommufd_device *);
-
-static struct iommufd_device *shim_test_bind(struct kunit *test,
-					     struct pci_dev *pdev, u32 *dev_id)
-{
-	struct iommufd_device *idev;
-
-	idev = iommufd_device_bind(fixture(test)->ictx, &pdev->dev, dev_id);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(idev), "bind: %ld", PTR_ERR(idev));
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, shim_test_unbind,
-						  idev));
-	return idev;
-}
-
 static void shim_unbind_goes_through_hook(struct kunit *test)
 {
 	struct iommufd_ctx *ictx = fixture(test)->ictx;
-	struct pci_dev *pdev = shim_test_edu(test);
+	struct pci_dev *pdev = viommu_test_edu(test);
 	long calls = viommu_shim_hook_calls("iommufd_device_unbind");
 	struct iommufd_device *idev;
 	struct iommufd_object *obj;
 	u32 dev_id;
 
-	idev = shim_test_bind(test, pdev, &dev_id);
+	idev = viommu_test_bind(test, fixture(test)->ictx, pdev, &dev_id);
 	obj = get_ok(test, dev_id, VIOMMU_STOCK_DEVICE);
 	KUNIT_EXPECT_PTR_EQ(test, idev, viommu_shim_to_idev(obj));
 	KUNIT_EXPECT_PTR_EQ(test, obj, viommu_shim_idev_obj(idev));
@@ -404,7 +372,7 @@ static void shim_unbind_goes_through_hook(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dev_id, viommu_shim_object_id(obj));
 	viommu_shim_put_object(ictx, obj);
 
-	kunit_release_action(test, shim_test_unbind, idev);
+	kunit_release_action(test, viommu_test_unbind, idev);
 	KUNIT_EXPECT_EQ(test, calls + 1,
 			viommu_shim_hook_calls("iommufd_device_unbind"));
 	/* The stock unbind ran too: the device is gone. */
@@ -476,14 +444,14 @@ static u32 hwpt_alloc(struct kunit *test, u32 dev_id, u32 ioas_id)
 static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 {
 	struct iommufd_ctx *ictx = fixture(test)->ictx;
-	struct pci_dev *pdev = shim_test_edu(test);
+	struct pci_dev *pdev = viommu_test_edu(test);
 	long calls = viommu_shim_hook_calls("iommufd_hwpt_nested_destroy");
 	struct shim_prepare prep = { .ret = -E2BIG };
 	struct iommufd_object *parent, *nested, *obj;
 	struct iommu_domain *domain;
 	u32 dev_id, ioas_id, hwpt_id, nested_id = 0;
 
-	shim_test_bind(test, pdev, &dev_id);
+	viommu_test_bind(test, fixture(test)->ictx, pdev, &dev_id);
 	ioas_id = ioas_alloc(test);
 	hwpt_id = hwpt_alloc(test, dev_id, ioas_id);
 	parent = get_ok(test, hwpt_id, VIOMMU_STOCK_HWPT_PAGING);

@@ -9,6 +9,7 @@
 #include <linux/gfp.h>
 #include <linux/iommufd.h>
 #include <linux/mman.h>
+#include <linux/pci.h>
 #include <linux/sched/mm.h>
 #include <linux/uaccess.h>
 
@@ -79,6 +80,40 @@ static inline long viommu_test_ioctl(struct kunit *test, struct file *file,
 	rc = vfs_ioctl(file, cmd, (unsigned long)uarg);
 	KUNIT_ASSERT_EQ(test, 0, copy_from_user(data, uarg, size));
 	return rc;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(viommu_test_pci_dev_put, pci_dev_put,
+			    struct pci_dev *);
+
+/* The edu PCI device of the test VM, behind the emulated SMMUv3. */
+static inline struct pci_dev *viommu_test_edu(struct kunit *test)
+{
+	struct pci_dev *pdev = pci_get_device(0x1234, 0x11e8, NULL);
+
+	if (!pdev)
+		kunit_skip(test, "no edu PCI device");
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, viommu_test_pci_dev_put,
+						  pdev));
+	return pdev;
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(viommu_test_unbind, iommufd_device_unbind,
+			    struct iommufd_device *);
+
+/* Bind @pdev to @ictx as VFIO would; unbound when the test ends. */
+static inline struct iommufd_device *
+viommu_test_bind(struct kunit *test, struct iommufd_ctx *ictx,
+		 struct pci_dev *pdev, u32 *dev_id)
+{
+	struct iommufd_device *idev;
+
+	idev = iommufd_device_bind(ictx, &pdev->dev, dev_id);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(idev), "bind: %ld", PTR_ERR(idev));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, viommu_test_unbind,
+						  idev));
+	return idev;
 }
 
 KUNIT_DEFINE_ACTION_WRAPPER(viommu_test_mmdrop, mmdrop, struct mm_struct *);
