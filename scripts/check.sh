@@ -37,6 +37,7 @@ if ! "$SCRIPTS_DIR/setup-host.sh"; then
 	res fail host_setup
 	finish
 fi
+count_lines < <("$SCRIPTS_DIR/apt-guard-check.sh")
 echo "== test kernel (cached under $VIOMMU_CACHE)"
 if ! kdir=$("$SCRIPTS_DIR/build-test-kernel.sh" | tail -n1) || [ ! -d "$kdir" ]; then
 	res fail test_kernel_build

@@ -13,9 +13,11 @@ export VIOMMU_CACHE CROSS_COMPILE
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 log() { echo "$(basename "$0"): $*" >&2; }
 
-# Newest version apt offers for a package.
+# Newest version any configured suite offers for a package, whatever its
+# pin: used for `apt-get download` only (trixie and sid are pinned to -1).
 apt_candidate() {
-	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)'
+	apt-cache madison "$1" 2>/dev/null | awk -F' [|] ' '{print $2}' |
+		sort -V | tail -n1 | grep .
 }
 
 # Check that every option line of fragment $1 is in .config $2, as asked.

@@ -48,7 +48,7 @@ timeout -k 10 "$timeout" qemu-system-aarch64 \
 	-accel tcg -M virt,iommu=smmuv3,gic-version=3 -cpu max -smp 2 -m 2G \
 	-nographic -no-reboot -nic none \
 	-kernel "$kdir/build/arch/arm64/boot/Image" -initrd "$root.cpio.gz" \
-	-append "console=ttyAMA0 panic=-1 oops=panic MODE=$mode" \
+	-append "console=ttyAMA0 panic=-1 oops=panic MODE=$mode${VM_TESTS:+ TESTS=$VM_TESTS}" \
 	-device edu,addr=02.0 </dev/null 2>&1 | tr -d '\r' | tee "$log" | show
 rc=${PIPESTATUS[0]}
 set -e

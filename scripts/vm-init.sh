@@ -6,6 +6,9 @@
 /bin/busybox --install -s /bin
 export PATH=/bin:/tests
 MODE=${MODE:-test}
+# TESTS (kernel command line, from VM_TESTS): a space-free comma list of
+# test programs to run; unset runs them all.
+TESTS=${TESTS:-}
 
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -93,7 +96,9 @@ if [ "$MODE" = demo ]; then
 	check demo_walks_viommu_flow viommu_demo
 else
 	for t in /tests/*_test; do
-		"$t"
+		case ",$TESTS," in
+		,,|*,"${t##*/}",*) "$t";;
+		esac
 	done
 fi
 
