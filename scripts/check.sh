@@ -68,7 +68,8 @@ else
 fi
 
 echo "== dkms"
-count_lines < <("$SCRIPTS_DIR/dkms-check.sh" "$kdir")
+dkms_mods=$TOP_DIR/out/dkms-modules
+count_lines < <("$SCRIPTS_DIR/dkms-check.sh" "$kdir" "$dkms_mods")
 
 echo "== x86_64 build (W=1, sparse; modules_prepare tree cached under $VIOMMU_CACHE)"
 count_lines < <("$SCRIPTS_DIR/build-x86-check.sh" "$kdir")
@@ -82,12 +83,12 @@ else
 	built=
 fi
 
-echo "== VM tests (QEMU TCG, arm64 virt + SMMUv3, edu)"
+echo "== VM tests (QEMU TCG, arm64 virt + SMMUv3, edu) on the modules dkms built"
 log=$TOP_DIR/out/vm-test.log
-if [ -z "$built" ]; then
+if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
 	res fail vm_tests_not_run_build_failed
 else
-	"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$TOP_DIR" "$tests_out" test "$log" ||
+	"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" test "$log" ||
 		res fail vm_run
 	report=$(python3 "$SCRIPTS_DIR/vm-report.py" "$kdir/src" "$log")
 	echo "$report" | grep -v '^counts:'
