@@ -16,7 +16,7 @@ log() { echo "$(basename "$0"): $*" >&2; }
 # Newest version any configured suite offers for a package, whatever its
 # pin: used for `apt-get download` only (trixie and sid are pinned to -1).
 apt_candidate() {
-	apt-cache madison "$1" 2>/dev/null | awk -F' [|] ' '{print $2}' |
+	apt-cache madison "$1" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
 		sort -V | tail -n1 | grep .
 }
 

@@ -8,7 +8,7 @@
 #   KDIR     test kernel dir (build-test-kernel.sh)
 #   MODDIR   where viommu.ko and viommu_kunit.ko were built
 #   TESTDIR  the static arm64 test binaries
-#   MODE     test | demo
+#   MODE     test | demo | shimoff (with VIOMMU_OPTS: the module's forced-failure knob)
 #   LOG      the full console log is kept here
 # Exits 0 when the guest reached its end; judging the log is the caller's.
 set -euo pipefail
@@ -48,7 +48,7 @@ timeout -k 10 "$timeout" qemu-system-aarch64 \
 	-accel tcg -M virt,iommu=smmuv3,gic-version=3 -cpu max -smp 2 -m 2G \
 	-nographic -no-reboot -nic none \
 	-kernel "$kdir/build/arch/arm64/boot/Image" -initrd "$root.cpio.gz" \
-	-append "console=ttyAMA0 panic=-1 oops=panic MODE=$mode${VM_TESTS:+ TESTS=$VM_TESTS}" \
+	-append "console=ttyAMA0 panic=-1 oops=panic MODE=$mode${VM_TESTS:+ TESTS=$VM_TESTS}${VIOMMU_OPTS:+ VIOMMU_OPTS=$VIOMMU_OPTS}" \
 	-device edu,addr=02.0 </dev/null 2>&1 | tr -d '\r' | tee "$log" | show
 rc=${PIPESTATUS[0]}
 set -e

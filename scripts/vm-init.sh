@@ -9,6 +9,7 @@ MODE=${MODE:-test}
 # TESTS (kernel command line, from VM_TESTS): a space-free comma list of
 # test programs to run; unset runs them all.
 TESTS=${TESTS:-}
+VIOMMU_OPTS=$(echo "${VIOMMU_OPTS:-}" | tr ',' ' ')
 
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -75,6 +76,25 @@ reload_all() {	# load, use and unload every module of ours 20 times
 shim_verified() {	# the stock-internals shim said it is on
 	dmesg | grep -q "viommu: shim: ready"
 }
+
+# MODE=shimoff: one shim check made to fail on purpose (VIOMMU_OPTS, a
+# test-only module parameter): the module must still load and answer, say
+# why in one line, and every test that needs the shim must be skipped.
+if [ "$MODE" = shimoff ]; then
+	check load_stock_modules modprobe -a iommufd vfio-pci
+	check load_viommu_with_forced_failure modprobe viommu $VIOMMU_OPTS
+	check shim_off_in_one_line sh -c \
+		'[ "$(dmesg | grep -c "viommu: .*shim off")" = 1 ] && ! dmesg | grep -q "viommu: shim: ready"'
+	check dev_viommu_present test -c /dev/viommu
+	check load_viommu_selftest modprobe viommu_selftest
+	for t in dispatch_test bind_test viommu_test vdevice_test; do
+		/tests/$t
+	done
+	check unload_viommu_selftest rmmod viommu_selftest
+	check unload_viommu rmmod viommu
+	echo "viommu-vm: done"
+	poweroff -f
+fi
 
 say "Loading the stock modules this kernel has: kunit, iommufd, vfio-pci"
 check load_stock_modules modprobe -a kunit iommufd vfio-pci
