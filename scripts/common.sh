@@ -37,6 +37,9 @@ config_has_fragment() {
 fetch_deb() {
 	local spec=$1 dest=$2 debdir=$VIOMMU_CACHE/debs
 	mkdir -p "$debdir" "$dest"
+	# Pinned suites (trixie, sid) have no candidate: name the version.
+	case $spec in *=*) ;; *) spec=$spec=$(apt_candidate "$spec") ||
+		die "apt offers no $spec";; esac
 	(cd "$debdir" && apt-get download -qq "$spec" >/dev/null 2>&1) ||
 		die "apt-get download $spec failed"
 	local name=${spec%%=*} ver='*' arch='[a-z0-9]+'
