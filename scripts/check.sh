@@ -100,4 +100,30 @@ else
 	fi
 	echo "  (full console log: $log)"
 fi
+
+echo "== VM with one shim check forced to fail (shim_fail_check)"
+log=$TOP_DIR/out/vm-shimoff.log
+if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
+	res fail vm_shimoff_not_run_build_failed
+else
+	VIOMMU_OPTS=shim_fail_check=iommufd_hwpt_nested.parent \
+		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" shimoff "$log" ||
+		res fail vm_shimoff_run
+	report=$(python3 "$SCRIPTS_DIR/vm-report.py" --no-kunit "$kdir/src" "$log")
+	echo "$report" | grep -v '^counts:'
+	read -r _ p f s < <(echo "$report" | grep '^counts:') || true
+	if [ -n "${p:-}" ]; then
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	else
+		res fail vm_shimoff_report
+	fi
+	# What needs the shim was skipped, not passed.
+	if grep -q '^viommu-test: ok [0-9]* viommu_auto_destroy # SKIP' "$log" &&
+	   ! grep -q '^viommu-test: ok [0-9]* viommu_auto_destroy$' "$log"; then
+		res ok shimoff_tests_needing_the_shim_are_skipped
+	else
+		res fail shimoff_tests_needing_the_shim_are_skipped
+	fi
+	echo "  (full console log: $log)"
+fi
 finish
