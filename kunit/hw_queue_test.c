@@ -184,25 +184,109 @@ static void hwq_init_fake(struct viommu_hw_queue *hw_queue,
 	hw_queue->viommu = viommu;
 }
 
+/* A vIOMMU stand-in: its queues live in a real context's id table. */
+static struct viommu *hwq_fake_viommu(struct kunit *test)
+{
+	struct viommu *viommu;
+
+	viommu = kunit_kzalloc(test, sizeof(*viommu), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, viommu);
+	refcount_set(&viommu->obj.users, 1);
+	/* Made after @viommu, so freed before it. */
+	viommu->ctx = viommu_test_ctx(test);
+	return viommu;
+}
+
+/* A queue object as the ioctl makes it: holds @viommu, id reserved. */
+static struct viommu_hw_queue *hwq_new_queue(struct kunit *test,
+					     struct viommu *viommu, bool publish)
+{
+	struct viommu_hw_queue *hw_queue;
+	struct viommu_object *obj;
+
+	obj = _viommu_object_alloc(viommu->ctx, sizeof(*hw_queue),
+				   VIOMMU_OBJ_HW_QUEUE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(obj));
+	hw_queue = container_of(obj, struct viommu_hw_queue, obj);
+	hw_queue->viommu = viommu;
+	refcount_inc(&viommu->obj.users);
+	if (publish)
+		viommu_object_finalize(viommu->ctx, obj);
+	return hw_queue;
+}
+
+static int hwq_remove(struct viommu_hw_queue *hw_queue)
+{
+	return viommu_object_remove(hw_queue->viommu->ctx, NULL,
+				    hw_queue->obj.id, 0);
+}
+
 static void hwq_depend_counts_users(struct kunit *test)
 {
-	struct viommu viommu = {};
-	struct viommu_hw_queue q0 = {}, q1 = {}, q2 = {};
+	struct viommu *viommu = hwq_fake_viommu(test);
+	struct viommu_hw_queue *q0, *q1, *q2;
 
-	hwq_init_fake(&q0, &viommu);
-	hwq_init_fake(&q1, &viommu);
-	hwq_init_fake(&q2, &viommu);
+	q0 = hwq_new_queue(test, viommu, true);
+	q1 = hwq_new_queue(test, viommu, true);
+	q2 = hwq_new_queue(test, viommu, true);
 
-	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(&q1, &q0));
-	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q0.obj.users));
-	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1.obj.users));
-	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(&q2, &q1));
-	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q1.obj.users));
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(q1, q0));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q0->obj.users));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1->obj.users));
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(q2, q1));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q1->obj.users));
+	/* Held: destroy fails until the dependent lets go. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, hwq_remove(q1));
 
-	viommu_hw_queue_undepend(&q2, &q1);
-	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1.obj.users));
-	viommu_hw_queue_undepend(&q1, &q0);
-	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0.obj.users));
+	viommu_hw_queue_undepend(q2, q1);
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1->obj.users));
+	viommu_hw_queue_undepend(q1, q0);
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0->obj.users));
+
+	KUNIT_EXPECT_EQ(test, 0, hwq_remove(q2));
+	KUNIT_EXPECT_EQ(test, 0, hwq_remove(q1));
+	KUNIT_EXPECT_EQ(test, 0, hwq_remove(q0));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&viommu->obj.users));
+}
+
+/*
+ * The core rule behind issue 7 item 1: a driver may record a queue before
+ * the core publishes it, and that queue's ioctl may still fail and free
+ * it. A dependency on it must be refused, or the dependent keeps a pointer
+ * to freed memory; so must one on a queue whose removal has begun.
+ */
+static void hwq_depend_needs_published(struct kunit *test)
+{
+	struct viommu *viommu = hwq_fake_viommu(test);
+	struct viommu_ctx *ctx = viommu->ctx;
+	struct viommu_hw_queue *q0, *q1;
+
+	q0 = hwq_new_queue(test, viommu, false);
+	q1 = hwq_new_queue(test, viommu, false);
+
+	KUNIT_EXPECT_EQ(test, -EIO, viommu_hw_queue_depend(q1, q0));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0->obj.users));
+	/* Nothing holds it: the failed ioctl frees it, no warning. */
+	viommu_object_abort_and_destroy(ctx, &q0->obj);
+
+	q0 = hwq_new_queue(test, viommu, false);
+	viommu_object_finalize(ctx, &q0->obj);
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(q1, q0));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q0->obj.users));
+	viommu_hw_queue_undepend(q1, q0);
+
+	/* Removal took the last users reference, the destroy is pending. */
+	xa_lock(&ctx->objects);
+	KUNIT_EXPECT_TRUE(test, refcount_dec_if_one(&q0->obj.users));
+	xa_unlock(&ctx->objects);
+	KUNIT_EXPECT_EQ(test, -EIO, viommu_hw_queue_depend(q1, q0));
+	KUNIT_EXPECT_EQ(test, 0, refcount_read(&q0->obj.users));
+	refcount_set(&q0->obj.users, 1);
+
+	viommu_object_abort_and_destroy(ctx, &q1->obj);
+	KUNIT_EXPECT_EQ(test, 0, hwq_remove(q0));
+	KUNIT_EXPECT_TRUE(test, viommu_objects_empty(ctx));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&viommu->obj.users));
 }
 
 static void hwq_depend_refuses_bad_pairs(struct kunit *test)
@@ -394,6 +478,7 @@ static struct kunit_case viommu_hw_queue_test_cases[] = {
 	KUNIT_CASE(hwq_contiguous_pages),
 	KUNIT_CASE(hwq_size_needs_ops_for_the_mode),
 	KUNIT_CASE(hwq_depend_counts_users),
+	KUNIT_CASE(hwq_depend_needs_published),
 	KUNIT_CASE(hwq_depend_refuses_bad_pairs),
 	KUNIT_CASE(hwq_pin_gives_the_guest_page),
 	KUNIT_CASE(hwq_pin_unmapped_is_enoent),
