@@ -126,6 +126,34 @@ static void hwq_contiguous_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, viommu_pages_contiguous(pages, 3));
 }
 
+static void hwq_pages_continue_across_chunks(struct kunit *test)
+{
+	struct page *four = viommu_test_pages(test, 2);
+	unsigned long next = 0;
+	struct page *pages[2];
+
+	pages[0] = four;
+	pages[1] = four + 1;
+	KUNIT_ASSERT_EQ(test, 0, viommu_pages_continue(pages, 2, true, &next));
+	KUNIT_EXPECT_EQ(test, page_to_pfn(four + 2), next);
+
+	/* The next chunk must start where the last one stopped. */
+	pages[0] = four + 3;
+	KUNIT_EXPECT_EQ(test, -EFAULT,
+			viommu_pages_continue(pages, 1, false, &next));
+	KUNIT_EXPECT_EQ(test, page_to_pfn(four + 2), next);
+	pages[0] = four + 2;
+	pages[1] = four + 3;
+	KUNIT_EXPECT_EQ(test, 0, viommu_pages_continue(pages, 2, false, &next));
+	KUNIT_EXPECT_EQ(test, page_to_pfn(four + 4), next);
+
+	/* A first chunk starts a run anywhere, but must be one itself. */
+	pages[0] = four + 1;
+	pages[1] = four + 3;
+	KUNIT_EXPECT_EQ(test, -EFAULT,
+			viommu_pages_continue(pages, 2, true, &next));
+}
+
 /* A driver whose size answer the test sets. */
 static size_t hwq_test_size;
 
@@ -471,11 +499,90 @@ static void hwq_pin_guest_addresses_span_areas(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
 }
 
+/*
+ * Issue 7 item 6: the length must not size an allocation. Before, 1 TiB
+ * asked for a 2 GiB page array (ENOMEM on the test VM, unaccounted on a
+ * large host) before the IOAS was even looked at; now the first chunk
+ * meets the unmapped part and the answer is iommufd's ENOENT.
+ */
+static void hwq_pin_huge_length_is_enoent(struct kunit *test)
+{
+	struct viommu_hw_queue_pin pin = { .iova = HWQ_TEST_IOVA };
+	const unsigned long lengths[] = {
+		1UL << 40, 2 * PAGE_SIZE,
+		(VIOMMU_HW_QUEUE_PIN_CHUNK + 1) << PAGE_SHIFT,
+	};
+	struct hwq_ioas s;
+	phys_addr_t pa = 0;
+	unsigned int i;
+
+	hwq_ioas_setup(test, &s);
+	hwq_ioas_map_page(test, &s, HWQ_TEST_IOVA, 0);
+
+	for (i = 0; i < ARRAY_SIZE(lengths); i++) {
+		pin.length = lengths[i];
+		KUNIT_EXPECT_EQ_MSG(test, -ENOENT,
+				    viommu_hw_queue_pin_pages(&pin, s.ictx,
+							      s.ioas_id, true,
+							      &pa),
+				    "length %#lx", lengths[i]);
+		KUNIT_EXPECT_NULL(test, pin.access);
+	}
+
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_unmap(test, &s, HWQ_TEST_IOVA,
+						PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
+}
+
+/*
+ * A range of more than one chunk, in one area: pinned and unpinned chunk
+ * by chunk (iommufd unpins only exactly what it pinned, and warns if not).
+ */
+static void hwq_pin_spans_chunks(struct kunit *test)
+{
+	const unsigned long length = (VIOMMU_HW_QUEUE_PIN_CHUNK + 1) << PAGE_SHIFT;
+	struct viommu_hw_queue_pin pin = {
+		.iova = HWQ_TEST_IOVA,
+		.length = length,
+	};
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.length = length,
+		.iova = HWQ_TEST_IOVA,
+	};
+	unsigned long uaddr;
+	struct hwq_ioas s;
+	phys_addr_t pa = 0;
+
+	hwq_ioas_setup(test, &s);
+	uaddr = kunit_vm_mmap(test, NULL, 0, length, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE(test, 0, uaddr);
+	map.ioas_id = s.ioas_id;
+	map.user_va = uaddr;
+	KUNIT_ASSERT_EQ(test, 0, hwq_stock_ioctl(test, &s, IOMMU_IOAS_MAP, &map,
+						 sizeof(map)));
+
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_pin_pages(&pin, s.ictx,
+							   s.ioas_id, false,
+							   &pa));
+	/* Pinned: the IOAS is held. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, hwq_ioas_destroy(test, &s));
+	viommu_hw_queue_unpin_pages(&pin);
+
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_unmap(test, &s, HWQ_TEST_IOVA,
+						length));
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
+}
+
 static struct kunit_case viommu_hw_queue_test_cases[] = {
 	KUNIT_CASE(hwq_check_in_upstream_order),
 	KUNIT_CASE(hwq_span_rounds_to_pages),
 	KUNIT_CASE(hwq_span_overflow_is_erange),
 	KUNIT_CASE(hwq_contiguous_pages),
+	KUNIT_CASE(hwq_pages_continue_across_chunks),
 	KUNIT_CASE(hwq_size_needs_ops_for_the_mode),
 	KUNIT_CASE(hwq_depend_counts_users),
 	KUNIT_CASE(hwq_depend_needs_published),
@@ -483,6 +590,8 @@ static struct kunit_case viommu_hw_queue_test_cases[] = {
 	KUNIT_CASE(hwq_pin_gives_the_guest_page),
 	KUNIT_CASE(hwq_pin_unmapped_is_enoent),
 	KUNIT_CASE(hwq_pin_guest_addresses_span_areas),
+	KUNIT_CASE(hwq_pin_huge_length_is_enoent),
+	KUNIT_CASE(hwq_pin_spans_chunks),
 	{}
 };
 

@@ -106,6 +106,29 @@ int viommu_pages_contiguous(struct page **pages, size_t npages)
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_pages_contiguous);
 
+/**
+ * viommu_pages_continue() - Check that pages continue a physical run
+ * @pages: The next pages of the run, in IOVA order
+ * @npages: Number of pages, at least 1
+ * @first: @pages start the run
+ * @next_pfn: In: unless @first, the pfn the run goes on with; out: the pfn
+ *            after the last of @pages
+ *
+ * Return: 0, or -EFAULT if @pages are not contiguous or do not go on
+ * where the run stopped; @next_pfn is then left alone.
+ */
+int viommu_pages_continue(struct page **pages, size_t npages, bool first,
+			  unsigned long *next_pfn)
+{
+	if (!first && page_to_pfn(pages[0]) != *next_pfn)
+		return -EFAULT;
+	if (viommu_pages_contiguous(pages, npages))
+		return -EFAULT;
+	*next_pfn = page_to_pfn(pages[npages - 1]) + 1;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_pages_continue);
+
 /*
  * The hardware may be reading the queue: the pages stay pinned. The shim
  * guard fails IOAS_UNMAP of the range with EBUSY before stock iommufd ever
@@ -120,12 +143,6 @@ static const struct iommufd_access_ops viommu_hw_queue_access_ops = {
 	.needs_pin_pages = 1,
 	.unmap = viommu_hw_queue_access_unmap,
 };
-
-/*
- * Pages pinned per iommufd_access_pin_pages() call: the page array is one
- * page whatever the queue length, so userspace cannot size our memory.
- */
-#define VIOMMU_HW_QUEUE_PIN_CHUNK (PAGE_SIZE / sizeof(struct page *))
 
 static unsigned long viommu_hw_queue_chunk(unsigned long length,
 					   unsigned long done)
@@ -170,9 +187,8 @@ static int viommu_hw_queue_pin_range(struct viommu_hw_queue_pin *pin,
 		if (rc)
 			return rc;
 		if (contiguous) {
-			rc = viommu_pages_contiguous(pages, npages);
-			if (!rc && *pinned && page_to_pfn(pages[0]) != next_pfn)
-				rc = -EFAULT;
+			rc = viommu_pages_continue(pages, npages, !*pinned,
+						   &next_pfn);
 			if (rc) {
 				iommufd_access_unpin_pages(access,
 							   pin->iova + *pinned,
@@ -181,7 +197,6 @@ static int viommu_hw_queue_pin_range(struct viommu_hw_queue_pin *pin,
 			}
 			if (!*pinned)
 				*pa = page_to_phys(pages[0]);
-			next_pfn = page_to_pfn(pages[npages - 1]) + 1;
 		}
 		cond_resched();
 	}
@@ -231,9 +246,10 @@ int viommu_hw_queue_pin_pages(struct viommu_hw_queue_pin *pin,
 	}
 	/*
 	 * 6.12 has no internal accesses: this one is a stock object with an
-	 * id userspace can name. Keep IOMMU_DESTROY off it (EBUSY).
+	 * id userspace can name. iommufd_access_create() counts its caller as
+	 * a user until iommufd_access_destroy(), so IOMMU_DESTROY of that id
+	 * is EBUSY from the start: no pin of our own is needed.
 	 */
-	viommu_shim_access_pin(access);
 
 	rc = iommufd_access_attach(access, ioas_id);
 	if (rc)
@@ -261,7 +277,6 @@ out_unpin:
 		viommu_shim_guard_del(&pin->guard);
 	iommufd_access_detach(access);
 out_destroy:
-	viommu_shim_access_unpin(access);
 	iommufd_access_destroy(access);
 out_free:
 	kfree(pages);
@@ -282,7 +297,6 @@ void viommu_hw_queue_unpin_pages(struct viommu_hw_queue_pin *pin)
 	if (pin->hwpt)
 		viommu_shim_guard_del(&pin->guard);
 	iommufd_access_detach(access);
-	viommu_shim_access_unpin(access);
 	iommufd_access_destroy(access);
 	pin->access = NULL;
 }
