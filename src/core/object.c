@@ -125,9 +125,9 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_object_abort_and_destroy);
  * @obj: The object; the caller knows its memory is valid
  *
  * Pins only an object that is published and not being removed. Before
- * finalize its ioctl may still fail and free it whatever users says; once
- * removal has begun it is going. Published, it goes only by removal, which
- * fails with EBUSY while pinned: the table lock orders the two.
+ * finalize its ioctl may still fail and tear it down; once removal has
+ * begun it is going. Published, it goes only by removal, which fails with
+ * EBUSY while pinned: the table lock orders the two.
  *
  * Return: true if pinned (drop with refcount_dec(&@obj->users)).
  */
