@@ -126,6 +126,34 @@ static void hwq_contiguous_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, viommu_pages_contiguous(pages, 3));
 }
 
+static void hwq_pages_continue_across_chunks(struct kunit *test)
+{
+	struct page *four = viommu_test_pages(test, 2);
+	unsigned long next = 0;
+	struct page *pages[2];
+
+	pages[0] = four;
+	pages[1] = four + 1;
+	KUNIT_ASSERT_EQ(test, 0, viommu_pages_continue(pages, 2, true, &next));
+	KUNIT_EXPECT_EQ(test, page_to_pfn(four + 2), next);
+
+	/* The next chunk must start where the last one stopped. */
+	pages[0] = four + 3;
+	KUNIT_EXPECT_EQ(test, -EFAULT,
+			viommu_pages_continue(pages, 1, false, &next));
+	KUNIT_EXPECT_EQ(test, page_to_pfn(four + 2), next);
+	pages[0] = four + 2;
+	pages[1] = four + 3;
+	KUNIT_EXPECT_EQ(test, 0, viommu_pages_continue(pages, 2, false, &next));
+	KUNIT_EXPECT_EQ(test, page_to_pfn(four + 4), next);
+
+	/* A first chunk starts a run anywhere, but must be one itself. */
+	pages[0] = four + 1;
+	pages[1] = four + 3;
+	KUNIT_EXPECT_EQ(test, -EFAULT,
+			viommu_pages_continue(pages, 2, true, &next));
+}
+
 /* A driver whose size answer the test sets. */
 static size_t hwq_test_size;
 
@@ -184,25 +212,109 @@ static void hwq_init_fake(struct viommu_hw_queue *hw_queue,
 	hw_queue->viommu = viommu;
 }
 
+/* A vIOMMU stand-in: its queues live in a real context's id table. */
+static struct viommu *hwq_fake_viommu(struct kunit *test)
+{
+	struct viommu *viommu;
+
+	viommu = kunit_kzalloc(test, sizeof(*viommu), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, viommu);
+	refcount_set(&viommu->obj.users, 1);
+	/* Made after @viommu, so freed before it. */
+	viommu->ctx = viommu_test_ctx(test);
+	return viommu;
+}
+
+/* A queue object as the ioctl makes it: holds @viommu, id reserved. */
+static struct viommu_hw_queue *hwq_new_queue(struct kunit *test,
+					     struct viommu *viommu, bool publish)
+{
+	struct viommu_hw_queue *hw_queue;
+	struct viommu_object *obj;
+
+	obj = _viommu_object_alloc(viommu->ctx, sizeof(*hw_queue),
+				   VIOMMU_OBJ_HW_QUEUE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(obj));
+	hw_queue = container_of(obj, struct viommu_hw_queue, obj);
+	hw_queue->viommu = viommu;
+	refcount_inc(&viommu->obj.users);
+	if (publish)
+		viommu_object_finalize(viommu->ctx, obj);
+	return hw_queue;
+}
+
+static int hwq_remove(struct viommu_hw_queue *hw_queue)
+{
+	return viommu_object_remove(hw_queue->viommu->ctx, NULL,
+				    hw_queue->obj.id, 0);
+}
+
 static void hwq_depend_counts_users(struct kunit *test)
 {
-	struct viommu viommu = {};
-	struct viommu_hw_queue q0 = {}, q1 = {}, q2 = {};
+	struct viommu *viommu = hwq_fake_viommu(test);
+	struct viommu_hw_queue *q0, *q1, *q2;
 
-	hwq_init_fake(&q0, &viommu);
-	hwq_init_fake(&q1, &viommu);
-	hwq_init_fake(&q2, &viommu);
+	q0 = hwq_new_queue(test, viommu, true);
+	q1 = hwq_new_queue(test, viommu, true);
+	q2 = hwq_new_queue(test, viommu, true);
 
-	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(&q1, &q0));
-	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q0.obj.users));
-	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1.obj.users));
-	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(&q2, &q1));
-	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q1.obj.users));
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(q1, q0));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q0->obj.users));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1->obj.users));
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(q2, q1));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q1->obj.users));
+	/* Held: destroy fails until the dependent lets go. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, hwq_remove(q1));
 
-	viommu_hw_queue_undepend(&q2, &q1);
-	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1.obj.users));
-	viommu_hw_queue_undepend(&q1, &q0);
-	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0.obj.users));
+	viommu_hw_queue_undepend(q2, q1);
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q1->obj.users));
+	viommu_hw_queue_undepend(q1, q0);
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0->obj.users));
+
+	KUNIT_EXPECT_EQ(test, 0, hwq_remove(q2));
+	KUNIT_EXPECT_EQ(test, 0, hwq_remove(q1));
+	KUNIT_EXPECT_EQ(test, 0, hwq_remove(q0));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&viommu->obj.users));
+}
+
+/*
+ * The core rule behind issue 7 item 1: a driver may record a queue before
+ * the core publishes it, and that queue's ioctl may still fail and free
+ * it. A dependency on it must be refused, or the dependent keeps a pointer
+ * to freed memory; so must one on a queue whose removal has begun.
+ */
+static void hwq_depend_needs_published(struct kunit *test)
+{
+	struct viommu *viommu = hwq_fake_viommu(test);
+	struct viommu_ctx *ctx = viommu->ctx;
+	struct viommu_hw_queue *q0, *q1;
+
+	q0 = hwq_new_queue(test, viommu, false);
+	q1 = hwq_new_queue(test, viommu, false);
+
+	KUNIT_EXPECT_EQ(test, -EIO, viommu_hw_queue_depend(q1, q0));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&q0->obj.users));
+	/* Nothing holds it: the failed ioctl frees it, no warning. */
+	viommu_object_abort_and_destroy(ctx, &q0->obj);
+
+	q0 = hwq_new_queue(test, viommu, false);
+	viommu_object_finalize(ctx, &q0->obj);
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_depend(q1, q0));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&q0->obj.users));
+	viommu_hw_queue_undepend(q1, q0);
+
+	/* Removal took the last users reference, the destroy is pending. */
+	xa_lock(&ctx->objects);
+	KUNIT_EXPECT_TRUE(test, refcount_dec_if_one(&q0->obj.users));
+	xa_unlock(&ctx->objects);
+	KUNIT_EXPECT_EQ(test, -EIO, viommu_hw_queue_depend(q1, q0));
+	KUNIT_EXPECT_EQ(test, 0, refcount_read(&q0->obj.users));
+	refcount_set(&q0->obj.users, 1);
+
+	viommu_object_abort_and_destroy(ctx, &q1->obj);
+	KUNIT_EXPECT_EQ(test, 0, hwq_remove(q0));
+	KUNIT_EXPECT_TRUE(test, viommu_objects_empty(ctx));
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&viommu->obj.users));
 }
 
 static void hwq_depend_refuses_bad_pairs(struct kunit *test)
@@ -387,17 +499,99 @@ static void hwq_pin_guest_addresses_span_areas(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
 }
 
+/*
+ * Issue 7 item 6: the length must not size an allocation. Before, 1 TiB
+ * asked for a 2 GiB page array (ENOMEM on the test VM, unaccounted on a
+ * large host) before the IOAS was even looked at; now the first chunk
+ * meets the unmapped part and the answer is iommufd's ENOENT.
+ */
+static void hwq_pin_huge_length_is_enoent(struct kunit *test)
+{
+	struct viommu_hw_queue_pin pin = { .iova = HWQ_TEST_IOVA };
+	const unsigned long lengths[] = {
+		1UL << 40, 2 * PAGE_SIZE,
+		(VIOMMU_HW_QUEUE_PIN_CHUNK + 1) << PAGE_SHIFT,
+	};
+	struct hwq_ioas s;
+	phys_addr_t pa = 0;
+	unsigned int i;
+
+	hwq_ioas_setup(test, &s);
+	hwq_ioas_map_page(test, &s, HWQ_TEST_IOVA, 0);
+
+	for (i = 0; i < ARRAY_SIZE(lengths); i++) {
+		pin.length = lengths[i];
+		KUNIT_EXPECT_EQ_MSG(test, -ENOENT,
+				    viommu_hw_queue_pin_pages(&pin, s.ictx,
+							      s.ioas_id, true,
+							      &pa),
+				    "length %#lx", lengths[i]);
+		KUNIT_EXPECT_NULL(test, pin.access);
+	}
+
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_unmap(test, &s, HWQ_TEST_IOVA,
+						PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
+}
+
+/*
+ * A range of more than one chunk, in one area: pinned and unpinned chunk
+ * by chunk (iommufd unpins only exactly what it pinned, and warns if not).
+ */
+static void hwq_pin_spans_chunks(struct kunit *test)
+{
+	const unsigned long length = (VIOMMU_HW_QUEUE_PIN_CHUNK + 1) << PAGE_SHIFT;
+	struct viommu_hw_queue_pin pin = {
+		.iova = HWQ_TEST_IOVA,
+		.length = length,
+	};
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.length = length,
+		.iova = HWQ_TEST_IOVA,
+	};
+	unsigned long uaddr;
+	struct hwq_ioas s;
+	phys_addr_t pa = 0;
+
+	hwq_ioas_setup(test, &s);
+	uaddr = kunit_vm_mmap(test, NULL, 0, length, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE(test, 0, uaddr);
+	map.ioas_id = s.ioas_id;
+	map.user_va = uaddr;
+	KUNIT_ASSERT_EQ(test, 0, hwq_stock_ioctl(test, &s, IOMMU_IOAS_MAP, &map,
+						 sizeof(map)));
+
+	KUNIT_ASSERT_EQ(test, 0, viommu_hw_queue_pin_pages(&pin, s.ictx,
+							   s.ioas_id, false,
+							   &pa));
+	/* Pinned: the IOAS is held. */
+	KUNIT_EXPECT_EQ(test, -EBUSY, hwq_ioas_destroy(test, &s));
+	viommu_hw_queue_unpin_pages(&pin);
+
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_unmap(test, &s, HWQ_TEST_IOVA,
+						length));
+	KUNIT_EXPECT_EQ(test, 0, hwq_ioas_destroy(test, &s));
+}
+
 static struct kunit_case viommu_hw_queue_test_cases[] = {
 	KUNIT_CASE(hwq_check_in_upstream_order),
 	KUNIT_CASE(hwq_span_rounds_to_pages),
 	KUNIT_CASE(hwq_span_overflow_is_erange),
 	KUNIT_CASE(hwq_contiguous_pages),
+	KUNIT_CASE(hwq_pages_continue_across_chunks),
 	KUNIT_CASE(hwq_size_needs_ops_for_the_mode),
 	KUNIT_CASE(hwq_depend_counts_users),
+	KUNIT_CASE(hwq_depend_needs_published),
 	KUNIT_CASE(hwq_depend_refuses_bad_pairs),
 	KUNIT_CASE(hwq_pin_gives_the_guest_page),
 	KUNIT_CASE(hwq_pin_unmapped_is_enoent),
 	KUNIT_CASE(hwq_pin_guest_addresses_span_areas),
+	KUNIT_CASE(hwq_pin_huge_length_is_enoent),
+	KUNIT_CASE(hwq_pin_spans_chunks),
 	{}
 };
 

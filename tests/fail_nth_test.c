@@ -317,6 +317,44 @@ TEST(fail_nth_hw_queue_alloc)
 	run_fail_nth(&p);
 }
 
+/* HW_QUEUE_ALLOC of index 1: it depends on a published queue 0. */
+
+static __u32 hw_queue0_id;
+
+static void prepare_hw_queue1(struct vt_fixture *f)
+{
+	ASSERT_OK(vt_hw_queue_alloc(f->vfd, f->viommu_id,
+				    VIOMMU_HW_QUEUE_TYPE_SELFTEST, 0,
+				    MOCK_APERTURE_START, psz, &hw_queue0_id));
+}
+
+static int call_hw_queue1_alloc(struct vt_fixture *f)
+{
+	return vt_hw_queue_alloc(f->vfd, f->viommu_id,
+				 VIOMMU_HW_QUEUE_TYPE_SELFTEST, 1,
+				 MOCK_APERTURE_START + psz, psz, &st.id);
+}
+
+static void after_hw_queue1_alloc(struct vt_fixture *f)
+{
+	ASSERT_ERRNO(EBUSY, vt_destroy(f->vfd, hw_queue0_id));
+	ASSERT_OK(vt_destroy(f->vfd, st.id));
+	ASSERT_OK(vt_destroy(f->vfd, hw_queue0_id));
+	ASSERT_OK(ioas_unmap(f->iommufd, f->ioas_id, MOCK_APERTURE_START,
+			     MAPPED_PAGES * psz));
+	ASSERT_OK(vt_destroy(f->vfd, f->viommu_id));
+}
+
+TEST(fail_nth_hw_queue1_alloc)
+{
+	static const struct nth_path p = {
+		"HW_QUEUE_ALLOC index 1", VT_VIOMMU, prepare_hw_queue1,
+		call_hw_queue1_alloc, after_hw_queue1_alloc, {},
+	};
+
+	run_fail_nth(&p);
+}
+
 /* VEVENTQ_ALLOC */
 
 static int call_veventq_alloc(struct vt_fixture *f)

@@ -157,6 +157,11 @@ struct viommu_hw_queue {
  * @hw_queue_init_phys: Set up a HW_QUEUE whose memory starts at physical
  *                      address @base_addr_pa (VIOMMU_OPS_FLAG_HW_QUEUE_READS_PA)
  * @hw_queue_init: Set up a HW_QUEUE that reads guest addresses
+ *
+ * The init ops run before the core publishes the queue, and its ioctl may
+ * still fail after them. A queue they record where other queues' init ops
+ * find it may only be depended on once published: viommu_hw_queue_depend()
+ * gives -EIO until then, so report that as the previous queue missing.
  */
 struct viommu_ops {
 	u32 flags;

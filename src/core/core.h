@@ -149,6 +149,8 @@ void viommu_object_abort_and_destroy(struct viommu_ctx *ctx,
 struct viommu_object *viommu_get_object(struct viommu_ctx *ctx, u32 id,
 					enum viommu_object_type type);
 bool viommu_lock_obj(struct viommu_object *obj);
+bool viommu_object_pin_published(struct viommu_ctx *ctx,
+				 struct viommu_object *obj);
 void viommu_put_object(struct viommu_ctx *ctx, struct viommu_object *obj);
 enum {
 	VIOMMU_REMOVE_WAIT = BIT(0),

@@ -8,6 +8,7 @@
 #include <linux/iommufd.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
@@ -105,6 +106,29 @@ int viommu_pages_contiguous(struct page **pages, size_t npages)
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_pages_contiguous);
 
+/**
+ * viommu_pages_continue() - Check that pages continue a physical run
+ * @pages: The next pages of the run, in IOVA order
+ * @npages: Number of pages, at least 1
+ * @first: @pages start the run
+ * @next_pfn: In: unless @first, the pfn the run goes on with; out: the pfn
+ *            after the last of @pages
+ *
+ * Return: 0, or -EFAULT if @pages are not contiguous or do not go on
+ * where the run stopped; @next_pfn is then left alone.
+ */
+int viommu_pages_continue(struct page **pages, size_t npages, bool first,
+			  unsigned long *next_pfn)
+{
+	if (!first && page_to_pfn(pages[0]) != *next_pfn)
+		return -EFAULT;
+	if (viommu_pages_contiguous(pages, npages))
+		return -EFAULT;
+	*next_pfn = page_to_pfn(pages[npages - 1]) + 1;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_pages_continue);
+
 /*
  * The hardware may be reading the queue: the pages stay pinned. The shim
  * guard fails IOAS_UNMAP of the range with EBUSY before stock iommufd ever
@@ -120,6 +144,65 @@ static const struct iommufd_access_ops viommu_hw_queue_access_ops = {
 	.unmap = viommu_hw_queue_access_unmap,
 };
 
+static unsigned long viommu_hw_queue_chunk(unsigned long length,
+					   unsigned long done)
+{
+	return min(length - done, VIOMMU_HW_QUEUE_PIN_CHUNK << PAGE_SHIFT);
+}
+
+/* Unpin what was pinned from @iova, chunk by chunk as it was pinned. */
+static void viommu_hw_queue_unpin_range(struct iommufd_access *access,
+					unsigned long iova,
+					unsigned long length)
+{
+	unsigned long done, chunk;
+
+	for (done = 0; done < length; done += chunk) {
+		chunk = viommu_hw_queue_chunk(length, done);
+		/* iommufd only unpins a range exactly as it was pinned. */
+		iommufd_access_unpin_pages(access, iova + done, chunk);
+	}
+}
+
+/*
+ * Pin @pin's range chunk by chunk; *@pinned says how far it got. With
+ * @contiguous each chunk must also follow the previous one physically, so
+ * a scattered range fails at its first break, not after pinning it all.
+ */
+static int viommu_hw_queue_pin_range(struct viommu_hw_queue_pin *pin,
+				     struct iommufd_access *access,
+				     struct page **pages, bool contiguous,
+				     phys_addr_t *pa, unsigned long *pinned)
+{
+	unsigned long next_pfn = 0, chunk, npages;
+	int rc;
+
+	for (*pinned = 0; *pinned < pin->length; *pinned += chunk) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		chunk = viommu_hw_queue_chunk(pin->length, *pinned);
+		npages = chunk >> PAGE_SHIFT;
+		rc = iommufd_access_pin_pages(access, pin->iova + *pinned,
+					      chunk, pages, 0);
+		if (rc)
+			return rc;
+		if (contiguous) {
+			rc = viommu_pages_continue(pages, npages, !*pinned,
+						   &next_pfn);
+			if (rc) {
+				iommufd_access_unpin_pages(access,
+							   pin->iova + *pinned,
+							   chunk);
+				return rc;
+			}
+			if (!*pinned)
+				*pa = page_to_phys(pages[0]);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
 /**
  * viommu_hw_queue_pin_pages() - Pin a queue's pages in an IOAS
  * @pin: @pin->iova and @pin->length give the pages; with @pin->hwpt set,
@@ -129,24 +212,29 @@ static const struct iommufd_access_ops viommu_hw_queue_access_ops = {
  * @contiguous: The pages must be physically contiguous
  * @pa: With @contiguous, set to the physical address of the first page
  *
- * On success @pin->access holds the pins; undo with
- * viommu_hw_queue_unpin_pages().
+ * Pins in chunks of VIOMMU_HW_QUEUE_PIN_CHUNK pages through one page-sized
+ * array, so the memory used does not grow with @pin->length: a range that
+ * is not mapped fails at its first unmapped chunk, one that is not
+ * contiguous at its first break. On success @pin->access holds the pins;
+ * undo with viommu_hw_queue_unpin_pages().
  *
  * Return: 0; -ENOENT (from iommufd) if part of the range is not mapped;
- * -EFAULT if @contiguous and the pages are not; -ENOMEM.
+ * -EFAULT if @contiguous and the pages are not; -EINTR on a fatal signal;
+ * -ENOMEM.
  */
 int viommu_hw_queue_pin_pages(struct viommu_hw_queue_pin *pin,
 			      struct iommufd_ctx *ictx, u32 ioas_id,
 			      bool contiguous, phys_addr_t *pa)
 {
-	size_t npages = pin->length >> PAGE_SHIFT;
 	struct iommufd_access *access;
+	unsigned long pinned = 0;
+	phys_addr_t first_pa = 0;
 	struct page **pages;
 	u32 access_id;
 	int rc;
 
-	/* A large queue needs a large array; failing for it is no news. */
-	pages = kvcalloc(npages, sizeof(*pages), GFP_KERNEL | __GFP_NOWARN);
+	pages = kmalloc_array(VIOMMU_HW_QUEUE_PIN_CHUNK, sizeof(*pages),
+			      GFP_KERNEL_ACCOUNT);
 	if (!pages)
 		return -ENOMEM;
 
@@ -156,8 +244,12 @@ int viommu_hw_queue_pin_pages(struct viommu_hw_queue_pin *pin,
 		rc = PTR_ERR(access);
 		goto out_free;
 	}
-	/* Its id is visible in the stock context: keep IOMMU_DESTROY off it. */
-	viommu_shim_access_pin(access);
+	/*
+	 * 6.12 has no internal accesses: this one is a stock object with an
+	 * id userspace can name. iommufd_access_create() counts its caller as
+	 * a user until iommufd_access_destroy(), so IOMMU_DESTROY of that id
+	 * is EBUSY from the start: no pin of our own is needed.
+	 */
 
 	rc = iommufd_access_attach(access, ioas_id);
 	if (rc)
@@ -168,32 +260,26 @@ int viommu_hw_queue_pin_pages(struct viommu_hw_queue_pin *pin,
 		viommu_shim_guard_add(&pin->guard, pin->hwpt, pin->iova,
 				      pin->length);
 
-	rc = iommufd_access_pin_pages(access, pin->iova, pin->length, pages, 0);
+	rc = viommu_hw_queue_pin_range(pin, access, pages, contiguous,
+				       &first_pa, &pinned);
 	if (rc)
-		goto out_unguard;
+		goto out_unpin;
 
-	if (contiguous) {
-		rc = viommu_pages_contiguous(pages, npages);
-		if (rc)
-			goto out_unpin;
-		*pa = page_to_phys(pages[0]);
-	}
-
-	kvfree(pages);
+	if (contiguous)
+		*pa = first_pa;
+	kfree(pages);
 	pin->access = access;
 	return 0;
 
 out_unpin:
-	iommufd_access_unpin_pages(access, pin->iova, pin->length);
-out_unguard:
+	viommu_hw_queue_unpin_range(access, pin->iova, pinned);
 	if (pin->hwpt)
 		viommu_shim_guard_del(&pin->guard);
 	iommufd_access_detach(access);
 out_destroy:
-	viommu_shim_access_unpin(access);
 	iommufd_access_destroy(access);
 out_free:
-	kvfree(pages);
+	kfree(pages);
 	return rc;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_pin_pages);
@@ -206,12 +292,11 @@ void viommu_hw_queue_unpin_pages(struct viommu_hw_queue_pin *pin)
 {
 	struct iommufd_access *access = pin->access;
 
-	iommufd_access_unpin_pages(access, pin->iova, pin->length);
+	viommu_hw_queue_unpin_range(access, pin->iova, pin->length);
 	/* Only unpinned pages may lose their guard, see above. */
 	if (pin->hwpt)
 		viommu_shim_guard_del(&pin->guard);
 	iommufd_access_detach(access);
-	viommu_shim_access_unpin(access);
 	iommufd_access_destroy(access);
 	pin->access = NULL;
 }
@@ -383,8 +468,16 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_hw_queue_depend_check);
  * Until viommu_hw_queue_undepend(), destroying @depended fails with EBUSY.
  * Call it from the init op and undo it in the queue's destroy op.
  *
- * Return: 0, or -EINVAL if @dependent is @depended or the queues belong to
- * different vIOMMUs (a driver bug; it also warns).
+ * @depended must be published: a driver may record a queue in its init op,
+ * before the core publishes it, and that queue's ioctl may still fail (say
+ * in its copy-out) and free it. Such a queue, or one being destroyed, is
+ * not there yet (or anymore) for a dependent: -EIO, what Tegra241 CMDQV
+ * answers when the previous queue is missing. Upstream 7.2 takes the
+ * reference whatever the state.
+ *
+ * Return: 0; -EIO if @depended is not published or is being destroyed;
+ * -EINVAL if @dependent is @depended, either is not a HW_QUEUE, or the
+ * queues belong to different vIOMMUs (a driver bug; it also warns).
  */
 int viommu_hw_queue_depend(struct viommu_hw_queue *dependent,
 			   struct viommu_hw_queue *depended)
@@ -396,7 +489,9 @@ int viommu_hw_queue_depend(struct viommu_hw_queue *dependent,
 		return -EINVAL;
 	if (rc)
 		return rc;
-	refcount_inc(&depended->obj.users);
+	if (!viommu_object_pin_published(depended->viommu->ctx,
+					 &depended->obj))
+		return -EIO;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(viommu_hw_queue_depend);

@@ -10,6 +10,12 @@
 
 struct page;
 
+/*
+ * Pages pinned per iommufd_access_pin_pages() call: the page array is one
+ * page whatever the queue length, so userspace cannot size our memory.
+ */
+#define VIOMMU_HW_QUEUE_PIN_CHUNK (PAGE_SIZE / sizeof(struct page *))
+
 /**
  * struct viommu_hw_queue_pin - Guest queue memory pinned in the parent IOAS
  * @access: A stock access attached to the IOAS, holding the page pins
@@ -32,6 +38,8 @@ size_t viommu_hw_queue_size(struct viommu *viommu, u32 type);
 int viommu_hw_queue_span(u64 iova, u64 length, unsigned long *first,
 			 unsigned long *span);
 int viommu_pages_contiguous(struct page **pages, size_t npages);
+int viommu_pages_continue(struct page **pages, size_t npages, bool first,
+			  unsigned long *next_pfn);
 int viommu_hw_queue_pin_pages(struct viommu_hw_queue_pin *pin,
 			      struct iommufd_ctx *ictx, u32 ioas_id,
 			      bool contiguous, phys_addr_t *pa);

@@ -81,6 +81,11 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_object_finalize);
  * viommu_object_abort() - Undo _viommu_object_alloc() before finalize
  * @ctx: The context
  * @obj: The object; its destroy op is not called
+ *
+ * Only the table's reference may be left: an unpublished object cannot be
+ * pinned (viommu_object_pin_published()). If something holds it anyway,
+ * that is a bug: warn and leak the object rather than free it under its
+ * holder.
  */
 void viommu_object_abort(struct viommu_ctx *ctx, struct viommu_object *obj)
 {
@@ -88,6 +93,8 @@ void viommu_object_abort(struct viommu_ctx *ctx, struct viommu_object *obj)
 
 	old = xa_erase(&ctx->objects, obj->id);
 	WARN_ON(old);
+	if (WARN_ON(!refcount_dec_and_test(&obj->users)))
+		return;
 	kfree(obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_object_abort);
@@ -96,14 +103,46 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_object_abort);
  * viommu_object_abort_and_destroy() - Undo a set-up object before finalize
  * @ctx: The context
  * @obj: The object; its destroy op runs, then it is freed
+ *
+ * As viommu_object_abort(), a held object is a bug: it is then left whole
+ * (not destroyed, not freed) for its holder, and leaks.
  */
 void viommu_object_abort_and_destroy(struct viommu_ctx *ctx,
 				     struct viommu_object *obj)
 {
+	if (WARN_ON(refcount_read(&obj->users) != 1)) {
+		xa_erase(&ctx->objects, obj->id);
+		return;
+	}
 	viommu_destroy_ops[obj->type](obj);
 	viommu_object_abort(ctx, obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_object_abort_and_destroy);
+
+/**
+ * viommu_object_pin_published() - Take a users reference on a live object
+ * @ctx: The context holding @obj
+ * @obj: The object; the caller knows its memory is valid
+ *
+ * Pins only an object that is published and not being removed. Before
+ * finalize its ioctl may still fail and tear it down; once removal has
+ * begun it is going. Published, it goes only by removal, which fails with
+ * EBUSY while pinned: the table lock orders the two.
+ *
+ * Return: true if pinned (drop with refcount_dec(&@obj->users)).
+ */
+bool viommu_object_pin_published(struct viommu_ctx *ctx,
+				 struct viommu_object *obj)
+{
+	bool pinned;
+
+	xa_lock(&ctx->objects);
+	pinned = xa_load(&ctx->objects, obj->id) == obj &&
+		 refcount_inc_not_zero(&obj->users);
+	xa_unlock(&ctx->objects);
+	return pinned;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_object_pin_published);
 
 /**
  * viommu_lock_obj() - Take a users and a shortterm_users reference
