@@ -26,6 +26,7 @@ struct iommufd_ctx;
 struct iommufd_device;
 struct iommufd_object;
 struct viommu_ctx;
+struct viommu_ucmd;
 struct viommu_hw_queue_pin;
 
 /**
@@ -184,7 +185,11 @@ struct viommu_ops {
  *                   the type is not supported
  * @viommu_init: Set up the driver's part of a vIOMMU, including @viommu->ops
  * @test_cmd: Optional; serves VIOMMU_TEST_CMD. @cmd is the kernel copy of
- *            struct viommu_test_cmd; the core copies it back on success.
+ *            struct viommu_test_cmd; the core copies it back on success
+ *            unless the op did so itself with viommu_test_cmd_respond(),
+ *            as an op that publishes an object must, before publishing it,
+ *            so that a failed copy can still be undone. @ucmd is NULL when
+ *            the caller is in the kernel.
  * @node: Core list linkage
  */
 struct viommu_driver {
@@ -195,7 +200,8 @@ struct viommu_driver {
 	size_t (*get_viommu_size)(struct device *dev, u32 viommu_type);
 	int (*viommu_init)(struct viommu *viommu, struct iommu_domain *parent_domain,
 			   const struct iommu_user_data *user_data);
-	int (*test_cmd)(struct viommu_ctx *ctx, void *cmd);
+	int (*test_cmd)(struct viommu_ctx *ctx, void *cmd,
+			struct viommu_ucmd *ucmd);
 	struct list_head node;
 };
 
@@ -243,6 +249,7 @@ int viommu_get_vdev_id(struct viommu *viommu, struct device *dev,
 		       unsigned long *vdev_id);
 int viommu_report_event(struct viommu *viommu, u32 type, void *event_data,
 			size_t data_len);
+int viommu_test_cmd_respond(struct viommu_ucmd *ucmd);
 
 int viommu_alloc_mmap(struct viommu *viommu, phys_addr_t mmio_addr,
 		      size_t length, unsigned long *offset);
