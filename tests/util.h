@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>

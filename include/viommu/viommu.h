@@ -215,6 +215,25 @@ struct viommu_object_ops {
 	void (*destroy)(struct viommu_object *obj);
 };
 
+/**
+ * struct viommu_domain_ops - Domain ops of a driver module that can unload
+ * @ops: What domain->ops points to; @ops.free must be viommu_domain_free
+ * @free: The driver's free of the domain
+ * @owner: The driver's module: the driver takes a reference on it for
+ *         each domain it allocates, viommu_domain_free() drops it
+ *
+ * For a driver in a module of its own (the selftest backend): a stock HWPT
+ * may outlive every device of the driver, and its domain's free must not
+ * run in unloaded code, nor drop the last pin from inside the module.
+ */
+struct viommu_domain_ops {
+	struct iommu_domain_ops ops;
+	void (*free)(struct iommu_domain *domain);
+	struct module *owner;
+};
+
+void viommu_domain_free(struct iommu_domain *domain);
+
 /* The core struct must come first: the core frees what it allocated. */
 #define __VIOMMU_DRV_STRUCT_SIZE(drv_struct, member)                         \
 	(sizeof(drv_struct) + BUILD_BUG_ON_ZERO(offsetof(drv_struct, member)))

@@ -264,8 +264,11 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 			rc = viommu_object_remove(ctx, &vdev->obj, vdev->obj.id,
 						  VIOMMU_REMOVE_WAIT |
 						  VIOMMU_REMOVE_TOMBSTONE);
-			WARN_ON(rc);
 			viommu_ctx_put(ctx);
+			/* Left in the map: wait for its owner, not in a loop. */
+			if (WARN_ON(rc))
+				wait_event(viommu_vdev_wait,
+					   viommu_idev_entry_changed(idev, entry));
 		} else {
 			/*
 			 * Its VDEVICE_ALLOC is still copying out, or someone
