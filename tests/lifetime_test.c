@@ -271,7 +271,7 @@ TEST(close_viommu_releases_stock_pins)
 struct short_user {
 	int vfd;
 	__u32 id;
-	volatile int stop;
+	int stop;
 };
 
 static long short_user_fn(void *p)
@@ -279,7 +279,7 @@ static long short_user_fn(void *p)
 	struct short_user *s = p;
 	long n = 0;
 
-	while (!s->stop) {
+	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
 		__u32 num = 0;
 
 		/* A vDEVICE id is no vIOMMU: EINVAL, after a lookup. */
@@ -310,13 +310,13 @@ TEST(unbind_wakes_after_short_term_user)
 		ASSERT_OK(vt_mock_domain(f.vfd, f.ioas_id, &stdev, NULL, &dev));
 		ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, dev, 0x40 + round,
 					   &s.id));
-		s.stop = 0;
+		__atomic_store_n(&s.stop, 0, __ATOMIC_RELAXED);
 		vt_async_start(&a, short_user_fn, &s);
 		usleep(20000);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ASSERT_OK(vt_destroy(f.vfd, stdev));
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		s.stop = 1;
+		__atomic_store_n(&s.stop, 1, __ATOMIC_RELAXED);
 		ASSERT_TRUE(vt_async_wait(&a, 60000));
 		if (t1.tv_sec - t0.tv_sec >= 10)
 			FAIL("unbind took %lds: the remover was not woken",

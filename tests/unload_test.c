@@ -15,7 +15,7 @@ static int unload(const char *name)
 }
 
 /* Load again what the test unloaded; KUnit suites do not run twice. */
-static void reload(int kunit_was_loaded)
+static void load_again(int kunit_was_loaded)
 {
 	ASSERT_EQ(0, system("modprobe viommu_selftest"));
 	if (!kunit_was_loaded)
@@ -49,7 +49,7 @@ TEST(selftest_unload_waits_for_stock_hwpt)
 		/* Closing now would run freed code: keep the file open. */
 		if (fork() == 0)
 			pause();
-		reload(kunit_loaded);
+		load_again(kunit_loaded);
 		FAIL("viommu_selftest unloaded under a live stock HWPT");
 	}
 	ASSERT_TRUE(errno == EWOULDBLOCK || errno == EBUSY);
@@ -60,7 +60,7 @@ TEST(selftest_unload_waits_for_stock_hwpt)
 	if (i == 100)
 		FAIL("viommu_selftest still busy after the stock file closed: %s",
 		     strerror(errno));
-	reload(kunit_loaded);
+	load_again(kunit_loaded);
 }
 
 int main(int argc, char **argv)
