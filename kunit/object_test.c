@@ -4,7 +4,9 @@
  * type, the users rule of destroy and the leaf-first teardown on close.
  */
 #include <kunit/test.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/workqueue.h>
 
 #include "test_util.h"
 
@@ -218,6 +220,50 @@ static void object_remove_wait_restores_on_ebusy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1U, object_test_destroyed);
 }
 
+/* An ioctl's short-term use of an object, ended from another thread. */
+struct object_test_user {
+	struct delayed_work work;
+	struct viommu_ctx *ctx;
+	struct viommu_object *obj;
+};
+
+static void object_test_user_done(struct work_struct *work)
+{
+	struct object_test_user *u =
+		container_of(work, struct object_test_user, work.work);
+
+	viommu_put_object(u->ctx, u->obj);
+}
+
+/*
+ * The remover sleeps uninterruptibly for up to 60 s: the last short-term
+ * user must wake it, so it returns soon after the drop. 10 s only tells a
+ * missed wake-up from a slow machine.
+ */
+static void object_remove_wait_wakes_on_put(struct kunit *test)
+{
+	struct viommu_ctx *ctx = viommu_test_ctx(test);
+	struct object_test_user u = { .ctx = ctx };
+	struct object_test_obj *t;
+	unsigned long start;
+
+	t = object_test_new(test, ctx);
+	viommu_driver_object_finalize(ctx, &t->obj);
+	u.obj = viommu_get_object(ctx, t->obj.id, VIOMMU_OBJ_DRIVER);
+	KUNIT_ASSERT_PTR_EQ(test, u.obj, &t->obj);
+
+	INIT_DELAYED_WORK(&u.work, object_test_user_done);
+	schedule_delayed_work(&u.work, msecs_to_jiffies(200));
+	start = jiffies;
+	/* The caller's own reference, as the unbind hook takes it. */
+	refcount_inc(&t->obj.users);
+	KUNIT_EXPECT_EQ(test, 0, viommu_object_remove(ctx, &t->obj, t->obj.id,
+						      VIOMMU_REMOVE_WAIT));
+	KUNIT_EXPECT_LT(test, jiffies_to_msecs(jiffies - start), 10000U);
+	KUNIT_EXPECT_EQ(test, 1U, object_test_destroyed);
+	flush_delayed_work(&u.work);
+}
+
 static struct kunit_case viommu_object_test_cases[] = {
 	KUNIT_CASE(object_ids_are_outside_stock_range),
 	KUNIT_CASE(object_unpublished_is_invisible),
@@ -227,6 +273,7 @@ static struct kunit_case viommu_object_test_cases[] = {
 	KUNIT_CASE(object_driver_object_pins_owner),
 	KUNIT_CASE(object_tombstone_keeps_id_dead),
 	KUNIT_CASE(object_remove_wait_restores_on_ebusy),
+	KUNIT_CASE(object_remove_wait_wakes_on_put),
 	{}
 };
 

@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 #include <linux/iommu.h>
+#include <linux/module.h>
 #include <linux/msi.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -208,6 +209,31 @@ static void paging_domain_maps_in_io_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PAGE_SIZE, iommu_unmap(domain, iova, PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, 0, iommu_iova_to_phys(domain, iova));
 	__free_page(page);
+}
+
+/* Each paging and nested domain pins the module until it is freed. */
+static void domain_pins_module(struct kunit *test)
+{
+	struct device *dev = test_mock_dev(test);
+	struct iommu_domain *parent = test_paging_domain(test, dev);
+	const struct iommu_ops *ops = parent->owner;
+	struct iommu_user_data data = test_hwpt_data(test, 0x1234);
+	unsigned int refs = module_refcount(drv->owner);
+	struct iommu_domain *paging, *nested;
+
+	paging = ops->domain_alloc_user(dev, 0, NULL, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, paging);
+	KUNIT_EXPECT_EQ(test, refs + 1, module_refcount(drv->owner));
+	nested = ops->domain_alloc_user(dev, 0, parent, &data);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, nested);
+	KUNIT_EXPECT_EQ(test, refs + 2, module_refcount(drv->owner));
+	/* A failed allocation leaves no pin. */
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EOPNOTSUPP),
+			    ops->domain_alloc_user(dev, 1, parent, &data));
+	KUNIT_EXPECT_EQ(test, refs + 2, module_refcount(drv->owner));
+	iommu_domain_free(nested);
+	iommu_domain_free(paging);
+	KUNIT_EXPECT_EQ(test, refs, module_refcount(drv->owner));
 }
 
 static void domain_alloc_user_rules(struct kunit *test)
@@ -680,7 +706,8 @@ static int test_cmd(struct viommu_ctx *ctx, struct viommu_test_cmd *cmd,
 	cmd->size = sizeof(*cmd);
 	cmd->op = op;
 	cmd->id = id;
-	return drv->test_cmd(ctx, cmd);
+	/* No ucmd: the outputs are read in place. */
+	return drv->test_cmd(ctx, cmd, NULL);
 }
 
 static void test_cmd_mock_domain(struct kunit *test)
@@ -786,6 +813,7 @@ static struct kunit_case selftest_backend_test_cases[] = {
 	KUNIT_CASE(mock_dev_probed_by_mock_iommu),
 	KUNIT_CASE(paging_domain_maps_in_io_pages),
 	KUNIT_CASE(domain_alloc_user_rules),
+	KUNIT_CASE(domain_pins_module),
 	KUNIT_CASE(nested_iotlb_invalidation),
 	KUNIT_CASE(viommu_nested_alloc_rules),
 	KUNIT_CASE(viommu_init_wants_mock_parent),

@@ -5,6 +5,8 @@
  * frees everything in any state, dropping every pin on stock objects and
  * on the test buffer's pages.
  */
+#include <time.h>
+
 #include "fixture.h"
 
 /* A second vIOMMU on the fixture's parent, holding nothing yet. */
@@ -263,6 +265,65 @@ TEST(close_viommu_releases_stock_pins)
 	ASSERT_OK(stock_destroy(f->iommufd, f->ioas_id));
 	ASSERT_EQ(0, close(f->iommufd));
 	vt_check_released(f);
+}
+
+/* An ioctl that holds a vDEVICE for a moment, again and again. */
+struct short_user {
+	int vfd;
+	__u32 id;
+	int stop;
+};
+
+static long short_user_fn(void *p)
+{
+	struct short_user *s = p;
+	long n = 0;
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
+		__u32 num = 0;
+
+		/* A vDEVICE id is no vIOMMU: EINVAL, after a lookup. */
+		vt_invalidate(s->vfd, s->id, NULL,
+			      VIOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, 0, &num);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Unbinding a device waits out ioctls that use its vDEVICE; the last one
+ * must wake it. 10 s only tells a missed wake-up (a 60 s timeout) from a
+ * slow machine. Rounds make a racing lookup likely.
+ */
+TEST(unbind_wakes_after_short_term_user)
+{
+	struct short_user s = {};
+	struct vt_async a = {};
+	struct timespec t0, t1;
+	struct vt_fixture f;
+	__u32 stdev, dev;
+	int round;
+
+	vt_setup(&f, VT_VIOMMU);
+	s.vfd = f.vfd;
+	for (round = 0; round < 5; round++) {
+		ASSERT_OK(vt_mock_domain(f.vfd, f.ioas_id, &stdev, NULL, &dev));
+		ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, dev, 0x40 + round,
+					   &s.id));
+		__atomic_store_n(&s.stop, 0, __ATOMIC_RELAXED);
+		vt_async_start(&a, short_user_fn, &s);
+		usleep(20000);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ASSERT_OK(vt_destroy(f.vfd, stdev));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		__atomic_store_n(&s.stop, 1, __ATOMIC_RELAXED);
+		ASSERT_TRUE(vt_async_wait(&a, 60000));
+		if (t1.tv_sec - t0.tv_sec >= 10)
+			FAIL("unbind took %lds: the remover was not woken",
+			     (long)(t1.tv_sec - t0.tv_sec));
+		ASSERT_ERRNO(ENOENT, vt_destroy(f.vfd, s.id));
+	}
+	vt_teardown(&f);
 }
 
 int main(int argc, char **argv)

@@ -4,8 +4,13 @@
 #define VIOMMU_TEST_UTIL_H
 
 #include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/userfaultfd.h>
 #include <linux/viommu.h>
 
 #include "harness.h"
@@ -110,6 +115,125 @@ static inline __u8 *guarded_page(void)
 	ASSERT_TRUE(p != MAP_FAILED);
 	ASSERT_OK(mprotect(p + psz, psz, PROT_NONE));
 	return p;
+}
+
+/*
+ * A page that holds an ioctl struct in the middle of its copy-out: fill it,
+ * then uffd_wp_arm() write-protects it through userfaultfd. The kernel
+ * still reads the struct as usual, but its write back blocks until
+ * uffd_wp_release().
+ */
+struct uffd_wp {
+	int uffd;
+	void *page;
+};
+
+static inline void uffd_wp_setup(struct uffd_wp *u)
+{
+	long size = sysconf(_SC_PAGESIZE);
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+
+	u->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	ASSERT_TRUE(u->uffd >= 0);
+	ASSERT_OK(ioctl(u->uffd, UFFDIO_API, &api));
+	u->page = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(u->page != MAP_FAILED);
+	/* Present before protection: a write-protect marks existing PTEs. */
+	memset(u->page, 0, size);
+	reg.range.start = (uintptr_t)u->page;
+	reg.range.len = size;
+	ASSERT_OK(ioctl(u->uffd, UFFDIO_REGISTER, &reg));
+}
+
+static inline void uffd_wp_arm(struct uffd_wp *u)
+{
+	struct uffdio_writeprotect wp = {
+		.range = {
+			.start = (uintptr_t)u->page,
+			.len = sysconf(_SC_PAGESIZE),
+		},
+		.mode = UFFDIO_WRITEPROTECT_MODE_WP,
+	};
+
+	ASSERT_OK(ioctl(u->uffd, UFFDIO_WRITEPROTECT, &wp));
+}
+
+/* 1 once a write to the page is blocked, 0 if none within @timeout_ms. */
+static inline int uffd_wp_wait(struct uffd_wp *u, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = u->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return 0;
+	ASSERT_EQ(sizeof(msg), read(u->uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_TRUE(msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP);
+	return 1;
+}
+
+/* Lift the protection and wake the blocked writer. */
+static inline void uffd_wp_release(struct uffd_wp *u)
+{
+	struct uffdio_writeprotect wp = {
+		.range = {
+			.start = (uintptr_t)u->page,
+			.len = sysconf(_SC_PAGESIZE),
+		},
+	};
+
+	ASSERT_OK(ioctl(u->uffd, UFFDIO_WRITEPROTECT, &wp));
+}
+
+/*
+ * A call on its own thread, so that a test can stop waiting for it: a
+ * timeout is there to report a hang as a failure, not as a speed target.
+ */
+struct vt_async {
+	pthread_t thread;
+	int pipe[2];
+	long (*fn)(void *arg);
+	void *arg;
+	long rc;
+	int err;
+};
+
+static inline void *vt_async_main(void *p)
+{
+	struct vt_async *a = p;
+
+	errno = 0;
+	a->rc = a->fn(a->arg);
+	a->err = errno;
+	if (write(a->pipe[1], "x", 1) != 1)
+		_exit(3);
+	return NULL;
+}
+
+static inline void vt_async_start(struct vt_async *a, long (*fn)(void *),
+				  void *arg)
+{
+	a->fn = fn;
+	a->arg = arg;
+	ASSERT_OK(pipe(a->pipe));
+	ASSERT_EQ(0, pthread_create(&a->thread, NULL, vt_async_main, a));
+}
+
+/* 1 if the call returned within @timeout_ms (then joined), else 0. */
+static inline int vt_async_wait(struct vt_async *a, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = a->pipe[0], .events = POLLIN };
+
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return 0;
+	ASSERT_EQ(0, pthread_join(a->thread, NULL));
+	close(a->pipe[0]);
+	close(a->pipe[1]);
+	return 1;
 }
 
 #endif /* VIOMMU_TEST_UTIL_H */

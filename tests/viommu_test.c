@@ -373,6 +373,12 @@ TEST(nested_alloc_errors)
 		.data_uptr = (uintptr_t)&data,
 	};
 	ASSERT_ERRNO(EOPNOTSUPP, ioctl(f.vfd, VIOMMU_HWPT_ALLOC, &cmd));
+	/* As upstream, which checks __reserved only: __reserved2 is ignored. */
+	cmd.__reserved = 0;
+	cmd.__reserved2 = 1;
+	ASSERT_OK(ioctl(f.vfd, VIOMMU_HWPT_ALLOC, &cmd));
+	ASSERT_TRUE(is_stock_id(cmd.out_hwpt_id));
+	ASSERT_OK(stock_destroy(f.iommufd, cmd.out_hwpt_id));
 	/* data_type and data_len come together or not at all. */
 	ASSERT_ERRNO(EINVAL, vt_nested_alloc(f.vfd, f.device_id, f.viommu_id,
 					     0, VIOMMU_HWPT_DATA_NONE, &data,

@@ -26,6 +26,7 @@ struct iommufd_ctx;
 struct iommufd_device;
 struct iommufd_object;
 struct viommu_ctx;
+struct viommu_ucmd;
 struct viommu_hw_queue_pin;
 
 /**
@@ -189,7 +190,11 @@ struct viommu_ops {
  *                   the type is not supported
  * @viommu_init: Set up the driver's part of a vIOMMU, including @viommu->ops
  * @test_cmd: Optional; serves VIOMMU_TEST_CMD. @cmd is the kernel copy of
- *            struct viommu_test_cmd; the core copies it back on success.
+ *            struct viommu_test_cmd; the core copies it back on success
+ *            unless the op did so itself with viommu_test_cmd_respond(),
+ *            as an op that publishes an object must, before publishing it,
+ *            so that a failed copy can still be undone. @ucmd is NULL when
+ *            the caller is in the kernel.
  * @node: Core list linkage
  */
 struct viommu_driver {
@@ -200,7 +205,8 @@ struct viommu_driver {
 	size_t (*get_viommu_size)(struct device *dev, u32 viommu_type);
 	int (*viommu_init)(struct viommu *viommu, struct iommu_domain *parent_domain,
 			   const struct iommu_user_data *user_data);
-	int (*test_cmd)(struct viommu_ctx *ctx, void *cmd);
+	int (*test_cmd)(struct viommu_ctx *ctx, void *cmd,
+			struct viommu_ucmd *ucmd);
 	struct list_head node;
 };
 
@@ -213,6 +219,25 @@ struct viommu_object_ops {
 	struct module *owner;
 	void (*destroy)(struct viommu_object *obj);
 };
+
+/**
+ * struct viommu_domain_ops - Domain ops of a driver module that can unload
+ * @ops: What domain->ops points to; @ops.free must be viommu_domain_free
+ * @free: The driver's free of the domain
+ * @owner: The driver's module: the driver takes a reference on it for
+ *         each domain it allocates, viommu_domain_free() drops it
+ *
+ * For a driver in a module of its own (the selftest backend): a stock HWPT
+ * may outlive every device of the driver, and its domain's free must not
+ * run in unloaded code, nor drop the last pin from inside the module.
+ */
+struct viommu_domain_ops {
+	struct iommu_domain_ops ops;
+	void (*free)(struct iommu_domain *domain);
+	struct module *owner;
+};
+
+void viommu_domain_free(struct iommu_domain *domain);
 
 /* The core struct must come first: the core frees what it allocated. */
 #define __VIOMMU_DRV_STRUCT_SIZE(drv_struct, member)                         \
@@ -248,6 +273,7 @@ int viommu_get_vdev_id(struct viommu *viommu, struct device *dev,
 		       unsigned long *vdev_id);
 int viommu_report_event(struct viommu *viommu, u32 type, void *event_data,
 			size_t data_len);
+int viommu_test_cmd_respond(struct viommu_ucmd *ucmd);
 
 int viommu_alloc_mmap(struct viommu *viommu, phys_addr_t mmio_addr,
 		      size_t length, unsigned long *offset);

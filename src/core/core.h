@@ -54,12 +54,14 @@ struct iommufd_ctx *viommu_ctx_ictx(struct viommu_ctx *ctx);
  * @ubuffer: The user pointer passed to ioctl()
  * @user_size: The size userspace put in the first __u32
  * @cmd: Kernel copy of the command struct, zero-extended to the kernel's size
+ * @responded: A test op copied @cmd back itself (viommu_test_cmd_respond())
  */
 struct viommu_ucmd {
 	struct viommu_ctx *ctx;
 	void __user *ubuffer;
 	u32 user_size;
 	void *cmd;
+	bool responded;
 };
 
 /**
@@ -172,7 +174,7 @@ void viommu_hw_queue_destroy(struct viommu_object *obj);
 /* Drivers (driver.c) */
 struct viommu_driver *viommu_driver_get(struct device *dev);
 void viommu_driver_put(struct viommu_driver *drv);
-int viommu_test_cmd_dispatch(struct viommu_ctx *ctx, void *cmd);
+int viommu_test_cmd_dispatch(struct viommu_ucmd *ucmd);
 
 /* mmap (mmap.c) */
 void viommu_mmap_init(struct viommu_ctx *ctx);

@@ -94,12 +94,11 @@ void viommu_driver_put(struct viommu_driver *drv)
 
 /**
  * viommu_test_cmd_dispatch() - Hand VIOMMU_TEST_CMD to the driver serving it
- * @ctx: The calling context
- * @cmd: Kernel copy of struct viommu_test_cmd
+ * @ucmd: The command, struct viommu_test_cmd
  *
  * Return: the driver's result, or -ENOTTY if no driver serves test commands.
  */
-int viommu_test_cmd_dispatch(struct viommu_ctx *ctx, void *cmd)
+int viommu_test_cmd_dispatch(struct viommu_ucmd *ucmd)
 {
 	struct viommu_driver *drv, *found = NULL;
 	int rc;
@@ -114,7 +113,7 @@ int viommu_test_cmd_dispatch(struct viommu_ctx *ctx, void *cmd)
 	mutex_unlock(&viommu_drivers_lock);
 	if (!found)
 		return -ENOTTY;
-	rc = found->test_cmd(ctx, cmd);
+	rc = found->test_cmd(ucmd->ctx, ucmd->cmd, ucmd);
 	module_put(found->owner);
 	return rc;
 }

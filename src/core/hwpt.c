@@ -109,7 +109,8 @@ int viommu_hwpt_alloc_ioctl(struct viommu_ucmd *ucmd)
 	u32 id;
 	int rc;
 
-	if (cmd->__reserved || cmd->__reserved2)
+	/* Upstream checks __reserved only: __reserved2 is ignored there too. */
+	if (cmd->__reserved)
 		return -EOPNOTSUPP;
 	if ((cmd->data_type == VIOMMU_HWPT_DATA_NONE && cmd->data_len) ||
 	    (cmd->data_type != VIOMMU_HWPT_DATA_NONE && !cmd->data_len))

@@ -80,11 +80,31 @@ int viommu_test_cmd_ioctl(struct viommu_ucmd *ucmd)
 {
 	int rc;
 
-	rc = viommu_test_cmd_dispatch(ucmd->ctx, ucmd->cmd);
-	if (rc)
+	rc = viommu_test_cmd_dispatch(ucmd);
+	if (rc || ucmd->responded)
 		return rc;
 	return viommu_ucmd_respond(ucmd, sizeof(struct viommu_test_cmd));
 }
+
+/**
+ * viommu_test_cmd_respond() - Copy a test command's outputs back now
+ * @ucmd: The command the driver's test_cmd was given; NULL for a caller
+ *        in the kernel, which reads the outputs in place
+ *
+ * For an op that publishes an object: respond first, publish after, so a
+ * failed copy leaves nothing behind the caller never learned about. The
+ * core does not copy again when the op returns.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int viommu_test_cmd_respond(struct viommu_ucmd *ucmd)
+{
+	if (!ucmd)
+		return 0;
+	ucmd->responded = true;
+	return viommu_ucmd_respond(ucmd, sizeof(struct viommu_test_cmd));
+}
+EXPORT_SYMBOL_GPL(viommu_test_cmd_respond);
 
 /**
  * viommu_dispatch() - Run one ioctl through an op table

@@ -55,7 +55,8 @@ static struct miscdevice viommu_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "viommu",
 	.fops = &viommu_fops,
-	.mode = 0600,
+	/* As /dev/iommu: a VMM with group access to it can use ours too. */
+	.mode = 0660,
 };
 
 static int __init viommu_init(void)

@@ -196,8 +196,12 @@ void viommu_put_object(struct viommu_ctx *ctx, struct viommu_object *obj)
 {
 	/* users first, so a remover never sees shortterm 0 with users > 1 */
 	refcount_dec(&obj->users);
+	/*
+	 * The remover sleeps uninterruptibly (the unbind hook cannot give
+	 * up): an interruptible-only wake-up would leave it to its timeout.
+	 */
 	if (refcount_dec_and_test(&obj->shortterm_users))
-		wake_up_interruptible_all(&ctx->destroy_wait);
+		wake_up_all(&ctx->destroy_wait);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_put_object);
 

@@ -12,11 +12,18 @@
 #include "core.h"
 #include "../shim/shim.h"
 
-/* vDEVICE of each stock iommufd_device, and devices being unbound. */
+/*
+ * vDEVICE of each stock iommufd_device, and devices being unbound. While
+ * VDEVICE_ALLOC copies its answer out (the lock dropped: a user copy may
+ * block for ever), the map holds the vDEVICE tagged as not yet in its id
+ * table; the unbind hook waits for such an entry to change.
+ */
 static DEFINE_XARRAY(viommu_idev_vdevs);
 static LIST_HEAD(viommu_unbinding);
 static DEFINE_MUTEX(viommu_vdev_lock);
 static DECLARE_WAIT_QUEUE_HEAD(viommu_vdev_wait);
+
+#define VIOMMU_VDEV_UNPUBLISHED 1
 
 struct viommu_unbinding {
 	struct list_head node;
@@ -47,6 +54,9 @@ static void viommu_vdevice_teardown(struct viommu_vdevice *vdev)
 	xa_cmpxchg(&viommu->vdevs, vdev->virt_id, vdev, NULL, GFP_KERNEL);
 	xa_cmpxchg(&viommu_idev_vdevs, (unsigned long)vdev->idev, vdev, NULL,
 		   GFP_KERNEL);
+	xa_cmpxchg(&viommu_idev_vdevs, (unsigned long)vdev->idev,
+		   xa_tag_pointer(vdev, VIOMMU_VDEV_UNPUBLISHED), NULL,
+		   GFP_KERNEL);
 	viommu_shim_unpin(viommu_shim_idev_obj(vdev->idev));
 	refcount_dec(&viommu->obj.users);
 }
@@ -60,8 +70,8 @@ static int viommu_vdevice_publish(struct viommu_vdevice *vdev)
 	rc = xa_insert(&viommu->vdevs, vdev->virt_id, NULL, GFP_KERNEL);
 	if (rc)
 		return rc == -EBUSY ? -EEXIST : rc;
-	rc = xa_insert(&viommu_idev_vdevs, (unsigned long)vdev->idev, vdev,
-		       GFP_KERNEL);
+	rc = xa_insert(&viommu_idev_vdevs, (unsigned long)vdev->idev,
+		       xa_tag_pointer(vdev, VIOMMU_VDEV_UNPUBLISHED), GFP_KERNEL);
 	if (rc)
 		goto err_release;
 	if (viommu->ops->vdevice_init) {
@@ -157,22 +167,33 @@ int viommu_vdevice_alloc_ioctl(struct viommu_ucmd *ucmd)
 	/* Lifetime pins, dropped by viommu_vdevice_teardown(). */
 	refcount_inc(&viommu->obj.users);
 	viommu_shim_pin(idev_obj);
+	mutex_unlock(&viommu_vdev_lock);
 
 	/*
-	 * Published under the lock: an unbind hook that finds the vDEVICE
-	 * in the map also finds it in the id table.
+	 * Every unbind on the host takes the lock: never hold it across a
+	 * user copy. Until finalized the vDEVICE has no id userspace can
+	 * use, and the unbind of its own device waits for it to settle.
 	 */
 	cmd->out_vdevice_id = obj->id;
 	rc = viommu_ucmd_respond(ucmd, sizeof(*cmd));
+
+	mutex_lock(&viommu_vdev_lock);
 	if (rc) {
 		viommu_vdevice_teardown(vdev);
 		mutex_unlock(&viommu_vdev_lock);
 		viommu_object_abort(ucmd->ctx, obj);
-		wake_up_all(&viommu_vdev_wait);
-		goto out_put_idev;
+	} else {
+		/*
+		 * Both under the lock: an unbind hook that finds the plain
+		 * vDEVICE in the map also finds it in the id table. The slot
+		 * exists, so the store needs no memory.
+		 */
+		xa_store(&viommu_idev_vdevs, (unsigned long)idev, vdev,
+			 GFP_KERNEL);
+		viommu_object_finalize(ucmd->ctx, obj);
+		mutex_unlock(&viommu_vdev_lock);
 	}
-	viommu_object_finalize(ucmd->ctx, obj);
-	mutex_unlock(&viommu_vdev_lock);
+	wake_up_all(&viommu_vdev_wait);
 	goto out_put_idev;
 
 out_unlock:
@@ -198,9 +219,10 @@ void viommu_vdevice_destroy(struct viommu_object *obj)
 	wake_up_all(&viommu_vdev_wait);
 }
 
-static bool viommu_idev_has_vdev(struct iommufd_device *idev)
+/* Compares entries only: the vDEVICE an old entry named may be freed. */
+static bool viommu_idev_entry_changed(struct iommufd_device *idev, void *old)
 {
-	return xa_load(&viommu_idev_vdevs, (unsigned long)idev);
+	return xa_load(&viommu_idev_vdevs, (unsigned long)idev) != old;
 }
 
 /**
@@ -216,6 +238,7 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 	struct viommu_unbinding *u;
 	struct viommu_vdevice *vdev;
 	struct viommu_ctx *ctx;
+	void *entry;
 	int rc;
 
 	u = kzalloc(sizeof(*u), GFP_KERNEL | __GFP_NOFAIL);
@@ -223,26 +246,42 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 
 	mutex_lock(&viommu_vdev_lock);
 	list_add(&u->node, &viommu_unbinding);
-	vdev = xa_load(&viommu_idev_vdevs, (unsigned long)idev);
-	/* A vDEVICE in the map keeps its context alive. */
-	if (vdev && refcount_inc_not_zero(&vdev->obj.users)) {
-		ctx = vdev->viommu->ctx;
-		viommu_ctx_get(ctx);
-		mutex_unlock(&viommu_vdev_lock);
-		/*
-		 * As upstream: wait out ioctls using it, and the id stays
-		 * dead until the file closes.
-		 */
-		rc = viommu_object_remove(ctx, &vdev->obj, vdev->obj.id,
-					  VIOMMU_REMOVE_WAIT |
-					  VIOMMU_REMOVE_TOMBSTONE);
-		WARN_ON(rc);
-		viommu_ctx_put(ctx);
-	} else {
-		mutex_unlock(&viommu_vdev_lock);
+	for (;;) {
+		entry = xa_load(&viommu_idev_vdevs, (unsigned long)idev);
+		if (!entry)
+			break;
+		vdev = xa_untag_pointer(entry);
+		/* A published vDEVICE in the map keeps its context alive. */
+		if (!xa_pointer_tag(entry) &&
+		    refcount_inc_not_zero(&vdev->obj.users)) {
+			ctx = vdev->viommu->ctx;
+			viommu_ctx_get(ctx);
+			mutex_unlock(&viommu_vdev_lock);
+			/*
+			 * As upstream: wait out ioctls using it, and the id
+			 * stays dead until the file closes.
+			 */
+			rc = viommu_object_remove(ctx, &vdev->obj, vdev->obj.id,
+						  VIOMMU_REMOVE_WAIT |
+						  VIOMMU_REMOVE_TOMBSTONE);
+			viommu_ctx_put(ctx);
+			/* Left in the map: wait for its owner, not in a loop. */
+			if (WARN_ON(rc))
+				wait_event(viommu_vdev_wait,
+					   viommu_idev_entry_changed(idev, entry));
+		} else {
+			/*
+			 * Its VDEVICE_ALLOC is still copying out, or someone
+			 * else is destroying it: its pin on @idev must go
+			 * first. Only this device's unbind waits here.
+			 */
+			mutex_unlock(&viommu_vdev_lock);
+			wait_event(viommu_vdev_wait,
+				   viommu_idev_entry_changed(idev, entry));
+		}
+		mutex_lock(&viommu_vdev_lock);
 	}
-	/* Someone else is destroying it: its pin on @idev must go first. */
-	wait_event(viommu_vdev_wait, !viommu_idev_has_vdev(idev));
+	mutex_unlock(&viommu_vdev_lock);
 }
 
 /**

@@ -383,15 +383,15 @@ int viommu_veventq_alloc_ioctl(struct viommu_ucmd *ucmd)
 		return PTR_ERR(obj);
 	viommu = container_of(obj, struct viommu, obj);
 
-	down_write(&viommu->veventqs_rwsem);
-
 	veventq = viommu_object_alloc(ctx, veventq, VIOMMU_OBJ_VEVENTQ);
 	if (IS_ERR(veventq)) {
 		rc = PTR_ERR(veventq);
-		goto out_unlock;
+		goto out_put_viommu;
 	}
 	viommu_veventq_init(veventq, cmd->type, cmd->veventq_depth);
+	down_write(&viommu->veventqs_rwsem);
 	rc = viommu_veventq_link(viommu, veventq);
+	up_write(&viommu->veventqs_rwsem);
 	if (rc)
 		goto out_abort;
 
@@ -406,6 +406,11 @@ int viommu_veventq_alloc_ioctl(struct viommu_ucmd *ucmd)
 		goto out_put_fdno;
 	}
 
+	/*
+	 * Not under veventqs_rwsem: reporters take it in IRQ threads, and a
+	 * user copy may block for ever. Linked, the queue already takes
+	 * events; unpublished, nobody else can reach it.
+	 */
 	cmd->out_veventq_id = veventq->obj.id;
 	cmd->out_veventq_fd = fdno;
 	rc = viommu_ucmd_respond(ucmd, sizeof(*cmd));
@@ -414,7 +419,7 @@ int viommu_veventq_alloc_ioctl(struct viommu_ucmd *ucmd)
 
 	viommu_object_finalize(ctx, &veventq->obj);
 	fd_install(fdno, filep);
-	goto out_unlock;
+	goto out_put_viommu;
 
 out_fput:
 	/* Release the file's pins now: the abort below frees what it points to. */
@@ -422,13 +427,14 @@ out_fput:
 out_put_fdno:
 	put_unused_fd(fdno);
 out_unlink:
+	down_write(&viommu->veventqs_rwsem);
 	viommu_veventq_unlink(veventq);
+	up_write(&viommu->veventqs_rwsem);
 	/* This ioctl's own reference keeps the vIOMMU. */
 	refcount_dec(&viommu->obj.users);
 out_abort:
 	viommu_object_abort(ctx, &veventq->obj);
-out_unlock:
-	up_write(&viommu->veventqs_rwsem);
+out_put_viommu:
 	viommu_put_object(ctx, &viommu->obj);
 	return rc;
 }

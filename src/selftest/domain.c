@@ -4,6 +4,7 @@
  * and the DMA-ownership domain), paging domains that keep their mappings in
  * an xarray, and nested domains with a mock IOTLB.
  */
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -12,8 +13,20 @@
 
 #include "mock.h"
 
-static const struct iommu_domain_ops mock_paging_ops;
-static const struct iommu_domain_ops mock_nested_ops;
+/*
+ * Each paging or nested domain pins this module: a stock HWPT outlives the
+ * mock device it was made for, and iommufd frees its domain when the stock
+ * file closes. viommu_domain_free() (in viommu.ko) drops the pin after our
+ * free returned, so no code of ours runs once the module may go.
+ */
+static const struct viommu_domain_ops mock_paging_ops;
+static const struct viommu_domain_ops mock_nested_ops;
+
+static int mock_domain_pin(void)
+{
+	/* Fails only while the module is being unloaded. */
+	return try_module_get(THIS_MODULE) ? 0 : -ENODEV;
+}
 
 static struct mock_paging_domain *to_mock_paging(struct iommu_domain *domain)
 {
@@ -83,11 +96,15 @@ struct iommu_domain *mock_domain_alloc_paging(struct device *dev)
 {
 	struct mock_paging_domain *mock;
 
+	if (mock_domain_pin())
+		return ERR_PTR(-ENODEV);
 	mock = kzalloc(sizeof(*mock), GFP_KERNEL_ACCOUNT);
-	if (!mock)
+	if (!mock) {
+		module_put(THIS_MODULE);
 		return ERR_PTR(-ENOMEM);
+	}
 	mock->domain.type = IOMMU_DOMAIN_UNMANAGED;
-	mock->domain.ops = &mock_paging_ops;
+	mock->domain.ops = &mock_paging_ops.ops;
 	mock->domain.owner = &mock_ops;
 	mock->domain.pgsize_bitmap = MOCK_IO_PAGE_SIZE;
 	mock->domain.geometry.aperture_start = VIOMMU_MOCK_APERTURE_START;
@@ -104,7 +121,7 @@ struct iommu_domain *mock_domain_alloc_paging(struct device *dev)
  */
 bool mock_domain_is_paging(struct iommu_domain *domain)
 {
-	return domain->ops == &mock_paging_ops;
+	return domain->ops == &mock_paging_ops.ops;
 }
 
 static void mock_paging_free(struct iommu_domain *domain)
@@ -177,12 +194,16 @@ static phys_addr_t mock_paging_iova_to_phys(struct iommu_domain *domain,
 	       iova % MOCK_IO_PAGE_SIZE;
 }
 
-static const struct iommu_domain_ops mock_paging_ops = {
-	.attach_dev = mock_domain_attach,
-	.map_pages = mock_paging_map_pages,
-	.unmap_pages = mock_paging_unmap_pages,
-	.iova_to_phys = mock_paging_iova_to_phys,
+static const struct viommu_domain_ops mock_paging_ops = {
+	.ops = {
+		.attach_dev = mock_domain_attach,
+		.map_pages = mock_paging_map_pages,
+		.unmap_pages = mock_paging_unmap_pages,
+		.iova_to_phys = mock_paging_iova_to_phys,
+		.free = viommu_domain_free,
+	},
 	.free = mock_paging_free,
+	.owner = THIS_MODULE,
 };
 
 /**
@@ -208,11 +229,15 @@ mock_domain_alloc_nested(struct mock_viommu *mock_viommu,
 	if (rc)
 		return ERR_PTR(rc);
 
+	if (mock_domain_pin())
+		return ERR_PTR(-ENODEV);
 	nested = kzalloc(sizeof(*nested), GFP_KERNEL_ACCOUNT);
-	if (!nested)
+	if (!nested) {
+		module_put(THIS_MODULE);
 		return ERR_PTR(-ENOMEM);
+	}
 	nested->domain.type = IOMMU_DOMAIN_NESTED;
-	nested->domain.ops = &mock_nested_ops;
+	nested->domain.ops = &mock_nested_ops.ops;
 	nested->domain.owner = &mock_ops;
 	nested->mock_viommu = mock_viommu;
 	for (i = 0; i < VIOMMU_MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
@@ -311,8 +336,12 @@ out:
 	return rc;
 }
 
-static const struct iommu_domain_ops mock_nested_ops = {
-	.attach_dev = mock_domain_attach,
-	.cache_invalidate_user = mock_nested_cache_invalidate_user,
+static const struct viommu_domain_ops mock_nested_ops = {
+	.ops = {
+		.attach_dev = mock_domain_attach,
+		.cache_invalidate_user = mock_nested_cache_invalidate_user,
+		.free = viommu_domain_free,
+	},
 	.free = mock_nested_free,
+	.owner = THIS_MODULE,
 };

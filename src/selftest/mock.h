@@ -141,6 +141,6 @@ int viommu_mock_hw_queue_slot_check(struct mock_hw_queue *const *slots,
 				    u32 index);
 
 /* test_cmd.c: VIOMMU_TEST_CMD */
-int mock_test_cmd(struct viommu_ctx *ctx, void *ucmd);
+int mock_test_cmd(struct viommu_ctx *ctx, void *data, struct viommu_ucmd *ucmd);
 
 #endif /* _VIOMMU_SELFTEST_MOCK_H */

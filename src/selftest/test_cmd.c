@@ -68,9 +68,14 @@ static struct mock_dev *mock_stdev_find(struct iommufd_ctx *ictx, u32 idev_id)
 	return NULL;
 }
 
-/* Bind a new mock device to the stock iommufd and attach it to cmd->id. */
+/*
+ * Bind a new mock device to the stock iommufd and attach it to cmd->id.
+ * As upstream, the answer goes out before the device is published: on
+ * EFAULT no device is left that the caller never learned about.
+ */
 static int mock_test_mock_domain(struct viommu_ctx *ctx,
-				 struct viommu_test_cmd *cmd)
+				 struct viommu_test_cmd *cmd,
+				 struct viommu_ucmd *ucmd)
 {
 	struct iommufd_ctx *ictx = viommu_ctx_iommufd(ctx);
 	struct iommufd_device *idev;
@@ -107,6 +112,13 @@ static int mock_test_mock_domain(struct viommu_ctx *ctx,
 	if (rc)
 		goto err_unbind;
 
+	cmd->mock_domain.out_stdev_id = obj->id;
+	cmd->mock_domain.out_hwpt_id = pt_id;
+	cmd->mock_domain.out_idev_id = idev_id;
+	rc = viommu_test_cmd_respond(ucmd);
+	if (rc)
+		goto err_detach;
+
 	stdev->ictx = ictx;
 	stdev->idev = idev;
 	stdev->idev_id = idev_id;
@@ -114,14 +126,12 @@ static int mock_test_mock_domain(struct viommu_ctx *ctx,
 	mutex_lock(&mock_stdevs_lock);
 	list_add_tail(&stdev->node, &mock_stdevs);
 	mutex_unlock(&mock_stdevs_lock);
-
-	cmd->mock_domain.out_stdev_id = obj->id;
-	cmd->mock_domain.out_hwpt_id = pt_id;
-	cmd->mock_domain.out_idev_id = idev_id;
 	/* Once finalized, userspace may destroy it at any time. */
 	viommu_driver_object_finalize(ctx, obj);
 	return 0;
 
+err_detach:
+	iommufd_device_detach(idev);
 err_unbind:
 	iommufd_device_unbind(idev);
 err_mdev:
@@ -243,17 +253,18 @@ out_unlock:
 /**
  * mock_test_cmd() - The selftest backend's VIOMMU_TEST_CMD
  * @ctx: The /dev/viommu context of the caller
- * @ucmd: Kernel copy of struct viommu_test_cmd; copied back on success
+ * @data: Kernel copy of struct viommu_test_cmd; copied back on success
+ * @ucmd: The ioctl, for viommu_test_cmd_respond(); NULL from the kernel
  *
  * Return: 0, the op's errno, or -EOPNOTSUPP for an op not served.
  */
-int mock_test_cmd(struct viommu_ctx *ctx, void *ucmd)
+int mock_test_cmd(struct viommu_ctx *ctx, void *data, struct viommu_ucmd *ucmd)
 {
-	struct viommu_test_cmd *cmd = ucmd;
+	struct viommu_test_cmd *cmd = data;
 
 	switch (cmd->op) {
 	case VIOMMU_TEST_OP_MOCK_DOMAIN:
-		return mock_test_mock_domain(ctx, cmd);
+		return mock_test_mock_domain(ctx, cmd, ucmd);
 	case VIOMMU_TEST_OP_MOCK_DOMAIN_REPLACE:
 		return mock_test_mock_domain_replace(ctx, cmd);
 	case VIOMMU_TEST_OP_MD_CHECK_REFS:
