@@ -285,12 +285,12 @@ struct viommu_btf *viommu_btf_load(const char *path,
 	size = i_size_read(file_inode(file));
 	if (size <= 0 || size > VIOMMU_BTF_MAX_FILE) {
 		scnprintf(why, why_len, "%s has size %lld", path, size);
-		fput(file);
+		filp_close(file, NULL);
 		return ERR_PTR(-EFBIG);
 	}
 	buf = vmalloc(size);
 	if (!buf) {
-		fput(file);
+		filp_close(file, NULL);
 		return ERR_PTR(-ENOMEM);
 	}
 	while (pos < size) {
@@ -299,12 +299,12 @@ struct viommu_btf *viommu_btf_load(const char *path,
 		if (got <= 0) {
 			scnprintf(why, why_len, "short read of %s at %lld (%zd)",
 				  path, pos, got);
-			fput(file);
+			filp_close(file, NULL);
 			vfree(buf);
 			return ERR_PTR(got < 0 ? got : -EIO);
 		}
 	}
-	fput(file);
+	filp_close(file, NULL);
 	btf = viommu_btf_parse(buf, size, base, why, why_len);
 	if (IS_ERR(btf)) {
 		vfree(buf);

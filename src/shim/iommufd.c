@@ -324,12 +324,6 @@ static void *viommu_to_paging(struct iommufd_object *obj)
 	return vl_container(vl_container(obj, &VL.hwpt_obj), &VL.paging_common);
 }
 
-/* The struct iommufd_hw_pagetable a HWPT_PAGING embeds. */
-static void *viommu_paging_hwpt(void *paging)
-{
-	return vl_at(paging, &VL.paging_common);
-}
-
 /* The struct iommufd_ioas a HWPT_PAGING maps. */
 static void *viommu_paging_ioas(void *paging)
 {

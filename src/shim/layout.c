@@ -29,6 +29,7 @@ MODULE_PARM_DESC(shim_fail_check,
 
 /* What the table learned from the running kernel's BTF. */
 struct viommu_layout viommu_layout;
+EXPORT_SYMBOL_IF_KUNIT(viommu_layout);
 
 static bool viommu_layout_ok;
 
