@@ -19,6 +19,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <uapi/linux/btf.h>
@@ -40,6 +41,8 @@
  * @str_start: The string offset its first byte has (the base's length)
  * @start_id: The id of its first type (1 without a base)
  * @nr_types: How many types it holds itself
+ * @index: Its named structs, unions, enums and functions, by name hash
+ * @nr_index: How many
  * @own_data: @data was allocated by the reader and is freed with it
  */
 struct viommu_btf {
@@ -51,8 +54,19 @@ struct viommu_btf {
 	u32 str_start;
 	u32 start_id;
 	u32 nr_types;
+	struct viommu_btf_ix *index;
+	u32 nr_index;
 	bool own_data;
 };
+
+/* An entry of the name index: lookups stay cheap on a 100k-type vmlinux. */
+struct viommu_btf_ix {
+	u32 hash;
+	u32 id;
+};
+
+/* Most names that can be looked up that many times are an error anyway. */
+#define VIOMMU_BTF_MAX_SAME_NAME 32
 
 static u32 btf_kind(const struct btf_type *t)
 {
@@ -140,6 +154,64 @@ static long viommu_btf_walk(const u8 *sec, u32 len, const struct btf_type **type
 		pos += sizeof(*t) + trailer;
 	}
 	return n;
+}
+
+static u32 btf_hash(const char *s)
+{
+	u32 h = 2166136261U;	/* FNV-1a */
+
+	while (*s) {
+		h ^= (u8)*s++;
+		h *= 16777619U;
+	}
+	return h;
+}
+
+static int btf_ix_cmp(const void *a, const void *b)
+{
+	const struct viommu_btf_ix *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static bool btf_indexed(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FUNC:
+		return t->name_off != 0;
+	default:
+		return false;
+	}
+}
+
+static const char *btf_str(const struct viommu_btf *btf, u32 off);
+
+/* Index the named types a lookup can ask for (names checked valid). */
+static int viommu_btf_index(struct viommu_btf *btf)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < btf->nr_types; i++)
+		n += btf_indexed(btf->types[i]);
+	btf->index = kvmalloc_array(max(n, 1U), sizeof(*btf->index), GFP_KERNEL);
+	if (!btf->index)
+		return -ENOMEM;
+	for (i = 0; i < btf->nr_types; i++) {
+		if (!btf_indexed(btf->types[i]))
+			continue;
+		btf->index[btf->nr_index].hash =
+			btf_hash(btf_str(btf, btf->types[i]->name_off));
+		btf->index[btf->nr_index].id = btf->start_id + i;
+		btf->nr_index++;
+	}
+	sort(btf->index, btf->nr_index, sizeof(*btf->index), btf_ix_cmp, NULL);
+	return 0;
 }
 
 /**
@@ -239,6 +311,10 @@ struct viommu_btf *viommu_btf_parse(const void *data, size_t size,
 			return ERR_PTR(-EINVAL);
 		}
 	}
+	if (viommu_btf_index(btf)) {
+		viommu_btf_free(btf);
+		return ERR_PTR(-ENOMEM);
+	}
 	return btf;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_btf_parse);
@@ -253,6 +329,7 @@ void viommu_btf_free(struct viommu_btf *btf)
 		return;
 	if (btf->own_data)
 		vfree(btf->data);
+	kvfree(btf->index);
 	kvfree(btf->types);
 	kfree(btf);
 }
@@ -367,6 +444,49 @@ static bool btf_named(const struct viommu_btf *btf, const struct btf_type *t,
 	const char *s = btf_str(btf, t->name_off);
 
 	return s && !strcmp(s, name);
+}
+
+static unsigned int btf_lookup_level(const struct viommu_btf *btf,
+				     const char *name, u32 hash, u32 *ids,
+				     unsigned int n)
+{
+	u32 lo = 0, hi = btf->nr_index;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (btf->index[mid].hash < hash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < btf->nr_index && btf->index[lo].hash == hash; lo++) {
+		u32 id = btf->index[lo].id;
+
+		if (!btf_named(btf, btf_type(btf, id), name))
+			continue;
+		if (n < VIOMMU_BTF_MAX_SAME_NAME)
+			ids[n] = id;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The ids of the structs, unions, enums and functions named @name, the
+ * base's first (unless @own_only), in id order. Return: how many; more
+ * than VIOMMU_BTF_MAX_SAME_NAME means @ids holds only the first ones.
+ */
+static unsigned int btf_lookup(const struct viommu_btf *btf, const char *name,
+			       bool own_only,
+			       u32 ids[VIOMMU_BTF_MAX_SAME_NAME])
+{
+	u32 hash = btf_hash(name);
+	unsigned int n = 0;
+
+	if (btf->base && !own_only)
+		n = btf_lookup_level(btf->base, name, hash, ids, n);
+	return btf_lookup_level(btf, name, hash, ids, n);
 }
 
 /* Strip typedef, const, volatile, restrict and type tags. */
@@ -702,16 +822,21 @@ s32 viommu_btf_find_struct(const struct viommu_btf *btf, const char *name,
 			   const char * const *members, unsigned int nr_members,
 			   char *why, size_t why_len)
 {
+	unsigned int named = 0, found = 0, i, k, nr;
+	u32 ids[VIOMMU_BTF_MAX_SAME_NAME];
 	struct viommu_btf_member m;
-	u32 id, end = viommu_btf_nr_types(btf);
-	unsigned int named = 0, found = 0, i;
 	const char *missing = NULL;
 	s32 ret = -ENOENT;
 
-	for (id = 1; id < end; id++) {
-		const struct btf_type *t = btf_type(btf, id);
+	nr = btf_lookup(btf, name, false, ids);
+	if (nr > VIOMMU_BTF_MAX_SAME_NAME) {
+		scnprintf(why, why_len, "%u types named %s", nr, name);
+		return -ENOTUNIQ;
+	}
+	for (k = 0; k < nr; k++) {
+		u32 id = ids[k];
 
-		if (!t || btf_kind(t) != BTF_KIND_STRUCT || !btf_named(btf, t, name))
+		if (btf_kind(btf_type(btf, id)) != BTF_KIND_STRUCT)
 			continue;
 		named++;
 		for (i = 0; i < nr_members; i++) {
@@ -758,18 +883,16 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_btf_find_struct);
 int viommu_btf_enum_value(const struct viommu_btf *btf, const char *enum_name,
 			  const char *name, s64 *value, char *why, size_t why_len)
 {
-	u32 id, i, end = viommu_btf_nr_types(btf);
+	unsigned int k, nr;
+	u32 ids[VIOMMU_BTF_MAX_SAME_NAME], i;
 	bool found = false, named = false;
 
-	for (id = 1; id < end; id++) {
-		const struct btf_type *t = btf_type(btf, id);
-		u32 kind;
+	nr = min(btf_lookup(btf, enum_name, false, ids), VIOMMU_BTF_MAX_SAME_NAME);
+	for (k = 0; k < nr; k++) {
+		const struct btf_type *t = btf_type(btf, ids[k]);
+		u32 kind = btf_kind(t);
 
-		if (!t)
-			continue;
-		kind = btf_kind(t);
-		if ((kind != BTF_KIND_ENUM && kind != BTF_KIND_ENUM64) ||
-		    !btf_named(btf, t, enum_name))
+		if (kind != BTF_KIND_ENUM && kind != BTF_KIND_ENUM64)
 			continue;
 		named = true;
 		for (i = 0; i < btf_vlen(t); i++) {
@@ -828,15 +951,21 @@ int viommu_btf_check_func(const struct viommu_btf *btf, const char *name,
 			  const struct viommu_btf_proto *proto,
 			  char *why, size_t why_len)
 {
-	u32 id, i, end = viommu_btf_nr_types(btf);
+	u32 ids[VIOMMU_BTF_MAX_SAME_NAME], i;
+	unsigned int k, nr;
 	bool found = false;
 	char sub[128];
 
-	for (id = btf->start_id; id < end; id++) {
-		const struct btf_type *t = btf_type(btf, id), *p;
+	nr = btf_lookup(btf, name, true, ids);
+	if (nr > VIOMMU_BTF_MAX_SAME_NAME) {
+		scnprintf(why, why_len, "%u functions named %s()", nr, name);
+		return -ENOTUNIQ;
+	}
+	for (k = 0; k < nr; k++) {
+		const struct btf_type *t = btf_type(btf, ids[k]), *p;
 		const struct btf_param *param;
 
-		if (btf_kind(t) != BTF_KIND_FUNC || !btf_named(btf, t, name))
+		if (btf_kind(t) != BTF_KIND_FUNC)
 			continue;
 		found = true;
 		p = btf_type(btf, t->type);
