@@ -24,7 +24,7 @@
 #include <linux/vmalloc.h>
 #include <uapi/linux/btf.h>
 
-#include "internal.h"
+#include "layout.h"
 
 /* Deepest chain of typedef/const/volatile or nested anonymous members. */
 #define VIOMMU_BTF_DEPTH	32

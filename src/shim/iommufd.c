@@ -83,7 +83,7 @@ static int viommu_iommufd_check_sizes(struct viommu_shim_why *why)
 	};
 	unsigned int i;
 
-	why->step = "BTF layout check";
+	why->step = "BTF layout check:";
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		why->name = sizes[i].name;
 		if (sizes[i].f->size != sizes[i].size)
@@ -116,7 +116,8 @@ int viommu_iommufd_init(struct viommu_shim_why *why)
 	unsigned int i;
 	int rc;
 
-	rc = viommu_layout_init(why);
+	why->step = "BTF layout check:";
+	rc = viommu_layout_init(&why->name);
 	if (!rc)
 		rc = viommu_iommufd_check_sizes(why);
 	if (rc)

@@ -20,7 +20,7 @@
 #include <linux/utsname.h>
 #include <linux/wait.h>
 
-#include "internal.h"
+#include "layout.h"
 
 static char *shim_fail_check;
 module_param(shim_fail_check, charp, 0444);
@@ -360,14 +360,14 @@ static int viommu_layout_run(const char *fail_check, char *why, size_t len)
 
 /**
  * viommu_layout_init() - Verify the table against the running kernel's BTF
- * @why: Filled for the one log line when something does not verify
+ * @reason: Set, when something does not verify, to the one line that
+ *          names it and the kernel release
  *
  * Call before anything reads viommu_layout; once, at shim init.
  *
- * Return: 0, or the errno of the first check that failed; @why then
- * names it and the kernel release.
+ * Return: 0, or the errno of the first check that failed.
  */
-int viommu_layout_init(struct viommu_shim_why *why)
+int viommu_layout_init(const char **reason)
 {
 	static char line[VIOMMU_WHY_LEN + 64];
 	char sub[VIOMMU_WHY_LEN];
@@ -378,8 +378,7 @@ int viommu_layout_init(struct viommu_shim_why *why)
 	if (rc) {
 		scnprintf(line, sizeof(line), "%s (Linux %s)", sub,
 			  init_utsname()->release);
-		why->step = "BTF layout check";
-		why->name = line;
+		*reason = line;
 		return rc;
 	}
 	viommu_layout_ok = true;
