@@ -79,4 +79,7 @@ void viommu_guards_lock(void);
 void viommu_guards_unlock(void);
 bool viommu_guarded(void *iopt, unsigned long first, unsigned long last);
 
+/* btf.c, layout.c: private layouts from the running kernel's BTF */
+#include "layout.h"
+
 #endif /* _VIOMMU_SHIM_INTERNAL_H */

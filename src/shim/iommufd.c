@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Accessors over the private layouts of the stock iommufd. The header is
- * the one of the kernel tree the module is built against (Kbuild adds its
- * directory to this file's include path); init.c checks that the running
- * kernel is that build before anything here runs. Object lookups and the
- * nested HWPT injection call the stock functions themselves, so stock
- * locking and refcounting stay the stock code's.
+ * Accessors over the private layouts of the stock iommufd. Every offset,
+ * size and enum value comes from viommu_layout, learned from the running
+ * kernel's BTF by layout.c; every stock function is called through a
+ * typedef whose prototype layout.c checked against BTF. No private header
+ * is included. Object lookups and the nested HWPT injection call the
+ * stock functions themselves, so stock locking and refcounting stay the
+ * stock code's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,23 +17,91 @@
 #include <linux/refcount.h>
 #include <linux/wait.h>
 
-#include "iommufd_private.h"
 #include "internal.h"
 
-/* Stock functions the accessors call, typed by the private header. */
+#define VL viommu_layout
+
+/* The field @f (a struct viommu_field of viommu_layout) of @base. */
+static void *vl_at(const void *base, const struct viommu_field *f)
+{
+	return (void *)base + f->offset;
+}
+
+/* The object that embeds field @f at @member. */
+static void *vl_container(const void *member, const struct viommu_field *f)
+{
+	return (void *)member - f->offset;
+}
+
+#define VL_PTR(base, f, type) ((type *)vl_at(base, &VL.f))
+
+static u32 vl_obj_type(struct iommufd_object *obj)
+{
+	return *VL_PTR(obj, object_type, u32);
+}
+
+static refcount_t *vl_users(struct iommufd_object *obj)
+{
+	return VL_PTR(obj, object_users, refcount_t);
+}
+
+static bool vl_bit(const void *base, const struct viommu_field *f)
+{
+	return *(const u8 *)vl_at(base, f) & BIT(f->bit);
+}
+
+/* Stock functions the accessors call, typed as layout.c checked them. */
 static struct {
-	typeof(iommufd_get_object) *get_object;
-	typeof(_iommufd_object_alloc) *object_alloc;
-	typeof(iommufd_object_finalize) *object_finalize;
-	typeof(iommufd_object_abort) *object_abort;
-	typeof(iommufd_object_remove) *object_remove;
+	viommu_get_object_fn *get_object;
+	viommu_object_alloc_fn *object_alloc;
+	viommu_object_finalize_fn *object_finalize;
+	viommu_object_abort_fn *object_abort;
+	viommu_object_remove_fn *object_remove;
 } viommu_stock;
 
+/*
+ * Every field read as a C type has the size of that type: the BTF type
+ * check fixes the kind, this fixes the width the accessors use.
+ */
+static int viommu_iommufd_check_sizes(struct viommu_shim_why *why)
+{
+	static const struct {
+		const char *name;
+		const struct viommu_field *f;
+		u32 size;
+	} sizes[] = {
+		{ "iommufd_object.id", &VL.object_id, sizeof(u32) },
+		{ "iommufd_object.type", &VL.object_type, sizeof(u32) },
+		{ "iommufd_object.users", &VL.object_users, sizeof(refcount_t) },
+		{ "iommufd_object.shortterm_users", &VL.object_shortterm_users,
+		  sizeof(refcount_t) },
+		{ "iommufd_ctx.file", &VL.ctx_file, sizeof(void *) },
+		{ "iommufd_device.dev", &VL.device_dev, sizeof(void *) },
+		{ "iommufd_hw_pagetable.domain", &VL.hwpt_domain, sizeof(void *) },
+		{ "iommufd_hwpt_paging.ioas", &VL.paging_ioas, sizeof(void *) },
+		{ "iommufd_hwpt_nested.parent", &VL.nested_parent, sizeof(void *) },
+	};
+	unsigned int i;
+
+	why->step = "BTF layout check:";
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		why->name = sizes[i].name;
+		if (sizes[i].f->size != sizes[i].size)
+			return -EINVAL;
+	}
+	why->name = "iommufd_hwpt_nested size";
+	if (VL.nested_size < VL.nested_parent.offset + sizeof(void *))
+		return -EINVAL;
+	return 0;
+}
+
 /**
- * viommu_iommufd_init() - Resolve the stock functions the accessors call
- * @why: Filled with the symbol that failed
+ * viommu_iommufd_init() - Learn the private layouts, resolve the stock functions
+ * @why: Filled with the check or symbol that failed
  *
- * Return: 0 or the errno of viommu_sym_resolve().
+ * Return: 0; the errno of viommu_layout_init() when the running kernel's
+ * BTF does not describe what the table expects; the errno of
+ * viommu_sym_resolve().
  */
 int viommu_iommufd_init(struct viommu_shim_why *why)
 {
@@ -47,9 +116,19 @@ int viommu_iommufd_init(struct viommu_shim_why *why)
 	unsigned int i;
 	int rc;
 
-	why->step = "resolve";
+	why->step = "BTF layout check:";
+	rc = viommu_layout_init(&why->name);
+	if (!rc)
+		rc = viommu_iommufd_check_sizes(why);
+	if (rc)
+		return rc;
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		why->step = "check";
 		why->name = names[i];
+		rc = viommu_layout_check_func(names[i]);
+		if (rc)
+			return rc;
+		why->step = "resolve";
 		rc = viommu_sym_resolve(VIOMMU_STOCK_MODULE, names[i], &addr[i]);
 		if (rc)
 			return rc;
@@ -71,11 +150,14 @@ int viommu_iommufd_init(struct viommu_shim_why *why)
  */
 int viommu_shim_verify_ictx(struct iommufd_ctx *ictx)
 {
+	struct file *file;
+
 	if (!viommu_shim_ready()) {
 		pr_warn_ratelimited("stock iommufd shim is off: cannot use iommufd contexts\n");
 		return -EOPNOTSUPP;
 	}
-	if (!ictx->file || ictx->file->private_data != ictx) {
+	file = *VL_PTR(ictx, ctx_file, struct file *);
+	if (!file || file->private_data != ictx) {
 		pr_warn_ratelimited("iommufd context layout does not match this kernel\n");
 		return -EOPNOTSUPP;
 	}
@@ -83,12 +165,13 @@ int viommu_shim_verify_ictx(struct iommufd_ctx *ictx)
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_verify_ictx);
 
-static const enum iommufd_object_type viommu_stock_types[] = {
-	[VIOMMU_STOCK_ANY] = IOMMUFD_OBJ_ANY,
-	[VIOMMU_STOCK_DEVICE] = IOMMUFD_OBJ_DEVICE,
-	[VIOMMU_STOCK_HWPT_PAGING] = IOMMUFD_OBJ_HWPT_PAGING,
-	[VIOMMU_STOCK_HWPT_NESTED] = IOMMUFD_OBJ_HWPT_NESTED,
-	[VIOMMU_STOCK_IOAS] = IOMMUFD_OBJ_IOAS,
+/* The kernel's enum iommufd_object_type value of each stock type. */
+static const u32 *const viommu_stock_types[] = {
+	[VIOMMU_STOCK_ANY] = &VL.obj_any,
+	[VIOMMU_STOCK_DEVICE] = &VL.obj_device,
+	[VIOMMU_STOCK_HWPT_PAGING] = &VL.obj_hwpt_paging,
+	[VIOMMU_STOCK_HWPT_NESTED] = &VL.obj_hwpt_nested,
+	[VIOMMU_STOCK_IOAS] = &VL.obj_ioas,
 };
 
 /**
@@ -110,7 +193,7 @@ struct iommufd_object *viommu_shim_get_object(struct iommufd_ctx *ictx, u32 id,
 		return ERR_PTR(-EOPNOTSUPP);
 	if ((unsigned int)type >= ARRAY_SIZE(viommu_stock_types))
 		return ERR_PTR(-ENOENT);
-	return viommu_stock.get_object(ictx, id, viommu_stock_types[type]);
+	return viommu_stock.get_object(ictx, id, *viommu_stock_types[type]);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_get_object);
 
@@ -125,7 +208,15 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_get_object);
 void viommu_shim_put_object(struct iommufd_ctx *ictx,
 			    struct iommufd_object *obj)
 {
-	iommufd_put_object(ictx, obj);
+	/*
+	 * The stock inline iommufd_put_object(): users first, then shortterm,
+	 * so that a REMOVE_WAIT_SHORTTERM never sees a spurious !0 users with
+	 * a 0 shortterm_users.
+	 */
+	refcount_dec(vl_users(obj));
+	if (refcount_dec_and_test(VL_PTR(obj, object_shortterm_users, refcount_t)))
+		wake_up_interruptible_all(VL_PTR(ictx, ctx_destroy_wait,
+						 wait_queue_head_t));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_put_object);
 
@@ -138,7 +229,7 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_put_object);
  */
 void viommu_shim_pin(struct iommufd_object *obj)
 {
-	refcount_inc(&obj->users);
+	refcount_inc(vl_users(obj));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_pin);
 
@@ -148,7 +239,7 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_pin);
  */
 void viommu_shim_unpin(struct iommufd_object *obj)
 {
-	refcount_dec(&obj->users);
+	refcount_dec(vl_users(obj));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_unpin);
 
@@ -161,7 +252,7 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_unpin);
  */
 bool viommu_shim_try_pin(struct iommufd_object *obj)
 {
-	return refcount_inc_not_zero(&obj->users);
+	return refcount_inc_not_zero(vl_users(obj));
 }
 
 /**
@@ -173,7 +264,7 @@ bool viommu_shim_try_pin(struct iommufd_object *obj)
  */
 int viommu_shim_remove_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
-	return viommu_stock.object_remove(ictx, obj, obj->id, 0);
+	return viommu_stock.object_remove(ictx, obj, viommu_shim_object_id(obj), 0);
 }
 
 /**
@@ -184,7 +275,7 @@ int viommu_shim_remove_object(struct iommufd_ctx *ictx, struct iommufd_object *o
  */
 u32 viommu_shim_object_id(struct iommufd_object *obj)
 {
-	return obj->id;
+	return *VL_PTR(obj, object_id, u32);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_object_id);
 
@@ -196,9 +287,9 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_object_id);
  */
 struct iommufd_device *viommu_shim_to_idev(struct iommufd_object *obj)
 {
-	if (obj->type != IOMMUFD_OBJ_DEVICE)
+	if (vl_obj_type(obj) != VL.obj_device)
 		return NULL;
-	return container_of(obj, struct iommufd_device, obj);
+	return vl_container(obj, &VL.device_obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_to_idev);
 
@@ -210,7 +301,7 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_to_idev);
  */
 struct iommufd_object *viommu_shim_idev_obj(struct iommufd_device *idev)
 {
-	return &idev->obj;
+	return vl_at(idev, &VL.device_obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_idev_obj);
 
@@ -222,15 +313,22 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_idev_obj);
  */
 struct device *viommu_shim_idev_dev(struct iommufd_device *idev)
 {
-	return idev->dev;
+	return *VL_PTR(idev, device_dev, struct device *);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_idev_dev);
 
-static struct iommufd_hwpt_paging *viommu_to_paging(struct iommufd_object *obj)
+/* The struct iommufd_hwpt_paging of @obj, or NULL if it is not one. */
+static void *viommu_to_paging(struct iommufd_object *obj)
 {
-	if (obj->type != IOMMUFD_OBJ_HWPT_PAGING)
+	if (vl_obj_type(obj) != VL.obj_hwpt_paging)
 		return NULL;
-	return container_of(obj, struct iommufd_hwpt_paging, common.obj);
+	return vl_container(vl_container(obj, &VL.hwpt_obj), &VL.paging_common);
+}
+
+/* The struct iommufd_ioas a HWPT_PAGING maps. */
+static void *viommu_paging_ioas(void *paging)
+{
+	return *VL_PTR(paging, paging_ioas, void *);
 }
 
 /**
@@ -242,9 +340,10 @@ static struct iommufd_hwpt_paging *viommu_to_paging(struct iommufd_object *obj)
  */
 bool viommu_shim_hwpt_is_nest_parent(struct iommufd_object *hwpt_paging)
 {
-	struct iommufd_hwpt_paging *paging = viommu_to_paging(hwpt_paging);
+	void *paging = viommu_to_paging(hwpt_paging);
 
-	return paging && paging->nest_parent && !paging->auto_domain;
+	return paging && vl_bit(paging, &VL.paging_nest_parent) &&
+	       !vl_bit(paging, &VL.paging_auto_domain);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_is_nest_parent);
 
@@ -256,10 +355,12 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_is_nest_parent);
  */
 struct iommu_domain *viommu_shim_hwpt_domain(struct iommufd_object *hwpt)
 {
-	if (hwpt->type != IOMMUFD_OBJ_HWPT_PAGING &&
-	    hwpt->type != IOMMUFD_OBJ_HWPT_NESTED)
+	u32 type = vl_obj_type(hwpt);
+
+	if (type != VL.obj_hwpt_paging && type != VL.obj_hwpt_nested)
 		return NULL;
-	return container_of(hwpt, struct iommufd_hw_pagetable, obj)->domain;
+	return *VL_PTR(vl_container(hwpt, &VL.hwpt_obj), hwpt_domain,
+		       struct iommu_domain *);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_domain);
 
@@ -272,9 +373,12 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_domain);
  */
 u32 viommu_shim_hwpt_ioas_id(struct iommufd_object *hwpt_paging)
 {
-	struct iommufd_hwpt_paging *paging = viommu_to_paging(hwpt_paging);
+	void *paging = viommu_to_paging(hwpt_paging);
 
-	return paging ? paging->ioas->obj.id : 0;
+	if (!paging)
+		return 0;
+	return viommu_shim_object_id(vl_at(viommu_paging_ioas(paging),
+					   &VL.ioas_obj));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_ioas_id);
 
@@ -287,13 +391,13 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_ioas_id);
  */
 void *viommu_shim_iopt(struct iommufd_object *obj)
 {
-	struct iommufd_hwpt_paging *paging = viommu_to_paging(obj);
+	void *paging = viommu_to_paging(obj);
 
 	if (paging)
-		return &paging->ioas->iopt;
-	if (WARN_ON_ONCE(obj->type != IOMMUFD_OBJ_IOAS))
+		return vl_at(viommu_paging_ioas(paging), &VL.ioas_iopt);
+	if (WARN_ON_ONCE(vl_obj_type(obj) != VL.obj_ioas))
 		return NULL;
-	return &container_of(obj, struct iommufd_ioas, obj)->iopt;
+	return vl_at(vl_container(obj, &VL.ioas_obj), &VL.ioas_iopt);
 }
 
 /**
@@ -327,40 +431,41 @@ int viommu_shim_nested_add(struct iommufd_ctx *ictx,
 			   void *arg, u32 *out_id,
 			   struct iommufd_object **out_obj)
 {
-	struct iommufd_hwpt_paging *paging = viommu_to_paging(parent);
-	struct iommufd_hwpt_nested *nested;
+	void *paging = viommu_to_paging(parent);
 	struct iommufd_object *obj;
 	const struct iommu_ops *owner;
+	void *nested;
 	int rc;
 
 	if (!viommu_shim_hwpt_is_nest_parent(parent))
 		return -EINVAL;
-	owner = paging->common.domain->owner;
+	owner = viommu_shim_hwpt_domain(parent)->owner;
 	if (domain->type != IOMMU_DOMAIN_NESTED || !domain->ops ||
 	    !domain->ops->cache_invalidate_user ||
 	    (domain->owner && domain->owner != owner))
 		return -EINVAL;
 
-	obj = viommu_stock.object_alloc(ictx, sizeof(*nested),
-					IOMMUFD_OBJ_HWPT_NESTED);
+	obj = viommu_stock.object_alloc(ictx, VL.nested_size, VL.obj_hwpt_nested);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	nested = container_of(obj, struct iommufd_hwpt_nested, common.obj);
-	refcount_inc(&paging->common.obj.users);
-	nested->parent = paging;
+	/* nested.common and hw_pagetable.obj are at 0 (the table checks). */
+	nested = vl_container(vl_container(obj, &VL.hwpt_obj), &VL.nested_common);
+	refcount_inc(vl_users(parent));
+	*VL_PTR(nested, nested_parent, void *) = paging;
 
 	if (prepare) {
 		rc = prepare(obj, arg);
 		if (rc) {
 			/* Not iommufd_object_abort_and_destroy(): keep @domain. */
-			refcount_dec(&paging->common.obj.users);
+			refcount_dec(vl_users(parent));
 			viommu_stock.object_abort(ictx, obj);
 			return rc;
 		}
 	}
 	domain->owner = owner;
-	nested->common.domain = domain;
-	*out_id = obj->id;
+	*VL_PTR(vl_at(nested, &VL.nested_common), hwpt_domain,
+		struct iommu_domain *) = domain;
+	*out_id = viommu_shim_object_id(obj);
 	*out_obj = obj;
 	viommu_stock.object_finalize(ictx, obj);
 	return 0;
@@ -376,7 +481,7 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_nested_add);
  */
 void viommu_shim_access_pin(struct iommufd_access *access)
 {
-	refcount_inc(&access->obj.users);
+	refcount_inc(vl_users(vl_at(access, &VL.access_obj)));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_access_pin);
 
@@ -386,7 +491,7 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_access_pin);
  */
 void viommu_shim_access_unpin(struct iommufd_access *access)
 {
-	refcount_dec(&access->obj.users);
+	refcount_dec(vl_users(vl_at(access, &VL.access_obj)));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_access_unpin);
 
@@ -401,10 +506,16 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_access_unpin);
  */
 void viommu_shim_test_set_nest_parent(struct iommufd_object *hwpt, bool on)
 {
-	struct iommufd_hwpt_paging *paging = viommu_to_paging(hwpt);
+	void *paging = viommu_to_paging(hwpt);
+	u8 *byte;
 
-	if (paging)
-		paging->nest_parent = on;
+	if (!paging)
+		return;
+	byte = vl_at(paging, &VL.paging_nest_parent);
+	if (on)
+		*byte |= BIT(VL.paging_nest_parent.bit);
+	else
+		*byte &= ~BIT(VL.paging_nest_parent.bit);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_test_set_nest_parent);
 #endif

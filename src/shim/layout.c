@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The one table of everything private the shim touches: each struct with
+ * the members it reads and their types, each enumerator, each function it
+ * calls or hooks with the prototype it uses. At load the table is checked
+ * against the running kernel's own BTF (vmlinux and iommufd.ko's split
+ * BTF), and what is learned (sizes, offsets, enum values) is all the shim
+ * knows about private layouts: no private header, no hand-typed offset.
+ * Anything missing or different turns the shim off with one log line
+ * that names it and the kernel release.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/moduleparam.h>
+#include <linux/refcount.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+#include <linux/wait.h>
+
+#include "layout.h"
+
+static char *shim_fail_check;
+module_param(shim_fail_check, charp, 0444);
+MODULE_PARM_DESC(shim_fail_check,
+		 "For tests only: make the layout check of this name fail (a struct, struct.member, enumerator or function of the shim's table)");
+
+/* What the table learned from the running kernel's BTF. */
+struct viommu_layout viommu_layout;
+EXPORT_SYMBOL_IF_KUNIT(viommu_layout);
+
+static bool viommu_layout_ok;
+
+#define S(n, b, sz) { .kind = VIOMMU_LAYOUT_STRUCT, .btf = b, .name = n, \
+		      .size = sz }
+#define F(n, m, out, ...) { .kind = VIOMMU_LAYOUT_FIELD, .name = n, \
+			    .member = m, .field = &viommu_layout.out, \
+			    .want = __VA_ARGS__ }
+#define F0(n, m, out, ...) { .kind = VIOMMU_LAYOUT_FIELD, .name = n, \
+			     .member = m, .field = &viommu_layout.out, \
+			     .flags = VIOMMU_LAYOUT_AT_ZERO, .want = __VA_ARGS__ }
+#define E(n, m, out) { .kind = VIOMMU_LAYOUT_ENUM, \
+		       .btf = VIOMMU_LAYOUT_IOMMUFD, .name = n, .member = m, \
+		       .value = &viommu_layout.out }
+#define FN(n, ...) { .kind = VIOMMU_LAYOUT_FUNC, .btf = VIOMMU_LAYOUT_IOMMUFD, \
+		     .name = #n, \
+		     .proto = &(const struct viommu_btf_proto)__VA_ARGS__ }
+
+#define IOMMUFD VIOMMU_LAYOUT_IOMMUFD
+#define OBJ_TYPE VB_ENUM("iommufd_object_type", u32)
+
+/* The prototypes, in the order of the typedefs in internal.h. */
+#define P_CTX VB_PTR("iommufd_ctx")
+#define P_OBJ VB_PTR("iommufd_object")
+#define P_IDEV VB_PTR("iommufd_device")
+#define P_IOPT VB_PTR("io_pagetable")
+
+const struct viommu_layout_entry viommu_layout_table[] = {
+	S("iommufd_object", IOMMUFD, &viommu_layout.object_size),
+	F("iommufd_object", "id", object_id, VB_U32),
+	F("iommufd_object", "type", object_type, OBJ_TYPE),
+	F("iommufd_object", "users", object_users,
+	  VB_STRUCT("refcount_struct", sizeof(refcount_t))),
+	F("iommufd_object", "shortterm_users", object_shortterm_users,
+	  VB_STRUCT("refcount_struct", sizeof(refcount_t))),
+
+	S("iommufd_ctx", IOMMUFD, NULL),
+	F("iommufd_ctx", "file", ctx_file, VB_PTR("file")),
+	F("iommufd_ctx", "destroy_wait", ctx_destroy_wait,
+	  VB_STRUCT("wait_queue_head", sizeof(wait_queue_head_t))),
+
+	S("iommufd_device", IOMMUFD, NULL),
+	F("iommufd_device", "obj", device_obj, VB_STRUCT("iommufd_object", 0)),
+	F("iommufd_device", "dev", device_dev, VB_PTR("device")),
+
+	S("iommufd_hw_pagetable", IOMMUFD, NULL),
+	/* _iommufd_object_alloc() returns the start of the allocation. */
+	F0("iommufd_hw_pagetable", "obj", hwpt_obj,
+	   VB_STRUCT("iommufd_object", 0)),
+	F("iommufd_hw_pagetable", "domain", hwpt_domain, VB_PTR("iommu_domain")),
+
+	S("iommufd_hwpt_paging", IOMMUFD, NULL),
+	F("iommufd_hwpt_paging", "common", paging_common,
+	  VB_STRUCT("iommufd_hw_pagetable", 0)),
+	F("iommufd_hwpt_paging", "ioas", paging_ioas, VB_PTR("iommufd_ioas")),
+	F("iommufd_hwpt_paging", "nest_parent", paging_nest_parent, VB_BOOL),
+	F("iommufd_hwpt_paging", "auto_domain", paging_auto_domain, VB_BOOL),
+
+	S("iommufd_hwpt_nested", IOMMUFD, &viommu_layout.nested_size),
+	F0("iommufd_hwpt_nested", "common", nested_common,
+	   VB_STRUCT("iommufd_hw_pagetable", 0)),
+	F("iommufd_hwpt_nested", "parent", nested_parent,
+	  VB_PTR("iommufd_hwpt_paging")),
+
+	S("iommufd_ioas", IOMMUFD, NULL),
+	F("iommufd_ioas", "obj", ioas_obj, VB_STRUCT("iommufd_object", 0)),
+	F("iommufd_ioas", "iopt", ioas_iopt, VB_STRUCT("io_pagetable", 0)),
+
+	S("iommufd_access", IOMMUFD, NULL),
+	F("iommufd_access", "obj", access_obj, VB_STRUCT("iommufd_object", 0)),
+
+	/* The element of the static iommufd_object_ops[] of main.c. */
+	S("iommufd_object_ops", IOMMUFD, &viommu_layout.ops_size),
+	F("iommufd_object_ops", "destroy", ops_destroy, VB_FUNC_PTR),
+	F("iommufd_object_ops", "abort", ops_abort, VB_FUNC_PTR),
+
+	E("iommufd_object_type", "IOMMUFD_OBJ_ANY", obj_any),
+	E("iommufd_object_type", "IOMMUFD_OBJ_DEVICE", obj_device),
+	E("iommufd_object_type", "IOMMUFD_OBJ_HWPT_PAGING", obj_hwpt_paging),
+	E("iommufd_object_type", "IOMMUFD_OBJ_HWPT_NESTED", obj_hwpt_nested),
+	E("iommufd_object_type", "IOMMUFD_OBJ_IOAS", obj_ioas),
+	E("iommufd_object_type", "IOMMUFD_OBJ_MAX", obj_max),
+
+	/* Called by iommufd.c. */
+	FN(iommufd_get_object, { P_OBJ, 3, { P_CTX, VB_U32, OBJ_TYPE } }),
+	FN(_iommufd_object_alloc,
+	   { P_OBJ, 3, { P_CTX, VB_INT(size_t), OBJ_TYPE } }),
+	FN(iommufd_object_finalize, { VB_VOID, 2, { P_CTX, P_OBJ } }),
+	FN(iommufd_object_abort, { VB_VOID, 2, { P_CTX, P_OBJ } }),
+	FN(iommufd_object_remove,
+	   { VB_INT(int), 4, { P_CTX, P_OBJ, VB_U32, VB_U32 } }),
+
+	/* Hooked by hooks.c. */
+	FN(iommufd_device_unbind, { VB_VOID, 1, { P_IDEV } }),
+	FN(iommufd_hwpt_nested_destroy, { VB_VOID, 1, { P_OBJ } }),
+	FN(iommufd_hwpt_nested_abort, { VB_VOID, 1, { P_OBJ } }),
+	FN(iommufd_device_detach, { VB_VOID, 1, { P_IDEV } }),
+	FN(iommufd_device_replace,
+	   { VB_INT(int), 2, { P_IDEV, VB_PTR_TO(VB_U32) } }),
+	FN(iopt_unmap_iova,
+	   { VB_INT(int), 4, { P_IOPT, VB_INT(unsigned long),
+			       VB_INT(unsigned long),
+			       VB_PTR_TO(VB_INT(unsigned long)) } }),
+	FN(iopt_unmap_all,
+	   { VB_INT(int), 2, { P_IOPT, VB_PTR_TO(VB_INT(unsigned long)) } }),
+};
+EXPORT_SYMBOL_IF_KUNIT(viommu_layout_table);
+
+const unsigned int viommu_layout_table_len = ARRAY_SIZE(viommu_layout_table);
+EXPORT_SYMBOL_IF_KUNIT(viommu_layout_table_len);
+
+/* Whether @check (from shim_fail_check) names entry @e. */
+static bool viommu_layout_forced(const struct viommu_layout_entry *e,
+				 const char *check)
+{
+	size_t n;
+
+	if (!check || !*check)
+		return false;
+	if (e->kind == VIOMMU_LAYOUT_ENUM)
+		return !strcmp(check, e->member);
+	if (e->kind != VIOMMU_LAYOUT_FIELD)
+		return !strcmp(check, e->name);
+	n = strlen(e->name);
+	return !strncmp(check, e->name, n) && check[n] == '.' &&
+	       !strcmp(check + n + 1, e->member);
+}
+
+static int viommu_layout_struct(struct viommu_btf *btf,
+				const struct viommu_layout_entry *table,
+				unsigned int i, unsigned int nr, s32 *id,
+				char *why, size_t why_len)
+{
+	const char *members[16];
+	unsigned int n = 0, j;
+
+	for (j = i + 1; j < nr && table[j].kind == VIOMMU_LAYOUT_FIELD; j++) {
+		if (n == ARRAY_SIZE(members) || strcmp(table[j].name, table[i].name)) {
+			scnprintf(why, why_len, "table: bad field %s.%s",
+				  table[j].name, table[j].member);
+			return -EINVAL;
+		}
+		members[n++] = table[j].member;
+	}
+	*id = viommu_btf_find_struct(btf, table[i].name, members, n, why, why_len);
+	if (*id < 0)
+		return *id;
+	if (table[i].size)
+		*table[i].size = viommu_btf_type_size(btf, *id);
+	return 0;
+}
+
+static int viommu_layout_field(struct viommu_btf *btf, s32 id,
+			       const struct viommu_layout_entry *e,
+			       char *why, size_t why_len)
+{
+	struct viommu_btf_member m;
+	char sub[128];
+	int rc;
+
+	rc = viommu_btf_member(btf, id, e->member, &m);
+	if (rc) {
+		scnprintf(why, why_len, "struct %s has no member %s", e->name, e->member);
+		return rc;
+	}
+	rc = viommu_btf_check_type(btf, m.type, &e->want, sub, sizeof(sub));
+	if (rc) {
+		scnprintf(why, why_len, "%s.%s: %s", e->name, e->member, sub);
+		return rc;
+	}
+	/* Only a bool may be a bitfield, of one bit, read byte-wise. */
+	if (m.bitfield && (e->want.kind != VIOMMU_WANT_BOOL || m.bitfield != 1 ||
+			   IS_ENABLED(CONFIG_CPU_BIG_ENDIAN))) {
+		scnprintf(why, why_len, "%s.%s: a %u-bit bitfield", e->name,
+			  e->member, m.bitfield);
+		return -EINVAL;
+	}
+	if (!m.bitfield && m.bit) {
+		scnprintf(why, why_len, "%s.%s: not byte-aligned", e->name, e->member);
+		return -EINVAL;
+	}
+	if ((e->flags & VIOMMU_LAYOUT_AT_ZERO) && m.offset) {
+		scnprintf(why, why_len, "%s.%s: at offset %u, want 0", e->name,
+			  e->member, m.offset);
+		return -EINVAL;
+	}
+	e->field->offset = m.offset;
+	e->field->size = m.size;
+	e->field->bit = m.bit;
+	e->field->bits = m.bitfield;
+	return 0;
+}
+
+/**
+ * viommu_layout_verify() - Check a table against BTF and learn its layouts
+ * @btfs: The BTF of each enum viommu_layout_btf
+ * @table: The entries
+ * @nr: How many
+ * @fail_check: For tests: the entry of this name fails (NULL: none)
+ * @why: Filled with "<what>: <reason>" for the first entry that fails
+ * @why_len: Size of @why
+ *
+ * Stops at the first failure: one reason, for one log line.
+ *
+ * Return: 0, or the errno of the first entry that does not verify.
+ */
+int viommu_layout_verify(struct viommu_btf * const *btfs,
+			 const struct viommu_layout_entry *table,
+			 unsigned int nr, const char *fail_check,
+			 char *why, size_t why_len)
+{
+	struct viommu_btf *btf = NULL;
+	unsigned int i;
+	s64 value;
+	s32 id = -ENOENT;
+	int rc;
+
+	for (i = 0; i < nr; i++) {
+		const struct viommu_layout_entry *e = &table[i];
+
+		if (e->kind != VIOMMU_LAYOUT_FIELD) {
+			if (e->btf >= VIOMMU_LAYOUT_NR_BTF || !btfs[e->btf]) {
+				scnprintf(why, why_len, "%s: no BTF to look it up in",
+					  e->name);
+				return -ENOENT;
+			}
+			btf = btfs[e->btf];
+		}
+		if (viommu_layout_forced(e, fail_check)) {
+			bool field = e->kind == VIOMMU_LAYOUT_FIELD;
+
+			scnprintf(why, why_len, "%s%s%s: %s", e->name,
+				  field ? "." : "", field ? e->member : "",
+				  "failed on purpose (shim_fail_check, for tests)");
+			return -EINVAL;
+		}
+		switch (e->kind) {
+		case VIOMMU_LAYOUT_STRUCT:
+			rc = viommu_layout_struct(btf, table, i, nr, &id, why, why_len);
+			break;
+		case VIOMMU_LAYOUT_FIELD:
+			if (!btf || id < 0) {
+				scnprintf(why, why_len, "table: field %s.%s without its struct",
+					  e->name, e->member);
+				return -EINVAL;
+			}
+			rc = viommu_layout_field(btf, id, e, why, why_len);
+			break;
+		case VIOMMU_LAYOUT_ENUM:
+			rc = viommu_btf_enum_value(btf, e->name, e->member, &value,
+						   why, why_len);
+			if (!rc && (value < 0 || value > U32_MAX)) {
+				scnprintf(why, why_len, "%s = %lld is out of range",
+					  e->member, value);
+				rc = -ERANGE;
+			}
+			if (!rc)
+				*e->value = value;
+			break;
+		case VIOMMU_LAYOUT_FUNC:
+			rc = viommu_btf_check_func(btf, e->name, e->proto, why, why_len);
+			break;
+		default:
+			scnprintf(why, why_len, "table: bad entry %u", i);
+			rc = -EINVAL;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_layout_verify);
+
+static const char viommu_no_btf[] =
+	"no kernel BTF: /sys/kernel/btf/vmlinux is missing (no CONFIG_DEBUG_INFO_BTF)";
+static const char viommu_no_module_btf[] =
+	"no BTF for module " VIOMMU_STOCK_MODULE ": /sys/kernel/btf/"
+	VIOMMU_STOCK_MODULE " is missing (no CONFIG_DEBUG_INFO_BTF_MODULES)";
+
+/* Load the running kernel's BTF: vmlinux, then iommufd.ko's on top. */
+static int viommu_layout_load(struct viommu_btf **btfs, char *why, size_t len)
+{
+	char sub[128];
+
+	btfs[VIOMMU_LAYOUT_VMLINUX] = viommu_btf_load("/sys/kernel/btf/vmlinux",
+						      NULL, sub, sizeof(sub));
+	if (IS_ERR(btfs[VIOMMU_LAYOUT_VMLINUX])) {
+		int rc = PTR_ERR(btfs[VIOMMU_LAYOUT_VMLINUX]);
+
+		btfs[VIOMMU_LAYOUT_VMLINUX] = NULL;
+		if (rc == -ENOENT)
+			scnprintf(why, len, "%s", viommu_no_btf);
+		else
+			scnprintf(why, len, "kernel BTF unreadable: %s", sub);
+		return rc;
+	}
+	btfs[VIOMMU_LAYOUT_IOMMUFD] =
+		viommu_btf_load("/sys/kernel/btf/" VIOMMU_STOCK_MODULE,
+				btfs[VIOMMU_LAYOUT_VMLINUX], sub, sizeof(sub));
+	if (IS_ERR(btfs[VIOMMU_LAYOUT_IOMMUFD])) {
+		int rc = PTR_ERR(btfs[VIOMMU_LAYOUT_IOMMUFD]);
+
+		btfs[VIOMMU_LAYOUT_IOMMUFD] = NULL;
+		if (rc == -ENOENT)
+			scnprintf(why, len, "%s", viommu_no_module_btf);
+		else
+			scnprintf(why, len, "BTF of module %s unreadable: %s",
+				  VIOMMU_STOCK_MODULE, sub);
+		return rc;
+	}
+	return 0;
+}
+
+static int viommu_layout_run(const char *fail_check, char *why, size_t len)
+{
+	struct viommu_btf *btfs[VIOMMU_LAYOUT_NR_BTF] = {};
+	int rc;
+
+	rc = viommu_layout_load(btfs, why, len);
+	if (!rc)
+		rc = viommu_layout_verify(btfs, viommu_layout_table,
+					  ARRAY_SIZE(viommu_layout_table),
+					  fail_check, why, len);
+	viommu_btf_free(btfs[VIOMMU_LAYOUT_IOMMUFD]);
+	viommu_btf_free(btfs[VIOMMU_LAYOUT_VMLINUX]);
+	return rc;
+}
+
+/**
+ * viommu_layout_init() - Verify the table against the running kernel's BTF
+ * @reason: Set, when something does not verify, to the one line that
+ *          names it and the kernel release
+ *
+ * Call before anything reads viommu_layout; once, at shim init.
+ *
+ * Return: 0, or the errno of the first check that failed.
+ */
+int viommu_layout_init(const char **reason)
+{
+	static char line[VIOMMU_WHY_LEN + 64];
+	char sub[VIOMMU_WHY_LEN];
+	int rc;
+
+	viommu_layout_ok = false;
+	rc = viommu_layout_run(shim_fail_check, sub, sizeof(sub));
+	if (rc) {
+		scnprintf(line, sizeof(line), "%s (Linux %s)", sub,
+			  init_utsname()->release);
+		*reason = line;
+		return rc;
+	}
+	viommu_layout_ok = true;
+	return 0;
+}
+
+/**
+ * viommu_layout_check_func() - Whether a function of the table verified
+ * @name: The function, e.g. "iopt_unmap_iova"
+ *
+ * Its prototype in the table is the typedef in internal.h the caller
+ * uses (viommu_iopt_unmap_iova_fn, ...).
+ *
+ * Return: 0 if @name is a function of the table and the table verified;
+ * -ENOENT if the table does not declare it (a bug: everything the shim
+ * calls or hooks must be declared); -EOPNOTSUPP if the table did not
+ * verify.
+ */
+int viommu_layout_check_func(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(viommu_layout_table); i++) {
+		if (viommu_layout_table[i].kind == VIOMMU_LAYOUT_FUNC &&
+		    !strcmp(viommu_layout_table[i].name, name))
+			return viommu_layout_ok ? 0 : -EOPNOTSUPP;
+	}
+	WARN_ONCE(1, "%s() is not in the layout table\n", name);
+	return -ENOENT;
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * viommu_layout_verify_running() - Verify the table on this kernel, for KUnit
+ * @fail_check: As the shim_fail_check parameter
+ * @why: Filled with the reason on failure
+ * @why_len: Size of @why
+ *
+ * Learns into viommu_layout as shim init does (the same values).
+ *
+ * Return: 0 or the errno of the first failure.
+ */
+int viommu_layout_verify_running(const char *fail_check, char *why,
+				 size_t why_len)
+{
+	return viommu_layout_run(fail_check, why, why_len);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_layout_verify_running);
+#endif
