@@ -211,11 +211,13 @@ void viommu_shim_put_object(struct iommufd_ctx *ictx,
 	/*
 	 * The stock inline iommufd_put_object(): users first, then shortterm,
 	 * so that a REMOVE_WAIT_SHORTTERM never sees a spurious !0 users with
-	 * a 0 shortterm_users.
+	 * a 0 shortterm_users. But wake every sleeper: the stock remover
+	 * waits uninterruptibly (wait_event_timeout), so 6.12's interruptible
+	 * wake-up would leave it asleep for its whole 60 s timeout.
 	 */
 	refcount_dec(vl_users(obj));
 	if (refcount_dec_and_test(VL_PTR(obj, object_shortterm_users, refcount_t)))
-		wake_up_interruptible_all(VL_PTR(ictx, ctx_destroy_wait,
+		wake_up_all(VL_PTR(ictx, ctx_destroy_wait,
 						 wait_queue_head_t));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_put_object);
