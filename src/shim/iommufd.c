@@ -217,8 +217,7 @@ void viommu_shim_put_object(struct iommufd_ctx *ictx,
 	 */
 	refcount_dec(vl_users(obj));
 	if (refcount_dec_and_test(VL_PTR(obj, object_shortterm_users, refcount_t)))
-		wake_up_all(VL_PTR(ictx, ctx_destroy_wait,
-						 wait_queue_head_t));
+		wake_up_all(VL_PTR(ictx, ctx_destroy_wait, wait_queue_head_t));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_put_object);
 
