@@ -7,6 +7,7 @@
  * the unbind and nested-destroy hooks and the nested HWPT injection.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/iommufd.h>
 #include <linux/kthread.h>
@@ -355,6 +356,203 @@ static void shim_bypass_is_per_task_and_once(struct kunit *test)
 	viommu_hook_unbypass(slot);
 }
 
+/* More tasks than the old global pool had slots arm a bypass at once. */
+#define SHIM_BYPASS_TASKS 100
+
+struct shim_bypass_many {
+	const struct viommu_hook *hook;
+	atomic_t armed;
+	atomic_t taken;
+	struct completion go;
+};
+
+static int shim_bypass_many_task(void *data)
+{
+	struct shim_bypass_many *m = data;
+	struct viommu_bypass *b = viommu_hook_bypass(m->hook);
+
+	atomic_inc(&m->armed);
+	wait_for_completion(&m->go);
+	if (viommu_hook_bypass_take(m->hook))
+		atomic_inc(&m->taken);
+	viommu_hook_unbypass(b);
+	return 0;
+}
+
+static void shim_bypass_has_no_global_bound(struct kunit *test)
+{
+	struct viommu_hook *hook = kunit_kzalloc(test, sizeof(*hook),
+						 GFP_KERNEL);
+	struct task_struct **tasks;
+	struct shim_bypass_many *m;
+	unsigned long timeout;
+	unsigned int i;
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	tasks = kunit_kcalloc(test, SHIM_BYPASS_TASKS, sizeof(*tasks),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hook);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_NOT_NULL(test, tasks);
+	m->hook = hook;
+	init_completion(&m->go);
+	for (i = 0; i < SHIM_BYPASS_TASKS; i++) {
+		tasks[i] = kthread_run(shim_bypass_many_task, m,
+				       "viommu-bypass-%u", i);
+		if (IS_ERR(tasks[i]))
+			break;
+		get_task_struct(tasks[i]);
+	}
+	/* Every task armed its bypass without waiting for another one. */
+	timeout = jiffies + 20 * HZ;
+	while (atomic_read(&m->armed) < i && time_before(jiffies, timeout))
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, SHIM_BYPASS_TASKS, i);
+	KUNIT_EXPECT_EQ(test, i, atomic_read(&m->armed));
+	complete_all(&m->go);
+	while (i--) {
+		kthread_stop(tasks[i]);
+		put_task_struct(tasks[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->armed), atomic_read(&m->taken));
+}
+
+/*
+ * A task blocked inside a hooked unmap of IOAS A (an access's ->unmap
+ * waits) must not hold up a guard or an unmap on IOAS B.
+ */
+struct shim_slow_access {
+	struct iommufd_access *access;
+	struct completion in_unmap;
+	struct completion release;
+};
+
+static void shim_slow_unmap(void *data, unsigned long iova,
+			    unsigned long length)
+{
+	struct shim_slow_access *sa = data;
+
+	complete(&sa->in_unmap);
+	wait_for_completion(&sa->release);
+	iommufd_access_unpin_pages(sa->access, iova, length);
+}
+
+static const struct iommufd_access_ops shim_slow_access_ops = {
+	.needs_pin_pages = 1,
+	.unmap = shim_slow_unmap,
+};
+
+struct shim_helper {
+	struct kunit *test;
+	struct mm_struct *mm;
+	void __user *ucmd;
+	u32 ioas_id;
+	struct iommufd_object *guard_owner;
+	long rc;
+	struct completion done;
+};
+
+/* Unmap the test page of @h->ioas_id, as the test's process. */
+static int shim_helper_unmap(void *data)
+{
+	struct shim_helper *h = data;
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = h->ioas_id,
+		.iova = SHIM_TEST_IOVA,
+		.length = PAGE_SIZE,
+	};
+
+	kthread_use_mm(h->mm);
+	if (copy_to_user(h->ucmd, &cmd, sizeof(cmd)))
+		h->rc = -EFAULT;
+	else
+		h->rc = vfs_ioctl(fixture(h->test)->file, IOMMU_IOAS_UNMAP,
+				  (unsigned long)h->ucmd);
+	kthread_unuse_mm(h->mm);
+	complete(&h->done);
+	return 0;
+}
+
+static int shim_helper_guard(void *data)
+{
+	struct shim_helper *h = data;
+	struct viommu_shim_guard guard;
+
+	viommu_shim_guard_add(&guard, h->guard_owner, SHIM_TEST_IOVA,
+			      PAGE_SIZE);
+	viommu_shim_guard_del(&guard);
+	complete(&h->done);
+	return 0;
+}
+
+static struct task_struct *shim_helper_start(struct kunit *test,
+					     struct shim_helper *h,
+					     int (*fn)(void *))
+{
+	struct task_struct *task;
+
+	h->test = test;
+	h->mm = current->mm;
+	init_completion(&h->done);
+	task = kthread_run(fn, h, "viommu-shim-helper");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	return task;
+}
+
+static void shim_blocked_unmap_is_per_iopt(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	struct shim_helper slow = {}, guard = {}, unmap = {};
+	struct shim_slow_access sa;
+	struct iommufd_object *b;
+	struct page *page;
+	u32 a_id = ioas_alloc(test);
+	u32 b_id = ioas_alloc(test);
+	u32 access_id;
+	bool guard_done, unmap_done;
+
+	ioas_map(test, a_id);
+	ioas_map(test, b_id);
+	init_completion(&sa.in_unmap);
+	init_completion(&sa.release);
+	sa.access = iommufd_access_create(ictx, &shim_slow_access_ops, &sa,
+					  &access_id);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sa.access));
+	KUNIT_ASSERT_EQ(test, 0, iommufd_access_attach(sa.access, a_id));
+	KUNIT_ASSERT_EQ(test, 0,
+			iommufd_access_pin_pages(sa.access, SHIM_TEST_IOVA,
+						 PAGE_SIZE, &page, 0));
+
+	slow.ucmd = viommu_test_user_page(test);
+	slow.ioas_id = a_id;
+	shim_helper_start(test, &slow, shim_helper_unmap);
+	KUNIT_ASSERT_GT(test,
+			wait_for_completion_timeout(&sa.in_unmap, 20 * HZ), 0);
+
+	/* A is stuck inside the stock unmap: B goes on. */
+	b = get_ok(test, b_id, VIOMMU_STOCK_IOAS);
+	guard.guard_owner = b;
+	shim_helper_start(test, &guard, shim_helper_guard);
+	guard_done = wait_for_completion_timeout(&guard.done, 5 * HZ);
+	unmap.ucmd = viommu_test_user_page(test);
+	unmap.ioas_id = b_id;
+	shim_helper_start(test, &unmap, shim_helper_unmap);
+	unmap_done = wait_for_completion_timeout(&unmap.done, 5 * HZ);
+	KUNIT_EXPECT_TRUE(test, guard_done);
+	KUNIT_EXPECT_TRUE(test, unmap_done);
+
+	complete_all(&sa.release);
+	wait_for_completion(&slow.done);
+	wait_for_completion(&guard.done);
+	wait_for_completion(&unmap.done);
+	KUNIT_EXPECT_EQ(test, 0, slow.rc);
+	KUNIT_EXPECT_EQ(test, 0, unmap.rc);
+	viommu_shim_put_object(ictx, b);
+	iommufd_access_detach(sa.access);
+	iommufd_access_destroy(sa.access);
+}
+
 static void shim_unbind_goes_through_hook(struct kunit *test)
 {
 	struct iommufd_ctx *ictx = fixture(test)->ictx;
@@ -515,6 +713,8 @@ static struct kunit_case viommu_shim_test_cases[] = {
 	KUNIT_CASE(shim_guard_refuses_ioas_unmap),
 	KUNIT_CASE(shim_guard_refuses_vfio_unmap),
 	KUNIT_CASE(shim_bypass_is_per_task_and_once),
+	KUNIT_CASE(shim_bypass_has_no_global_bound),
+	KUNIT_CASE(shim_blocked_unmap_is_per_iopt),
 	KUNIT_CASE(shim_unbind_goes_through_hook),
 	KUNIT_CASE(shim_nested_is_a_stock_hwpt),
 	{}
