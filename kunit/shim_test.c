@@ -115,6 +115,21 @@ static struct iommufd_object *get_ok(struct kunit *test, u32 id,
 	return obj;
 }
 
+static void shim_hooks_put_action(void *unused)
+{
+	viommu_shim_hooks_put();
+}
+
+/* Hold the hooks in for the test, as a bound context does. */
+static void shim_hold_hooks(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, 0, viommu_shim_hooks_get());
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, shim_hooks_put_action,
+						  NULL));
+	KUNIT_ASSERT_TRUE(test, viommu_shim_hooks_installed());
+}
+
 static void shim_is_ready(struct kunit *test)
 {
 	/* Kbuild built the shim for this kernel: off means it did not verify. */
@@ -204,6 +219,8 @@ static void shim_guard_refuses_ioas_unmap(struct kunit *test)
 	u32 id = ioas_alloc(test);
 	u64 unmapped;
 
+	shim_hold_hooks(test);
+
 	ioas_map(test, id);
 	ioas = get_ok(test, id, VIOMMU_STOCK_IOAS);
 	viommu_shim_guard_add(&guard, ioas, SHIM_TEST_IOVA + 16, 32);
@@ -270,6 +287,8 @@ static void shim_guard_refuses_vfio_unmap(struct kunit *test)
 	struct iommufd_object *ioas;
 	u32 id = ioas_alloc(test);
 
+	shim_hold_hooks(test);
+
 	set.ioas_id = id;
 	KUNIT_ASSERT_EQ(test, 0,
 			stock_ioctl(test, IOMMU_VFIO_IOAS, &set, sizeof(set)));
@@ -328,13 +347,16 @@ static void shim_bypass_is_per_task_and_once(struct kunit *test)
 {
 	struct viommu_hook *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	struct viommu_hook *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
-	struct viommu_bypass *slot;
+	struct viommu_hook_frame fa, fb;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_FALSE(test, viommu_hook_in_replacement());
+	viommu_hook_enter(&fa, a);
+	KUNIT_EXPECT_TRUE(test, viommu_hook_in_replacement());
 	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
 
-	slot = viommu_hook_bypass(a);
+	viommu_hook_bypass(&fa, a);
 	/* Another task entering the same function is redirected. */
 	KUNIT_EXPECT_FALSE(test, shim_bypass_taken_elsewhere(test, a));
 	/* So is this task entering another hooked function. */
@@ -342,18 +364,23 @@ static void shim_bypass_is_per_task_and_once(struct kunit *test)
 	/* The one armed entry goes through, once. */
 	KUNIT_EXPECT_TRUE(test, viommu_hook_bypass_take(a));
 	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
-	viommu_hook_unbypass(slot);
+	viommu_hook_unbypass(&fa);
 
-	/* An unused bypass does not outlive its slot. */
-	slot = viommu_hook_bypass(a);
-	viommu_hook_unbypass(slot);
+	/* An unused bypass does not outlive its unbypass. */
+	viommu_hook_bypass(&fa, a);
+	viommu_hook_unbypass(&fa);
 	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
 
 	/* Nested: each armed entry is consumed once. */
-	slot = viommu_hook_bypass(a);
-	viommu_hook_unbypass(viommu_hook_bypass(b));
+	viommu_hook_bypass(&fa, a);
+	viommu_hook_enter(&fb, b);
+	viommu_hook_bypass(&fb, b);
+	viommu_hook_unbypass(&fb);
+	viommu_hook_leave(&fb);
 	KUNIT_EXPECT_TRUE(test, viommu_hook_bypass_take(a));
-	viommu_hook_unbypass(slot);
+	viommu_hook_unbypass(&fa);
+	viommu_hook_leave(&fa);
+	KUNIT_EXPECT_FALSE(test, viommu_hook_in_replacement());
 }
 
 /* More tasks than the old global pool had slots arm a bypass at once. */
@@ -369,13 +396,16 @@ struct shim_bypass_many {
 static int shim_bypass_many_task(void *data)
 {
 	struct shim_bypass_many *m = data;
-	struct viommu_bypass *b = viommu_hook_bypass(m->hook);
+	struct viommu_hook_frame f;
 
+	viommu_hook_enter(&f, m->hook);
+	viommu_hook_bypass(&f, m->hook);
 	atomic_inc(&m->armed);
 	wait_for_completion(&m->go);
 	if (viommu_hook_bypass_take(m->hook))
 		atomic_inc(&m->taken);
-	viommu_hook_unbypass(b);
+	viommu_hook_unbypass(&f);
+	viommu_hook_leave(&f);
 	return 0;
 }
 
@@ -512,6 +542,8 @@ static void shim_blocked_unmap_is_per_iopt(struct kunit *test)
 	u32 access_id;
 	bool guard_done, unmap_done;
 
+	shim_hold_hooks(test);
+
 	ioas_map(test, a_id);
 	ioas_map(test, b_id);
 	init_completion(&sa.in_unmap);
@@ -561,6 +593,8 @@ static void shim_unbind_goes_through_hook(struct kunit *test)
 	struct iommufd_device *idev;
 	struct iommufd_object *obj;
 	u32 dev_id;
+
+	shim_hold_hooks(test);
 
 	idev = viommu_test_bind(test, fixture(test)->ictx, pdev, &dev_id);
 	obj = get_ok(test, dev_id, VIOMMU_STOCK_DEVICE);
@@ -614,6 +648,8 @@ struct shim_prepare {
 	unsigned int calls;
 	struct iommufd_object *seen;
 	u32 seen_id;
+	/* Abort the unpublished HWPT as the stock abort_and_destroy would. */
+	struct iommufd_object *abort_parent;
 };
 
 static int shim_prepare(struct iommufd_object *nested, void *arg)
@@ -623,6 +659,11 @@ static int shim_prepare(struct iommufd_object *nested, void *arg)
 	p->calls++;
 	p->seen = nested;
 	p->seen_id = viommu_shim_object_id(nested);
+	if (p->abort_parent) {
+		/* The abort drops the parent user the caller drops again. */
+		viommu_shim_pin(p->abort_parent);
+		viommu_shim_test_nested_abort(nested);
+	}
 	return p->ret;
 }
 
@@ -648,6 +689,8 @@ static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 	struct iommufd_object *parent, *nested, *obj;
 	struct iommu_domain *domain;
 	u32 dev_id, ioas_id, hwpt_id, nested_id = 0;
+
+	shim_hold_hooks(test);
 
 	viommu_test_bind(test, fixture(test)->ictx, pdev, &dev_id);
 	ioas_id = ioas_alloc(test);
@@ -701,13 +744,85 @@ static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, calls + 1,
 			viommu_shim_hook_calls("iommufd_hwpt_nested_destroy"));
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&shim_fake_frees));
+
+	/*
+	 * The stock abort of a nested HWPT (inlined destroy in our build)
+	 * reaches a hook too.
+	 */
+	calls = viommu_shim_hook_calls("iommufd_hwpt_nested_abort");
+	KUNIT_EXPECT_GE(test, calls, 0);
+	parent = get_ok(test, hwpt_id, VIOMMU_STOCK_HWPT_PAGING);
+	domain = shim_fake_nested(test);
+	prep.ret = -E2BIG;
+	prep.abort_parent = parent;
+	KUNIT_EXPECT_EQ(test, -E2BIG,
+			viommu_shim_nested_add(ictx, parent, domain,
+					       shim_prepare, &prep, &nested_id,
+					       &nested));
+	KUNIT_EXPECT_EQ(test, calls + 1,
+			viommu_shim_hook_calls("iommufd_hwpt_nested_abort"));
+	/* Unpublished: the domain was not the HWPT's yet. */
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&shim_fake_frees));
+	kfree(domain);
+	viommu_shim_put_object(ictx, parent);
 	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, hwpt_id));
 	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, ioas_id));
+}
+
+static void shim_hooks_follow_bound_contexts(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	struct viommu_ctx *ctx;
+	int refs;
+
+	/* Loaded and verified, but no context is bound: no hook. */
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hooks_installed());
+	refs = viommu_shim_test_refcount();
+	ctx = viommu_test_ctx(test);
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hooks_installed());
+
+	iommufd_ctx_get(ictx);
+	KUNIT_ASSERT_EQ(test, 0, viommu_ctx_bind(ctx, ictx));
+	KUNIT_EXPECT_TRUE(test, viommu_shim_hooks_installed());
+	/* ftrace may call into us now: the module is pinned. */
+	KUNIT_EXPECT_EQ(test, refs + 1, viommu_shim_test_refcount());
+
+	/* The last bound context takes them out, and the pin. */
+	kunit_release_action(test, viommu_test_ctx_free, ctx);
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hooks_installed());
+	KUNIT_EXPECT_EQ(test, refs, viommu_shim_test_refcount());
+}
+
+static void shim_hooks_put_inside_hook_is_deferred(struct kunit *test)
+{
+	struct viommu_hook *fake = kunit_kzalloc(test, sizeof(*fake),
+						 GFP_KERNEL);
+	struct viommu_hook_frame f;
+	unsigned long timeout;
+
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	KUNIT_ASSERT_EQ(test, 0, viommu_shim_hooks_get());
+	KUNIT_EXPECT_TRUE(test, viommu_shim_hooks_installed());
+	/*
+	 * As if a replacement dropped the last context: removing right here
+	 * would wait for this very replacement.
+	 */
+	viommu_hook_enter(&f, fake);
+	viommu_shim_hooks_put();
+	KUNIT_EXPECT_TRUE(test, viommu_shim_hooks_installed());
+	viommu_hook_leave(&f);
+
+	timeout = jiffies + 30 * HZ;
+	while (viommu_shim_hooks_installed() && time_before(jiffies, timeout))
+		msleep(20);
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hooks_installed());
 }
 
 static struct kunit_case viommu_shim_test_cases[] = {
 	KUNIT_CASE(shim_is_ready),
 	KUNIT_CASE(shim_verify_ictx),
+	KUNIT_CASE(shim_hooks_follow_bound_contexts),
+	KUNIT_CASE(shim_hooks_put_inside_hook_is_deferred),
 	KUNIT_CASE(shim_get_object_types),
 	KUNIT_CASE(shim_pin_blocks_stock_destroy),
 	KUNIT_CASE(shim_guard_refuses_ioas_unmap),
