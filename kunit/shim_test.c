@@ -384,7 +384,7 @@ static void shim_bypass_is_per_task_and_once(struct kunit *test)
 }
 
 /* More tasks than the old global pool had slots arm a bypass at once. */
-#define SHIM_BYPASS_TASKS 100
+#define SHIM_BYPASS_TASKS 100U
 
 struct shim_bypass_many {
 	const struct viommu_hook *hook;
@@ -435,10 +435,10 @@ static void shim_bypass_has_no_global_bound(struct kunit *test)
 	}
 	/* Every task armed its bypass without waiting for another one. */
 	timeout = jiffies + 20 * HZ;
-	while (atomic_read(&m->armed) < i && time_before(jiffies, timeout))
+	while (atomic_read(&m->armed) < (int)i && time_before(jiffies, timeout))
 		msleep(20);
 	KUNIT_EXPECT_EQ(test, SHIM_BYPASS_TASKS, i);
-	KUNIT_EXPECT_EQ(test, i, atomic_read(&m->armed));
+	KUNIT_EXPECT_EQ(test, (int)i, atomic_read(&m->armed));
 	complete_all(&m->go);
 	while (i--) {
 		kthread_stop(tasks[i]);
@@ -750,7 +750,7 @@ static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 	 * reaches a hook too.
 	 */
 	calls = viommu_shim_hook_calls("iommufd_hwpt_nested_abort");
-	KUNIT_EXPECT_GE(test, calls, 0);
+	KUNIT_EXPECT_GE(test, calls, 0L);
 	parent = get_ok(test, hwpt_id, VIOMMU_STOCK_HWPT_PAGING);
 	domain = shim_fake_nested(test);
 	prep.ret = -E2BIG;

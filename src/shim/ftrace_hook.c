@@ -312,8 +312,8 @@ int viommu_hooks_remove(void)
 	rc = unregister_ftrace_function(&viommu_hook_ops);
 	if (rc) {
 		viommu_hook_stuck = true;
-		pr_err("cannot remove the ftrace hooks (%d): the module stays loaded\n",
-		       rc);
+		pr_err_once("cannot remove the ftrace hooks (%d): the module stays loaded\n",
+			    rc);
 		return rc;
 	}
 	ftrace_free_filter(&viommu_hook_ops);
