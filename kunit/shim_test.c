@@ -391,7 +391,7 @@ static void shim_bypass_is_per_task_and_once(struct kunit *test)
 #define SHIM_BYPASS_TASKS 100U
 
 struct shim_bypass_many {
-	const struct viommu_hook *hook;
+	struct viommu_hook *hook;
 	atomic_t armed;
 	atomic_t taken;
 	struct completion go;

@@ -18,6 +18,7 @@
 #include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
