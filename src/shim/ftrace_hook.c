@@ -233,16 +233,8 @@ static void notrace viommu_hook_ftrace(unsigned long ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
-/*
- * PERMANENT: ftrace_enabled=0 must not quietly turn the hooks off (sysctl
- * refuses it with EBUSY while the ops is registered). No RECURSION flag:
- * the callback guards itself, and without the flag ftrace calls it
- * straight from each call site rather than through its list function.
- */
-static struct ftrace_ops viommu_hook_ops = {
-	.func = viommu_hook_ftrace,
-	.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
-};
+/* Set up afresh by each install: ftrace_free_filter() leaves it stale. */
+static struct ftrace_ops viommu_hook_ops;
 
 /* Set when an unregister failed: the ops stays, and so does the module. */
 static bool viommu_hook_stuck;
@@ -276,6 +268,17 @@ int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count)
 	}
 	for (i = 0; i < count; i++)
 		ips[i] = hooks[i].orig;
+	/*
+	 * PERMANENT: ftrace_enabled=0 must not quietly turn the hooks off
+	 * (sysctl refuses it with EBUSY while the ops is registered). No
+	 * RECURSION flag: the callback guards itself, and without the flag
+	 * ftrace calls it straight from each call site rather than through
+	 * its list function.
+	 */
+	viommu_hook_ops = (struct ftrace_ops) {
+		.func = viommu_hook_ftrace,
+		.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
+	};
 	viommu_hook_table = hooks;
 	viommu_hook_count = count;
 	rc = ftrace_set_filter_ips(&viommu_hook_ops, ips, count, 0, 1);
