@@ -161,8 +161,8 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_free);
  *
  * A bound context holds the shim's hooks in until it is freed.
  *
- * Return: 0, -EBUSY if @ctx is already bound, or the errno of installing
- * the hooks (the caller keeps its reference on error).
+ * Return: 0, -EBUSY if @ctx is already bound, -ENOMEM or -EOPNOTSUPP if
+ * the hooks cannot be installed (the caller keeps its reference on error).
  */
 int viommu_ctx_bind(struct viommu_ctx *ctx, struct iommufd_ctx *ictx)
 {

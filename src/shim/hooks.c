@@ -288,8 +288,8 @@ static DECLARE_WORK(viommu_hooks_put_work, viommu_hooks_put_fn);
 /**
  * viommu_shim_hooks_get() - Take a reference on the hooks, installing them
  *
- * Return: 0; or the errno of ftrace if the hooks cannot be installed.
- * Without a ready shim there is nothing to install: 0.
+ * Return: 0; -ENOMEM, or -EOPNOTSUPP if ftrace refuses the hooks (logged
+ * with its errno). Without a ready shim there is nothing to install: 0.
  */
 int viommu_shim_hooks_get(void)
 {
@@ -298,11 +298,15 @@ int viommu_shim_hooks_get(void)
 	mutex_lock(&viommu_hooks_lock);
 	if (!viommu_hooks_in && viommu_hooks_ok) {
 		rc = viommu_hooks_install(viommu_hooks, VIOMMU_NR_HOOKS);
-		if (rc)
+		if (rc) {
 			pr_warn_ratelimited("cannot install the ftrace hooks: %d\n",
 					    rc);
-		else
+			/* EBUSY would read as "already bound" to a binder. */
+			if (rc != -ENOMEM)
+				rc = -EOPNOTSUPP;
+		} else {
 			WRITE_ONCE(viommu_hooks_in, true);
+		}
 	}
 	if (!rc)
 		viommu_hooks_users++;

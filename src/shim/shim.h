@@ -39,7 +39,7 @@ bool viommu_shim_ready(void);
 /*
  * The hooks are installed only while someone needs them: each bound
  * context holds one reference. get installs them on the first reference
- * (the errno of ftrace if that fails; 0 and nothing installed when the
+ * (-ENOMEM or -EOPNOTSUPP if that fails; 0 and nothing installed when the
  * shim is not ready). put removes them with the last one, which waits for
  * an RCU-tasks grace period; inside a hook it defers that to a work item.
  */
