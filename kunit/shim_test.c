@@ -476,6 +476,7 @@ static const struct iommufd_access_ops shim_slow_access_ops = {
 	.unmap = shim_slow_unmap,
 };
 
+/* A helper thread; @done completes for all, as it is waited for twice. */
 struct shim_helper {
 	struct kunit *test;
 	struct mm_struct *mm;
@@ -504,7 +505,7 @@ static int shim_helper_unmap(void *data)
 		h->rc = vfs_ioctl(fixture(h->test)->file, IOMMU_IOAS_UNMAP,
 				  (unsigned long)h->ucmd);
 	kthread_unuse_mm(h->mm);
-	complete(&h->done);
+	complete_all(&h->done);
 	return 0;
 }
 
@@ -516,7 +517,7 @@ static int shim_helper_guard(void *data)
 	viommu_shim_guard_add(&guard, h->guard_owner, SHIM_TEST_IOVA,
 			      PAGE_SIZE);
 	viommu_shim_guard_del(&guard);
-	complete(&h->done);
+	complete_all(&h->done);
 	return 0;
 }
 
