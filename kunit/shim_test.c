@@ -459,16 +459,26 @@ struct shim_slow_access {
 	struct iommufd_access *access;
 	struct completion in_unmap;
 	struct completion release;
+	bool pinned;
 };
+
+/* Unpin exactly what the test pinned, once, as iommufd's selftest does. */
+static void shim_slow_unpin(struct shim_slow_access *sa)
+{
+	if (!sa->pinned)
+		return;
+	sa->pinned = false;
+	iommufd_access_unpin_pages(sa->access, SHIM_TEST_IOVA, PAGE_SIZE);
+}
 
 static void shim_slow_unmap(void *data, unsigned long iova,
 			    unsigned long length)
 {
 	struct shim_slow_access *sa = data;
 
-	complete(&sa->in_unmap);
+	complete_all(&sa->in_unmap);
 	wait_for_completion(&sa->release);
-	iommufd_access_unpin_pages(sa->access, iova, length);
+	shim_slow_unpin(sa);
 }
 
 static const struct iommufd_access_ops shim_slow_access_ops = {
@@ -539,7 +549,7 @@ static void shim_blocked_unmap_is_per_iopt(struct kunit *test)
 {
 	struct iommufd_ctx *ictx = fixture(test)->ictx;
 	struct shim_helper slow = {}, guard = {}, unmap = {};
-	struct shim_slow_access sa;
+	struct shim_slow_access sa = {};
 	struct iommufd_object *b;
 	struct page *page;
 	u32 a_id = ioas_alloc(test);
@@ -560,6 +570,7 @@ static void shim_blocked_unmap_is_per_iopt(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0,
 			iommufd_access_pin_pages(sa.access, SHIM_TEST_IOVA,
 						 PAGE_SIZE, &page, 0));
+	sa.pinned = true;
 
 	slow.ucmd = viommu_test_user_page(test);
 	slow.ioas_id = a_id;
@@ -586,6 +597,7 @@ static void shim_blocked_unmap_is_per_iopt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, slow.rc);
 	KUNIT_EXPECT_EQ(test, 0, unmap.rc);
 	viommu_shim_put_object(ictx, b);
+	shim_slow_unpin(&sa);
 	iommufd_access_detach(sa.access);
 	iommufd_access_destroy(sa.access);
 }

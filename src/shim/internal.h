@@ -78,7 +78,6 @@ bool viommu_hook_in_replacement(void);
 int viommu_hooks_init(struct viommu_shim_why *why);
 void viommu_hooks_exit(void);
 long viommu_shim_hook_calls(const char *name);
-bool viommu_shim_hooks_installed(void);
 #if IS_ENABLED(CONFIG_KUNIT)
 void viommu_shim_test_nested_abort(struct iommufd_object *nested);
 int viommu_shim_test_refcount(void);

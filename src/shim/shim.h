@@ -45,6 +45,9 @@ bool viommu_shim_ready(void);
  */
 int viommu_shim_hooks_get(void);
 void viommu_shim_hooks_put(void);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool viommu_shim_hooks_installed(void);
+#endif
 
 /* 0 if @ictx really is a stock context; -EOPNOTSUPP (logged) if not. */
 int viommu_shim_verify_ictx(struct iommufd_ctx *ictx);
