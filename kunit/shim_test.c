@@ -7,6 +7,7 @@
  * the unbind and nested-destroy hooks and the nested HWPT injection.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/iommufd.h>
 #include <linux/kthread.h>
@@ -114,6 +115,21 @@ static struct iommufd_object *get_ok(struct kunit *test, u32 id,
 	return obj;
 }
 
+static void shim_hooks_put_action(void *unused)
+{
+	viommu_shim_hooks_put();
+}
+
+/* Hold the hooks in for the test, as a bound context does. */
+static void shim_hold_hooks(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, 0, viommu_shim_hooks_get());
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, shim_hooks_put_action,
+						  NULL));
+	KUNIT_ASSERT_TRUE(test, viommu_shim_hooks_installed());
+}
+
 static void shim_is_ready(struct kunit *test)
 {
 	/* Kbuild built the shim for this kernel: off means it did not verify. */
@@ -203,6 +219,8 @@ static void shim_guard_refuses_ioas_unmap(struct kunit *test)
 	u32 id = ioas_alloc(test);
 	u64 unmapped;
 
+	shim_hold_hooks(test);
+
 	ioas_map(test, id);
 	ioas = get_ok(test, id, VIOMMU_STOCK_IOAS);
 	viommu_shim_guard_add(&guard, ioas, SHIM_TEST_IOVA + 16, 32);
@@ -269,6 +287,8 @@ static void shim_guard_refuses_vfio_unmap(struct kunit *test)
 	struct iommufd_object *ioas;
 	u32 id = ioas_alloc(test);
 
+	shim_hold_hooks(test);
+
 	set.ioas_id = id;
 	KUNIT_ASSERT_EQ(test, 0,
 			stock_ioctl(test, IOMMU_VFIO_IOAS, &set, sizeof(set)));
@@ -313,7 +333,11 @@ static bool shim_bypass_taken_elsewhere(struct kunit *test,
 	init_completion(&other.ran);
 	task = kthread_create(shim_bypass_other_task, &other,
 			      "viommu-shim-test");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	/* No assert: the caller has a frame on its stack to unlink. */
+	if (IS_ERR(task)) {
+		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(task));
+		return false;
+	}
 	get_task_struct(task);
 	wake_up_process(task);
 	wait_for_completion(&other.ran);
@@ -327,13 +351,16 @@ static void shim_bypass_is_per_task_and_once(struct kunit *test)
 {
 	struct viommu_hook *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	struct viommu_hook *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
-	struct viommu_bypass *slot;
+	struct viommu_hook_frame fa, fb;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_FALSE(test, viommu_hook_in_replacement());
+	viommu_hook_enter(&fa, a);
+	KUNIT_EXPECT_TRUE(test, viommu_hook_in_replacement());
 	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
 
-	slot = viommu_hook_bypass(a);
+	viommu_hook_bypass(&fa, a);
 	/* Another task entering the same function is redirected. */
 	KUNIT_EXPECT_FALSE(test, shim_bypass_taken_elsewhere(test, a));
 	/* So is this task entering another hooked function. */
@@ -341,18 +368,238 @@ static void shim_bypass_is_per_task_and_once(struct kunit *test)
 	/* The one armed entry goes through, once. */
 	KUNIT_EXPECT_TRUE(test, viommu_hook_bypass_take(a));
 	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
-	viommu_hook_unbypass(slot);
+	viommu_hook_unbypass(&fa);
 
-	/* An unused bypass does not outlive its slot. */
-	slot = viommu_hook_bypass(a);
-	viommu_hook_unbypass(slot);
+	/* An unused bypass does not outlive its unbypass. */
+	viommu_hook_bypass(&fa, a);
+	viommu_hook_unbypass(&fa);
 	KUNIT_EXPECT_FALSE(test, viommu_hook_bypass_take(a));
 
 	/* Nested: each armed entry is consumed once. */
-	slot = viommu_hook_bypass(a);
-	viommu_hook_unbypass(viommu_hook_bypass(b));
+	viommu_hook_bypass(&fa, a);
+	viommu_hook_enter(&fb, b);
+	viommu_hook_bypass(&fb, b);
+	viommu_hook_unbypass(&fb);
+	viommu_hook_leave(&fb);
 	KUNIT_EXPECT_TRUE(test, viommu_hook_bypass_take(a));
-	viommu_hook_unbypass(slot);
+	viommu_hook_unbypass(&fa);
+	viommu_hook_leave(&fa);
+	KUNIT_EXPECT_FALSE(test, viommu_hook_in_replacement());
+}
+
+/* More tasks than the old global pool had slots arm a bypass at once. */
+#define SHIM_BYPASS_TASKS 100U
+
+struct shim_bypass_many {
+	struct viommu_hook *hook;
+	atomic_t armed;
+	atomic_t taken;
+	struct completion go;
+};
+
+static int shim_bypass_many_task(void *data)
+{
+	struct shim_bypass_many *m = data;
+	struct viommu_hook_frame f;
+
+	viommu_hook_enter(&f, m->hook);
+	viommu_hook_bypass(&f, m->hook);
+	atomic_inc(&m->armed);
+	wait_for_completion(&m->go);
+	if (viommu_hook_bypass_take(m->hook))
+		atomic_inc(&m->taken);
+	viommu_hook_unbypass(&f);
+	viommu_hook_leave(&f);
+	return 0;
+}
+
+static void shim_bypass_has_no_global_bound(struct kunit *test)
+{
+	struct viommu_hook *hook = kunit_kzalloc(test, sizeof(*hook),
+						 GFP_KERNEL);
+	struct task_struct **tasks;
+	struct shim_bypass_many *m;
+	unsigned long timeout;
+	unsigned int i;
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	tasks = kunit_kcalloc(test, SHIM_BYPASS_TASKS, sizeof(*tasks),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hook);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_NOT_NULL(test, tasks);
+	m->hook = hook;
+	init_completion(&m->go);
+	for (i = 0; i < SHIM_BYPASS_TASKS; i++) {
+		tasks[i] = kthread_run(shim_bypass_many_task, m,
+				       "viommu-bypass-%u", i);
+		if (IS_ERR(tasks[i]))
+			break;
+		get_task_struct(tasks[i]);
+	}
+	/* Every task armed its bypass without waiting for another one. */
+	timeout = jiffies + 20 * HZ;
+	while (atomic_read(&m->armed) < (int)i && time_before(jiffies, timeout))
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, SHIM_BYPASS_TASKS, i);
+	KUNIT_EXPECT_EQ(test, (int)i, atomic_read(&m->armed));
+	complete_all(&m->go);
+	while (i--) {
+		kthread_stop(tasks[i]);
+		put_task_struct(tasks[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&m->armed), atomic_read(&m->taken));
+}
+
+/*
+ * A task blocked inside a hooked unmap of IOAS A (an access's ->unmap
+ * waits) must not hold up a guard or an unmap on IOAS B.
+ */
+struct shim_slow_access {
+	struct iommufd_access *access;
+	struct completion in_unmap;
+	struct completion release;
+	bool pinned;
+};
+
+/* Unpin exactly what the test pinned, once, as iommufd's selftest does. */
+static void shim_slow_unpin(struct shim_slow_access *sa)
+{
+	if (!sa->pinned)
+		return;
+	sa->pinned = false;
+	iommufd_access_unpin_pages(sa->access, SHIM_TEST_IOVA, PAGE_SIZE);
+}
+
+static void shim_slow_unmap(void *data, unsigned long iova,
+			    unsigned long length)
+{
+	struct shim_slow_access *sa = data;
+
+	complete_all(&sa->in_unmap);
+	wait_for_completion(&sa->release);
+	shim_slow_unpin(sa);
+}
+
+static const struct iommufd_access_ops shim_slow_access_ops = {
+	.needs_pin_pages = 1,
+	.unmap = shim_slow_unmap,
+};
+
+/* A helper thread; @done completes for all, as it is waited for twice. */
+struct shim_helper {
+	struct kunit *test;
+	struct mm_struct *mm;
+	void __user *ucmd;
+	u32 ioas_id;
+	struct iommufd_object *guard_owner;
+	long rc;
+	struct completion done;
+};
+
+/* Unmap the test page of @h->ioas_id, as the test's process. */
+static int shim_helper_unmap(void *data)
+{
+	struct shim_helper *h = data;
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = h->ioas_id,
+		.iova = SHIM_TEST_IOVA,
+		.length = PAGE_SIZE,
+	};
+
+	kthread_use_mm(h->mm);
+	if (copy_to_user(h->ucmd, &cmd, sizeof(cmd)))
+		h->rc = -EFAULT;
+	else
+		h->rc = vfs_ioctl(fixture(h->test)->file, IOMMU_IOAS_UNMAP,
+				  (unsigned long)h->ucmd);
+	kthread_unuse_mm(h->mm);
+	complete_all(&h->done);
+	return 0;
+}
+
+static int shim_helper_guard(void *data)
+{
+	struct shim_helper *h = data;
+	struct viommu_shim_guard guard;
+
+	viommu_shim_guard_add(&guard, h->guard_owner, SHIM_TEST_IOVA,
+			      PAGE_SIZE);
+	viommu_shim_guard_del(&guard);
+	complete_all(&h->done);
+	return 0;
+}
+
+static struct task_struct *shim_helper_start(struct kunit *test,
+					     struct shim_helper *h,
+					     int (*fn)(void *))
+{
+	struct task_struct *task;
+
+	h->test = test;
+	h->mm = current->mm;
+	init_completion(&h->done);
+	task = kthread_run(fn, h, "viommu-shim-helper");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	return task;
+}
+
+static void shim_blocked_unmap_is_per_iopt(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	struct shim_helper slow = {}, guard = {}, unmap = {};
+	struct shim_slow_access sa = {};
+	struct iommufd_object *b;
+	struct page *page;
+	u32 a_id = ioas_alloc(test);
+	u32 b_id = ioas_alloc(test);
+	u32 access_id;
+	bool guard_done, unmap_done;
+
+	shim_hold_hooks(test);
+
+	ioas_map(test, a_id);
+	ioas_map(test, b_id);
+	init_completion(&sa.in_unmap);
+	init_completion(&sa.release);
+	sa.access = iommufd_access_create(ictx, &shim_slow_access_ops, &sa,
+					  &access_id);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sa.access));
+	KUNIT_ASSERT_EQ(test, 0, iommufd_access_attach(sa.access, a_id));
+	KUNIT_ASSERT_EQ(test, 0,
+			iommufd_access_pin_pages(sa.access, SHIM_TEST_IOVA,
+						 PAGE_SIZE, &page, 0));
+	sa.pinned = true;
+
+	slow.ucmd = viommu_test_user_page(test);
+	slow.ioas_id = a_id;
+	shim_helper_start(test, &slow, shim_helper_unmap);
+	KUNIT_ASSERT_GT(test,
+			wait_for_completion_timeout(&sa.in_unmap, 20 * HZ), 0);
+
+	/* A is stuck inside the stock unmap: B goes on. */
+	b = get_ok(test, b_id, VIOMMU_STOCK_IOAS);
+	guard.guard_owner = b;
+	shim_helper_start(test, &guard, shim_helper_guard);
+	guard_done = wait_for_completion_timeout(&guard.done, 5 * HZ);
+	unmap.ucmd = viommu_test_user_page(test);
+	unmap.ioas_id = b_id;
+	shim_helper_start(test, &unmap, shim_helper_unmap);
+	unmap_done = wait_for_completion_timeout(&unmap.done, 5 * HZ);
+	KUNIT_EXPECT_TRUE(test, guard_done);
+	KUNIT_EXPECT_TRUE(test, unmap_done);
+
+	complete_all(&sa.release);
+	wait_for_completion(&slow.done);
+	wait_for_completion(&guard.done);
+	wait_for_completion(&unmap.done);
+	KUNIT_EXPECT_EQ(test, 0, slow.rc);
+	KUNIT_EXPECT_EQ(test, 0, unmap.rc);
+	viommu_shim_put_object(ictx, b);
+	shim_slow_unpin(&sa);
+	iommufd_access_detach(sa.access);
+	iommufd_access_destroy(sa.access);
 }
 
 static void shim_unbind_goes_through_hook(struct kunit *test)
@@ -363,6 +610,8 @@ static void shim_unbind_goes_through_hook(struct kunit *test)
 	struct iommufd_device *idev;
 	struct iommufd_object *obj;
 	u32 dev_id;
+
+	shim_hold_hooks(test);
 
 	idev = viommu_test_bind(test, fixture(test)->ictx, pdev, &dev_id);
 	obj = get_ok(test, dev_id, VIOMMU_STOCK_DEVICE);
@@ -416,6 +665,8 @@ struct shim_prepare {
 	unsigned int calls;
 	struct iommufd_object *seen;
 	u32 seen_id;
+	/* Abort the unpublished HWPT as the stock abort_and_destroy would. */
+	struct iommufd_object *abort_parent;
 };
 
 static int shim_prepare(struct iommufd_object *nested, void *arg)
@@ -425,6 +676,11 @@ static int shim_prepare(struct iommufd_object *nested, void *arg)
 	p->calls++;
 	p->seen = nested;
 	p->seen_id = viommu_shim_object_id(nested);
+	if (p->abort_parent) {
+		/* The abort drops the parent user the caller drops again. */
+		viommu_shim_pin(p->abort_parent);
+		viommu_shim_test_nested_abort(nested);
+	}
 	return p->ret;
 }
 
@@ -450,6 +706,8 @@ static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 	struct iommufd_object *parent, *nested, *obj;
 	struct iommu_domain *domain;
 	u32 dev_id, ioas_id, hwpt_id, nested_id = 0;
+
+	shim_hold_hooks(test);
 
 	viommu_test_bind(test, fixture(test)->ictx, pdev, &dev_id);
 	ioas_id = ioas_alloc(test);
@@ -503,18 +761,92 @@ static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, calls + 1,
 			viommu_shim_hook_calls("iommufd_hwpt_nested_destroy"));
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&shim_fake_frees));
+
+	/*
+	 * The stock abort of a nested HWPT (inlined destroy in our build)
+	 * reaches a hook too.
+	 */
+	calls = viommu_shim_hook_calls("iommufd_hwpt_nested_abort");
+	KUNIT_EXPECT_GE(test, calls, 0L);
+	parent = get_ok(test, hwpt_id, VIOMMU_STOCK_HWPT_PAGING);
+	domain = shim_fake_nested(test);
+	prep.ret = -E2BIG;
+	prep.abort_parent = parent;
+	KUNIT_EXPECT_EQ(test, -E2BIG,
+			viommu_shim_nested_add(ictx, parent, domain,
+					       shim_prepare, &prep, &nested_id,
+					       &nested));
+	KUNIT_EXPECT_EQ(test, calls + 1,
+			viommu_shim_hook_calls("iommufd_hwpt_nested_abort"));
+	/* Unpublished: the domain was not the HWPT's yet. */
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&shim_fake_frees));
+	kfree(domain);
+	viommu_shim_put_object(ictx, parent);
 	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, hwpt_id));
 	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, ioas_id));
+}
+
+static void shim_hooks_follow_bound_contexts(struct kunit *test)
+{
+	struct iommufd_ctx *ictx = fixture(test)->ictx;
+	struct viommu_ctx *ctx;
+	int refs;
+
+	/* Loaded and verified, but no context is bound: no hook. */
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hooks_installed());
+	refs = viommu_shim_test_refcount();
+	ctx = viommu_test_ctx(test);
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hooks_installed());
+
+	iommufd_ctx_get(ictx);
+	KUNIT_ASSERT_EQ(test, 0, viommu_ctx_bind(ctx, ictx));
+	KUNIT_EXPECT_TRUE(test, viommu_shim_hooks_installed());
+	/* ftrace may call into us now: the module is pinned. */
+	KUNIT_EXPECT_EQ(test, refs + 1, viommu_shim_test_refcount());
+
+	/* The last bound context takes them out, and the pin. */
+	kunit_release_action(test, viommu_test_ctx_free, ctx);
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hooks_installed());
+	KUNIT_EXPECT_EQ(test, refs, viommu_shim_test_refcount());
+}
+
+static void shim_hooks_put_inside_hook_is_deferred(struct kunit *test)
+{
+	struct viommu_hook *fake = kunit_kzalloc(test, sizeof(*fake),
+						 GFP_KERNEL);
+	struct viommu_hook_frame f;
+	unsigned long timeout;
+
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	KUNIT_ASSERT_EQ(test, 0, viommu_shim_hooks_get());
+	KUNIT_EXPECT_TRUE(test, viommu_shim_hooks_installed());
+	/*
+	 * As if a replacement dropped the last context: removing right here
+	 * would wait for this very replacement.
+	 */
+	viommu_hook_enter(&f, fake);
+	viommu_shim_hooks_put();
+	KUNIT_EXPECT_TRUE(test, viommu_shim_hooks_installed());
+	viommu_hook_leave(&f);
+
+	timeout = jiffies + 30 * HZ;
+	while (viommu_shim_hooks_installed() && time_before(jiffies, timeout))
+		msleep(20);
+	KUNIT_EXPECT_FALSE(test, viommu_shim_hooks_installed());
 }
 
 static struct kunit_case viommu_shim_test_cases[] = {
 	KUNIT_CASE(shim_is_ready),
 	KUNIT_CASE(shim_verify_ictx),
+	KUNIT_CASE(shim_hooks_follow_bound_contexts),
+	KUNIT_CASE(shim_hooks_put_inside_hook_is_deferred),
 	KUNIT_CASE(shim_get_object_types),
 	KUNIT_CASE(shim_pin_blocks_stock_destroy),
 	KUNIT_CASE(shim_guard_refuses_ioas_unmap),
 	KUNIT_CASE(shim_guard_refuses_vfio_unmap),
 	KUNIT_CASE(shim_bypass_is_per_task_and_once),
+	KUNIT_CASE(shim_bypass_has_no_global_bound),
+	KUNIT_CASE(shim_blocked_unmap_is_per_iopt),
 	KUNIT_CASE(shim_unbind_goes_through_hook),
 	KUNIT_CASE(shim_nested_is_a_stock_hwpt),
 	{}

@@ -63,13 +63,18 @@ static int __init viommu_init(void)
 {
 	int rc;
 
-	/* Without the shim only the stock-independent ioctls work. */
+	/*
+	 * Without the shim only the stock-independent ioctls work. It leaves
+	 * no hook installed: the first bound context installs them.
+	 */
 	viommu_shim_init();
 
 	rc = misc_register(&viommu_misc);
 	if (rc) {
 		pr_err("cannot register /dev/viommu: %d\n", rc);
+		/* Nothing can have run, but leave nothing queued either way. */
 		viommu_shim_exit();
+		viommu_ctx_reap_flush();
 		return rc;
 	}
 	pr_info("/dev/viommu ready\n");
@@ -78,10 +83,13 @@ static int __init viommu_init(void)
 
 static void __exit viommu_exit(void)
 {
-	/* No hook runs past this, so none can queue more work for us. */
-	viommu_shim_exit();
+	/*
+	 * No file and no orphan is left (each holds the module), so no
+	 * context holds the hooks and no hook runs: nothing queues more work.
+	 */
 	misc_deregister(&viommu_misc);
 	viommu_ctx_reap_flush();
+	viommu_shim_exit();
 }
 
 module_init(viommu_init);

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Redirection of a function to a replacement with ftrace, the way 6.12
+ * Redirection of functions to replacements with ftrace, the way 6.12
  * livepatch does it with DYNAMIC_FTRACE_WITH_ARGS: an IPMODIFY callback
- * sets the pc to the replacement (arm64 cannot SAVE_REGS).
+ * sets the pc to the replacement (arm64 cannot SAVE_REGS). One ftrace_ops
+ * covers every hooked function: they go live and away together, and a
+ * removal pays one grace period. The callback finds the hook by ip.
  *
  * A replacement calls the original through its real address, so the call
  * comes back through the callback. Telling that call apart by the caller's
- * address (within_module()) breaks on sibling calls; instead the
- * replacement arms a per-task bypass just before calling the original, and
- * the callback lets that one entry through. The bypass table is read
- * without locks: a slot names its task, and only that task arms or
- * consumes it.
+ * address (within_module()) breaks on sibling calls; instead each running
+ * replacement has a frame on its stack, listed in a small table hashed by
+ * task, and arms it just before calling the original: the callback lets
+ * that one entry through. A bucket's lock is held only to link, unlink or
+ * look up a frame, never across a call: tasks never wait for each other's
+ * hooked calls, and there is no bound on how many run at once.
  *
  * Replacement bodies run under SRCU. Removal unregisters (ftrace then waits
  * until no task is in the callback or between it and the replacement's
@@ -21,25 +24,40 @@
 
 #include <kunit/visibility.h>
 #include <linux/ftrace.h>
+#include <linux/hash.h>
 #include <linux/preempt.h>
-#include <linux/sched.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/srcu.h>
-#include <linux/wait.h>
+#include <linux/trace_recursion.h>
 
 #include "internal.h"
 
-/* More tasks than this inside originals at once wait for a free slot. */
-#define VIOMMU_BYPASS_SLOTS 64
+#define VIOMMU_FRAME_BITS 6
 
-struct viommu_bypass {
-	struct task_struct *task;
-	const struct viommu_hook *hook;
+struct viommu_frame_bucket {
+	raw_spinlock_t lock;
+	struct hlist_head frames;
 };
 
-static struct viommu_bypass viommu_bypass_slots[VIOMMU_BYPASS_SLOTS];
-static DECLARE_WAIT_QUEUE_HEAD(viommu_bypass_wait);
+static struct viommu_frame_bucket viommu_frames[1 << VIOMMU_FRAME_BITS] = {
+	[0 ... (1 << VIOMMU_FRAME_BITS) - 1] = {
+		.lock = __RAW_SPIN_LOCK_UNLOCKED(viommu_frames.lock),
+	},
+};
+
 DEFINE_STATIC_SRCU(viommu_hook_srcu);
+
+/* The hooks of the one ops, set while it is registered. */
+static struct viommu_hook *viommu_hook_table;
+static unsigned int viommu_hook_count;
+
+static struct viommu_frame_bucket *viommu_frame_bucket(void)
+{
+	return &viommu_frames[hash_ptr(current, VIOMMU_FRAME_BITS)];
+}
 
 /**
  * viommu_hook_bypass_take() - Consume the current task's bypass for a hook
@@ -47,180 +65,269 @@ DEFINE_STATIC_SRCU(viommu_hook_srcu);
  *
  * Called by the ftrace callback, with preemption off.
  *
- * Return: true if the current task armed a bypass for @hook (it is now
- * used up): this entry is the replacement calling the original.
+ * Return: true if a replacement of the current task armed its frame for
+ * @hook (it is now used up): this entry is the replacement calling the
+ * original.
  */
 bool notrace viommu_hook_bypass_take(const struct viommu_hook *hook)
 {
-	unsigned int i;
+	struct viommu_frame_bucket *b;
+	struct viommu_hook_frame *f;
+	unsigned long flags;
+	bool taken = false;
 
 	/* An interrupt is not the task it interrupted. */
 	if (!in_task())
 		return false;
-	for (i = 0; i < VIOMMU_BYPASS_SLOTS; i++) {
-		struct viommu_bypass *b = &viommu_bypass_slots[i];
-
-		if (READ_ONCE(b->task) == current &&
-		    READ_ONCE(b->hook) == hook) {
-			WRITE_ONCE(b->hook, NULL);
-			return true;
+	b = viommu_frame_bucket();
+	raw_spin_lock_irqsave(&b->lock, flags);
+	hlist_for_each_entry(f, &b->frames, node) {
+		if (f->task == current && f->armed == hook) {
+			f->armed = NULL;
+			taken = true;
+			break;
 		}
 	}
-	return false;
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	return taken;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_hook_bypass_take);
 
-static struct viommu_bypass *viommu_bypass_claim(void)
+/**
+ * viommu_hook_in_replacement() - Whether the current task runs a replacement
+ *
+ * Return: true between viommu_hook_enter() and viommu_hook_leave() of any
+ * frame of the current task.
+ */
+bool viommu_hook_in_replacement(void)
 {
-	unsigned int i;
+	struct viommu_frame_bucket *b = viommu_frame_bucket();
+	struct viommu_hook_frame *f;
+	unsigned long flags;
+	bool found = false;
 
-	for (i = 0; i < VIOMMU_BYPASS_SLOTS; i++) {
-		struct viommu_bypass *b = &viommu_bypass_slots[i];
-		struct task_struct *none = NULL;
-
-		if (!READ_ONCE(b->task) && try_cmpxchg(&b->task, &none, current))
-			return b;
+	raw_spin_lock_irqsave(&b->lock, flags);
+	hlist_for_each_entry(f, &b->frames, node) {
+		if (f->task == current) {
+			found = true;
+			break;
+		}
 	}
-	return NULL;
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	return found;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_hook_in_replacement);
 
 /**
  * viommu_hook_bypass() - Let the current task's next entry to a hook through
+ * @f: The replacement's frame, entered with viommu_hook_enter()
  * @hook: The hook whose original is about to be called
  *
- * Sleeps if every slot is taken. Undo with viommu_hook_unbypass() once the
- * original returned.
- *
- * Return: The slot.
+ * Never sleeps. Undo with viommu_hook_unbypass() once the original
+ * returned.
  */
-struct viommu_bypass *viommu_hook_bypass(const struct viommu_hook *hook)
+void viommu_hook_bypass(struct viommu_hook_frame *f,
+			const struct viommu_hook *hook)
 {
-	struct viommu_bypass *b;
+	struct viommu_frame_bucket *b = viommu_frame_bucket();
+	unsigned long flags;
 
-	wait_event(viommu_bypass_wait, (b = viommu_bypass_claim()));
-	WRITE_ONCE(b->hook, hook);
-	return b;
+	raw_spin_lock_irqsave(&b->lock, flags);
+	f->armed = hook;
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_hook_bypass);
 
 /**
- * viommu_hook_unbypass() - Give back a slot of viommu_hook_bypass()
- * @b: The slot
+ * viommu_hook_unbypass() - Drop a bypass the callback did not consume
+ * @f: The frame armed with viommu_hook_bypass()
  *
- * A bypass the callback did not consume (the hook was removed meanwhile)
- * goes too.
+ * A bypass left over (the hook was removed meanwhile) must not let a later
+ * call through.
  */
-void viommu_hook_unbypass(struct viommu_bypass *b)
+void viommu_hook_unbypass(struct viommu_hook_frame *f)
 {
-	WRITE_ONCE(b->hook, NULL);
-	/* Clear the hook before the slot can be claimed again. */
-	smp_store_release(&b->task, NULL);
-	if (wq_has_sleeper(&viommu_bypass_wait))
-		wake_up(&viommu_bypass_wait);
+	struct viommu_frame_bucket *b = viommu_frame_bucket();
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	f->armed = NULL;
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_hook_unbypass);
+
+/**
+ * viommu_hook_enter() - First statement of every replacement
+ * @f: A frame on the replacement's stack
+ * @hook: The replacement's hook
+ */
+void viommu_hook_enter(struct viommu_hook_frame *f, struct viommu_hook *hook)
+	__acquires(viommu_hook_srcu)
+{
+	struct viommu_frame_bucket *b = viommu_frame_bucket();
+	unsigned long flags;
+
+	f->srcu_idx = srcu_read_lock(&viommu_hook_srcu);
+	atomic_long_inc(&hook->calls);
+	f->task = current;
+	f->armed = NULL;
+	raw_spin_lock_irqsave(&b->lock, flags);
+	hlist_add_head(&f->node, &b->frames);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_hook_enter);
+
+/**
+ * viommu_hook_leave() - Last statement of every replacement
+ * @f: The frame of viommu_hook_enter()
+ */
+void viommu_hook_leave(struct viommu_hook_frame *f)
+	__releases(viommu_hook_srcu)
+{
+	struct viommu_frame_bucket *b = viommu_frame_bucket();
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	hlist_del(&f->node);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	srcu_read_unlock(&viommu_hook_srcu, f->srcu_idx);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_hook_leave);
+
+/*
+ * The ip ftrace passes is the patched call in the function's first
+ * instructions (after a BTI, if any): a few bytes past its symbol.
+ */
+#define VIOMMU_HOOK_IP_SLACK 16
+
+static struct viommu_hook *viommu_hook_by_ip(unsigned long ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < viommu_hook_count; i++)
+		if (ip - viommu_hook_table[i].orig < VIOMMU_HOOK_IP_SLACK)
+			return &viommu_hook_table[i];
+	return NULL;
+}
 
 static void notrace viommu_hook_ftrace(unsigned long ip,
 				       unsigned long parent_ip,
 				       struct ftrace_ops *ops,
 				       struct ftrace_regs *fregs)
 {
-	struct viommu_hook *hook = container_of(ops, struct viommu_hook, ops);
+	struct viommu_hook *hook;
+	int bit;
 
-	if (viommu_hook_bypass_take(hook))
+	/*
+	 * As livepatch: a recursion here is a bug, and the stock function
+	 * then runs unhooked, so say so. The trylock also keeps preemption
+	 * off, which the bucket walk and the RCU-tasks removal rely on.
+	 */
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (WARN_ON_ONCE(bit < 0))
 		return;
-	ftrace_regs_set_instruction_pointer(fregs,
-					    (unsigned long)hook->replacement);
+	hook = viommu_hook_by_ip(ip);
+	if (!WARN_ON_ONCE(!hook) && !viommu_hook_bypass_take(hook))
+		ftrace_regs_set_instruction_pointer(fregs,
+						    (unsigned long)hook->replacement);
+	ftrace_test_recursion_unlock(bit);
 }
 
+/* Set up afresh by each install: ftrace_free_filter() leaves it stale. */
+static struct ftrace_ops viommu_hook_ops;
+
+/* Set when an unregister failed: the ops stays, and so does the module. */
+static bool viommu_hook_stuck;
+
 /**
- * viommu_hook_install() - Send every call of a function to its replacement
- * @hook: The hook, with @name, @replacement and @orig set
+ * viommu_hooks_install() - Send every call of the hooked functions to
+ * their replacements, all or none
+ * @hooks: The hooks, with @replacement and @orig set
+ * @count: How many
+ *
+ * The module is pinned while the hooks are installed.
  *
  * Return: 0, or the errno of ftrace: -EBUSY if another IPMODIFY user
- * (livepatch, another module) has the function or ftrace is disabled.
+ * (livepatch, another module) has one of the functions or
+ * kernel.ftrace_enabled is 0, -ENODEV if ftrace shut itself down.
  */
-int viommu_hook_install(struct viommu_hook *hook)
+int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count)
 {
+	unsigned long *ips;
+	unsigned int i;
 	int rc;
 
-	hook->ops = (struct ftrace_ops) {
+	if (viommu_hook_stuck)
+		return -ENODEV;
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	ips = kcalloc(count, sizeof(*ips), GFP_KERNEL);
+	if (!ips) {
+		rc = -ENOMEM;
+		goto err_put;
+	}
+	for (i = 0; i < count; i++)
+		ips[i] = hooks[i].orig;
+	/*
+	 * PERMANENT: ftrace_enabled=0 must not quietly turn the hooks off
+	 * (sysctl refuses it with EBUSY while the ops is registered). No
+	 * RECURSION flag: the callback guards itself, and without the flag
+	 * ftrace calls it straight from each call site rather than through
+	 * its list function.
+	 */
+	viommu_hook_ops = (struct ftrace_ops) {
 		.func = viommu_hook_ftrace,
-		/*
-		 * RECURSION: ftrace guards the callback and keeps preemption
-		 * off around it. PERMANENT: ftrace_enabled=0 must not quietly
-		 * turn the hook off.
-		 */
-		.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION |
-			 FTRACE_OPS_FL_PERMANENT,
+		.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
 	};
-	rc = ftrace_set_filter_ip(&hook->ops, hook->orig, 0, 0);
+	viommu_hook_table = hooks;
+	viommu_hook_count = count;
+	rc = ftrace_set_filter_ips(&viommu_hook_ops, ips, count, 0, 1);
+	kfree(ips);
 	if (rc)
 		goto err_free;
-	rc = register_ftrace_function(&hook->ops);
+	rc = register_ftrace_function(&viommu_hook_ops);
 	if (rc)
 		goto err_free;
-	hook->installed = true;
 	return 0;
 
 err_free:
-	ftrace_free_filter(&hook->ops);
+	ftrace_free_filter(&viommu_hook_ops);
+	viommu_hook_count = 0;
+err_put:
+	module_put(THIS_MODULE);
 	return rc;
 }
 
 /**
- * viommu_hook_remove() - Undo viommu_hook_install()
- * @hook: The hook
+ * viommu_hooks_remove() - Undo viommu_hooks_install()
  *
- * On return no new call reaches the replacement; calls already inside it
- * may still run until viommu_hooks_drain().
+ * On return no task is inside a replacement. If ftrace cannot unregister
+ * (it shut itself down after a bug), the call sites stay patched: the
+ * module then stays pinned for good, so the code they reach is never
+ * freed.
+ *
+ * Return: 0, or the errno of the failed unregister.
  */
-void viommu_hook_remove(struct viommu_hook *hook)
+int viommu_hooks_remove(void)
 {
-	if (!hook->installed)
-		return;
-	WARN_ON(unregister_ftrace_function(&hook->ops));
-	ftrace_free_filter(&hook->ops);
-	hook->installed = false;
-}
+	int rc;
 
-/**
- * viommu_hooks_drain() - Wait until no task is inside a replacement
- *
- * Call after every hook was removed.
- */
-void viommu_hooks_drain(void)
-{
+	rc = unregister_ftrace_function(&viommu_hook_ops);
+	if (rc) {
+		viommu_hook_stuck = true;
+		pr_err_once("cannot remove the ftrace hooks (%d): the module stays loaded\n",
+			    rc);
+		return rc;
+	}
+	ftrace_free_filter(&viommu_hook_ops);
 	synchronize_srcu(&viommu_hook_srcu);
 	/*
 	 * A task past srcu_read_unlock() still runs the replacement's
-	 * epilogue, or the ftrace trampoline: wait until every task has
-	 * been through a voluntary switch, as livepatch does.
+	 * epilogue: wait until every task has been through a voluntary
+	 * switch, as livepatch does.
 	 */
 	synchronize_rcu_tasks();
-}
-
-/**
- * viommu_hook_enter() - First statement of every replacement
- * @hook: The replacement's hook
- *
- * Return: The SRCU index for viommu_hook_leave().
- */
-int viommu_hook_enter(struct viommu_hook *hook)
-	__acquires(viommu_hook_srcu)
-{
-	int idx = srcu_read_lock(&viommu_hook_srcu);
-
-	atomic_long_inc(&hook->calls);
-	return idx;
-}
-
-/**
- * viommu_hook_leave() - Last statement of every replacement
- * @idx: What viommu_hook_enter() returned
- */
-void viommu_hook_leave(int idx)
-	__releases(viommu_hook_srcu)
-{
-	srcu_read_unlock(&viommu_hook_srcu, idx);
+	viommu_hook_count = 0;
+	module_put(THIS_MODULE);
+	return 0;
 }

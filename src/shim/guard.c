@@ -3,22 +3,83 @@
  * IOVA ranges that must stay mapped: the unmap hooks refuse any unmap that
  * overlaps one (7.2 gives EBUSY for an area an internal access locked).
  *
- * The unmap hooks hold the lock for reading across the stock unmap, which
- * takes iopt->domains_rwsem and iova_rwsem and may call the ->unmap of
- * every access on the range. Adding or deleting a guard takes it for
- * writing, so it waits for unmaps in flight: never add or delete a guard
- * while holding a lock an access ->unmap callback of the caller takes.
+ * Guards and unmaps in flight are kept in a small table hashed by
+ * io_pagetable. An unmap checks the guards of its bucket and lists itself
+ * there for as long as the stock unmap runs; a guard add lists the guard,
+ * then waits only for unmaps in flight on the same io_pagetable that
+ * overlap its range (new ones see the guard and are refused, so the wait
+ * ends). The bucket lock is a spinlock held for a list walk, never across
+ * the stock unmap: an unmap never waits for another one, and a slow unmap
+ * (an access ->unmap callback that blocks) holds up only a guard add on
+ * its own range. Never add a guard while holding a lock an access ->unmap
+ * callback of the caller takes.
  */
 #include <kunit/visibility.h>
+#include <linux/hash.h>
 #include <linux/list.h>
-#include <linux/lockdep.h>
 #include <linux/overflow.h>
-#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 
 #include "internal.h"
 
-static DECLARE_RWSEM(viommu_guards_rwsem);
-static LIST_HEAD(viommu_guards);
+#define VIOMMU_GUARD_BITS 6
+
+struct viommu_guard_bucket {
+	spinlock_t lock;	/* the two lists; never held across a call */
+	struct hlist_head guards;
+	struct hlist_head unmaps;
+	wait_queue_head_t unmap_done;
+};
+
+static struct viommu_guard_bucket viommu_guard_buckets[1 << VIOMMU_GUARD_BITS];
+
+/**
+ * viommu_guards_init() - Set up the guard table, before any hook runs
+ */
+void viommu_guards_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(viommu_guard_buckets); i++) {
+		spin_lock_init(&viommu_guard_buckets[i].lock);
+		INIT_HLIST_HEAD(&viommu_guard_buckets[i].guards);
+		INIT_HLIST_HEAD(&viommu_guard_buckets[i].unmaps);
+		init_waitqueue_head(&viommu_guard_buckets[i].unmap_done);
+	}
+}
+
+static struct viommu_guard_bucket *viommu_guard_bucket(void *iopt)
+{
+	return &viommu_guard_buckets[hash_ptr(iopt, VIOMMU_GUARD_BITS)];
+}
+
+static bool viommu_overlaps(unsigned long first1, unsigned long last1,
+			    unsigned long first2, unsigned long last2)
+{
+	return first1 <= last2 && first2 <= last1;
+}
+
+/* Whether an unmap in flight overlaps @guard. */
+static bool viommu_guard_unmapping(struct viommu_guard_bucket *b,
+				   struct viommu_shim_guard *guard)
+{
+	struct viommu_guard_unmap *u;
+	bool busy = false;
+
+	spin_lock(&b->lock);
+	hlist_for_each_entry(u, &b->unmaps, node) {
+		if (u->iopt == guard->iopt &&
+		    viommu_overlaps(u->first, u->last, guard->iova,
+				    guard->last)) {
+			busy = true;
+			break;
+		}
+	}
+	spin_unlock(&b->lock);
+	return busy;
+}
 
 /**
  * viommu_shim_guard_add() - Refuse unmaps of a range until the guard goes
@@ -28,13 +89,15 @@ static LIST_HEAD(viommu_guards);
  * @iova: First IOVA of the range
  * @length: Length of the range, not 0
  *
- * Unmaps in flight finish first: once this returns, any unmap overlapping
- * the range gets EBUSY, so pages pinned afterwards stay mapped.
+ * Unmaps in flight on the range finish first: once this returns, any unmap
+ * overlapping the range gets EBUSY, so pages pinned afterwards stay mapped.
  */
 void viommu_shim_guard_add(struct viommu_shim_guard *guard,
 			   struct iommufd_object *owner, unsigned long iova,
 			   unsigned long length)
 {
+	struct viommu_guard_bucket *b;
+
 	guard->iopt = viommu_shim_iopt(owner);
 	guard->iova = iova;
 	if (WARN_ON_ONCE(!length))
@@ -42,9 +105,12 @@ void viommu_shim_guard_add(struct viommu_shim_guard *guard,
 	if (check_add_overflow(iova, length - 1, &guard->last))
 		guard->last = ULONG_MAX;
 
-	down_write(&viommu_guards_rwsem);
-	list_add_tail(&guard->node, &viommu_guards);
-	up_write(&viommu_guards_rwsem);
+	b = viommu_guard_bucket(guard->iopt);
+	spin_lock(&b->lock);
+	hlist_add_head(&guard->node, &b->guards);
+	spin_unlock(&b->lock);
+
+	wait_event(b->unmap_done, !viommu_guard_unmapping(b, guard));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_guard_add);
 
@@ -54,46 +120,66 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_guard_add);
  */
 void viommu_shim_guard_del(struct viommu_shim_guard *guard)
 {
-	down_write(&viommu_guards_rwsem);
-	list_del_init(&guard->node);
-	up_write(&viommu_guards_rwsem);
+	struct viommu_guard_bucket *b = viommu_guard_bucket(guard->iopt);
+
+	spin_lock(&b->lock);
+	hlist_del_init(&guard->node);
+	spin_unlock(&b->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_guard_del);
 
 /**
- * viommu_guards_lock() - Keep the guards as they are, for an unmap
- */
-void viommu_guards_lock(void)
-{
-	down_read(&viommu_guards_rwsem);
-}
-
-/**
- * viommu_guards_unlock() - Undo viommu_guards_lock()
- */
-void viommu_guards_unlock(void)
-{
-	up_read(&viommu_guards_rwsem);
-}
-
-/**
- * viommu_guarded() - Whether a range of an io_pagetable is guarded
+ * viommu_guard_unmap_begin() - Check an unmap against the guards
+ * @u: Describes the unmap while it is in flight; on the caller's stack
  * @iopt: The stock io_pagetable
  * @first: First IOVA of the range
  * @last: Last IOVA of the range (inclusive)
  *
- * Call between viommu_guards_lock() and viommu_guards_unlock().
- *
- * Return: true if any guard of @iopt overlaps [@first, @last].
+ * Return: 0, and the unmap is in flight until viommu_guard_unmap_end(); or
+ * -EBUSY if a guard of @iopt overlaps [@first, @last] (nothing to end).
  */
-bool viommu_guarded(void *iopt, unsigned long first, unsigned long last)
+int viommu_guard_unmap_begin(struct viommu_guard_unmap *u, void *iopt,
+			     unsigned long first, unsigned long last)
 {
+	struct viommu_guard_bucket *b = viommu_guard_bucket(iopt);
 	struct viommu_shim_guard *guard;
+	int rc = 0;
 
-	lockdep_assert_held(&viommu_guards_rwsem);
-	list_for_each_entry(guard, &viommu_guards, node)
-		if (guard->iopt == iopt && guard->iova <= last &&
-		    first <= guard->last)
-			return true;
-	return false;
+	u->iopt = NULL;
+	spin_lock(&b->lock);
+	hlist_for_each_entry(guard, &b->guards, node) {
+		if (guard->iopt == iopt &&
+		    viommu_overlaps(guard->iova, guard->last, first, last)) {
+			rc = -EBUSY;
+			break;
+		}
+	}
+	if (!rc) {
+		u->iopt = iopt;
+		u->first = first;
+		u->last = last;
+		hlist_add_head(&u->node, &b->unmaps);
+	}
+	spin_unlock(&b->lock);
+	return rc;
+}
+
+/**
+ * viommu_guard_unmap_end() - The stock unmap of viommu_guard_unmap_begin()
+ * returned
+ * @u: The unmap; nothing happens if it was refused
+ */
+void viommu_guard_unmap_end(struct viommu_guard_unmap *u)
+{
+	struct viommu_guard_bucket *b;
+
+	if (!u->iopt)
+		return;
+	b = viommu_guard_bucket(u->iopt);
+	spin_lock(&b->lock);
+	hlist_del(&u->node);
+	spin_unlock(&b->lock);
+	/* Pairs with the lock taken by the condition of a guard add. */
+	if (wq_has_sleeper(&b->unmap_done))
+		wake_up_all(&b->unmap_done);
 }

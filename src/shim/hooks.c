@@ -5,21 +5,41 @@
  *  - iommufd_device_unbind: no vDEVICE tombstones, so the core tears the
  *    device's vDEVICE down before the stock removal (which would find the
  *    idev pinned and WARN);
- *  - iommufd_hwpt_nested_destroy: the core learns that a nested HWPT it
- *    injected is gone;
+ *  - iommufd_hwpt_nested_destroy, iommufd_hwpt_nested_abort: the core
+ *    learns that a nested HWPT it injected is gone;
  *  - iommufd_device_detach, iommufd_device_replace: a device left a HWPT,
  *    maybe one a closed context was waiting for;
  *  - iopt_unmap_iova, iopt_unmap_all: a range under a guard gives EBUSY,
  *    where 6.12 would retry 100 times, WARN and fail with EDEADLOCK.
  * The prototypes come from the private header, so a replacement cannot
  * drift from the function it stands in for.
+ *
+ * A hook only sees calls that reach the function's own code, so a copy
+ * inlined into a caller escapes it. Why none does here (no LTO, so no
+ * inlining across translation units):
+ *  - iommufd_device_unbind/detach/replace are exported and called from
+ *    VFIO, another module; iommufd's own callers (selftest.c, only with
+ *    IOMMUFD_TEST) are in another file;
+ *  - iopt_unmap_iova and iopt_unmap_all are called only from ioas.c and
+ *    vfio_compat.c, not from io_pagetable.c where they live;
+ *  - iommufd_hwpt_nested_destroy and _abort are reached through the
+ *    stock iommufd_object_ops table, checked at load to point at exactly
+ *    these two functions; _abort calls _destroy in the same file (and it
+ *    is inlined there in our build), which is why _abort is hooked too.
+ *
+ * The hooks are installed only while a reference is held: each bound
+ * context takes one. Removal waits for grace periods, so a reference
+ * dropped inside a hook is handed to a work item.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
 #include <linux/iommufd.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "iommufd_private.h"
 #include "internal.h"
@@ -27,6 +47,7 @@
 enum {
 	VIOMMU_HOOK_DEVICE_UNBIND,
 	VIOMMU_HOOK_NESTED_DESTROY,
+	VIOMMU_HOOK_NESTED_ABORT,
 	VIOMMU_HOOK_DEVICE_DETACH,
 	VIOMMU_HOOK_DEVICE_REPLACE,
 	VIOMMU_HOOK_UNMAP_IOVA,
@@ -36,6 +57,7 @@ enum {
 
 static typeof(iommufd_device_unbind) viommu_device_unbind;
 static typeof(iommufd_hwpt_nested_destroy) viommu_hwpt_nested_destroy;
+static typeof(iommufd_hwpt_nested_abort) viommu_hwpt_nested_abort;
 static typeof(iommufd_device_detach) viommu_device_detach;
 static typeof(iommufd_device_replace) viommu_device_replace;
 static typeof(iopt_unmap_iova) viommu_iopt_unmap_iova;
@@ -49,6 +71,8 @@ static struct viommu_hook viommu_hooks[VIOMMU_NR_HOOKS] = {
 		    viommu_device_unbind),
 	VIOMMU_HOOK(VIOMMU_HOOK_NESTED_DESTROY, iommufd_hwpt_nested_destroy,
 		    viommu_hwpt_nested_destroy),
+	VIOMMU_HOOK(VIOMMU_HOOK_NESTED_ABORT, iommufd_hwpt_nested_abort,
+		    viommu_hwpt_nested_abort),
 	VIOMMU_HOOK(VIOMMU_HOOK_DEVICE_DETACH, iommufd_device_detach,
 		    viommu_device_detach),
 	VIOMMU_HOOK(VIOMMU_HOOK_DEVICE_REPLACE, iommufd_device_replace,
@@ -65,93 +89,107 @@ static struct viommu_hook viommu_hooks[VIOMMU_NR_HOOKS] = {
 static void viommu_device_unbind(struct iommufd_device *idev)
 {
 	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_DEVICE_UNBIND];
-	struct viommu_bypass *bypass;
-	int idx;
+	struct viommu_hook_frame f;
 
-	idx = viommu_hook_enter(hook);
+	viommu_hook_enter(&f, hook);
 	viommu_core_idev_unbind(idev);
-	bypass = viommu_hook_bypass(hook);
+	viommu_hook_bypass(&f, hook);
 	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_UNBIND, iommufd_device_unbind)(idev);
-	viommu_hook_unbypass(bypass);
+	viommu_hook_unbypass(&f);
 	viommu_core_idev_unbind_done(idev);
-	viommu_hook_leave(idx);
+	viommu_hook_leave(&f);
 }
 
 static void viommu_hwpt_nested_destroy(struct iommufd_object *obj)
 {
 	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_NESTED_DESTROY];
-	struct viommu_bypass *bypass;
-	int idx;
+	struct viommu_hook_frame f;
 
-	idx = viommu_hook_enter(hook);
-	bypass = viommu_hook_bypass(hook);
+	viommu_hook_enter(&f, hook);
+	viommu_hook_bypass(&f, hook);
 	VIOMMU_ORIG(VIOMMU_HOOK_NESTED_DESTROY, iommufd_hwpt_nested_destroy)(obj);
-	viommu_hook_unbypass(bypass);
+	viommu_hook_unbypass(&f);
 	/* @obj is freed only after this returns: still a valid key. */
 	viommu_core_nested_destroyed(obj);
-	viommu_hook_leave(idx);
+	viommu_hook_leave(&f);
+}
+
+/*
+ * The core ignores a key it does not know, so when _abort reaches the
+ * hooked _destroy (not inlined), the second notice is harmless.
+ */
+static void viommu_hwpt_nested_abort(struct iommufd_object *obj)
+{
+	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_NESTED_ABORT];
+	struct viommu_hook_frame f;
+
+	viommu_hook_enter(&f, hook);
+	viommu_hook_bypass(&f, hook);
+	VIOMMU_ORIG(VIOMMU_HOOK_NESTED_ABORT, iommufd_hwpt_nested_abort)(obj);
+	viommu_hook_unbypass(&f);
+	viommu_core_nested_destroyed(obj);
+	viommu_hook_leave(&f);
 }
 
 static void viommu_device_detach(struct iommufd_device *idev)
 {
 	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_DEVICE_DETACH];
-	struct viommu_bypass *bypass;
-	int idx;
+	struct viommu_hook_frame f;
 
-	idx = viommu_hook_enter(hook);
-	bypass = viommu_hook_bypass(hook);
+	viommu_hook_enter(&f, hook);
+	viommu_hook_bypass(&f, hook);
 	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_DETACH, iommufd_device_detach)(idev);
-	viommu_hook_unbypass(bypass);
+	viommu_hook_unbypass(&f);
 	viommu_core_attach_changed();
-	viommu_hook_leave(idx);
+	viommu_hook_leave(&f);
 }
 
 static int viommu_device_replace(struct iommufd_device *idev, u32 *pt_id)
 {
 	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_DEVICE_REPLACE];
-	struct viommu_bypass *bypass;
-	int idx, rc;
+	struct viommu_hook_frame f;
+	int rc;
 
-	idx = viommu_hook_enter(hook);
-	bypass = viommu_hook_bypass(hook);
+	viommu_hook_enter(&f, hook);
+	viommu_hook_bypass(&f, hook);
 	rc = VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_REPLACE, iommufd_device_replace)
 		(idev, pt_id);
-	viommu_hook_unbypass(bypass);
+	viommu_hook_unbypass(&f);
 	if (!rc)
 		viommu_core_attach_changed();
-	viommu_hook_leave(idx);
+	viommu_hook_leave(&f);
 	return rc;
 }
 
 /*
- * Both unmaps hold the guard lock across the original: once a guard is
- * added, no unmap that could still reach its range is in flight.
+ * Both unmaps stay listed as in flight across the original: once a guard
+ * is added, no unmap that could still reach its range is running.
  */
 static int viommu_iopt_unmap_iova(struct io_pagetable *iopt,
 				  unsigned long iova, unsigned long length,
 				  unsigned long *unmapped)
 {
 	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_UNMAP_IOVA];
-	struct viommu_bypass *bypass;
+	struct viommu_guard_unmap u = {};
+	struct viommu_hook_frame f;
 	unsigned long last;
-	int idx, rc;
+	int rc;
 
-	idx = viommu_hook_enter(hook);
-	viommu_guards_lock();
+	viommu_hook_enter(&f, hook);
 	/* An empty or wrapping range gets the stock errno from the original. */
 	if (length && !check_add_overflow(iova, length - 1, &last) &&
-	    viommu_guarded(iopt, iova, last)) {
+	    viommu_guard_unmap_begin(&u, iopt, iova, last)) {
 		if (unmapped)
 			*unmapped = 0;
 		rc = -EBUSY;
 	} else {
-		bypass = viommu_hook_bypass(hook);
+		viommu_hook_bypass(&f, hook);
 		rc = VIOMMU_ORIG(VIOMMU_HOOK_UNMAP_IOVA, iopt_unmap_iova)
 			(iopt, iova, length, unmapped);
-		viommu_hook_unbypass(bypass);
+		viommu_hook_unbypass(&f);
+		viommu_guard_unmap_end(&u);
 	}
-	viommu_guards_unlock();
-	viommu_hook_leave(idx);
+	viommu_hook_leave(&f);
 	return rc;
 }
 
@@ -159,35 +197,187 @@ static int viommu_iopt_unmap_all(struct io_pagetable *iopt,
 				 unsigned long *unmapped)
 {
 	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_UNMAP_ALL];
-	struct viommu_bypass *bypass;
-	int idx, rc;
+	struct viommu_guard_unmap u;
+	struct viommu_hook_frame f;
+	int rc;
 
-	idx = viommu_hook_enter(hook);
-	viommu_guards_lock();
+	viommu_hook_enter(&f, hook);
 	/*
 	 * Only iommufd_ioas_destroy() passes no @unmapped: the IOAS is being
 	 * freed and must not be refused. A guard still on it is a core bug
 	 * (guards come with a pin that keeps the IOAS alive).
 	 */
-	if (viommu_guarded(iopt, 0, ULONG_MAX) && !WARN_ON_ONCE(!unmapped)) {
+	if (viommu_guard_unmap_begin(&u, iopt, 0, ULONG_MAX) &&
+	    !WARN_ON_ONCE(!unmapped)) {
 		*unmapped = 0;
 		rc = -EBUSY;
 	} else {
-		bypass = viommu_hook_bypass(hook);
+		viommu_hook_bypass(&f, hook);
 		rc = VIOMMU_ORIG(VIOMMU_HOOK_UNMAP_ALL, iopt_unmap_all)
 			(iopt, unmapped);
-		viommu_hook_unbypass(bypass);
+		viommu_hook_unbypass(&f);
+		viommu_guard_unmap_end(&u);
 	}
-	viommu_guards_unlock();
-	viommu_hook_leave(idx);
+	viommu_hook_leave(&f);
 	return rc;
 }
 
+/*
+ * The entries of the stock object ops table, as iommufd main.c defines
+ * them (not in a header). Only compared with the hooked addresses: a
+ * layout that differs fails the check and leaves the shim off.
+ */
+struct viommu_stock_object_ops {
+	size_t file_offset;
+	void (*destroy)(struct iommufd_object *obj);
+	void (*abort)(struct iommufd_object *obj);
+};
+
+static const struct viommu_stock_object_ops *viommu_stock_nested_ops;
+
+/* Stock destroy and abort of a nested HWPT must reach our two hooks. */
+static int viommu_hooks_check_ops(struct viommu_shim_why *why)
+{
+	const struct viommu_stock_object_ops *ops;
+	unsigned long addr;
+	int rc;
+
+	why->step = "check";
+	why->name = "iommufd_object_ops[IOMMUFD_OBJ_HWPT_NESTED]";
+	rc = viommu_sym_resolve_data(VIOMMU_STOCK_MODULE, "iommufd_object_ops",
+				     (IOMMUFD_OBJ_HWPT_NESTED + 1) *
+				     sizeof(*ops), &addr);
+	if (rc)
+		return rc;
+	ops = (const struct viommu_stock_object_ops *)addr +
+	      IOMMUFD_OBJ_HWPT_NESTED;
+	if ((unsigned long)ops->destroy !=
+	    viommu_hooks[VIOMMU_HOOK_NESTED_DESTROY].orig ||
+	    (unsigned long)ops->abort !=
+	    viommu_hooks[VIOMMU_HOOK_NESTED_ABORT].orig)
+		return -EINVAL;
+	viommu_stock_nested_ops = ops;
+	return 0;
+}
+
+static DEFINE_MUTEX(viommu_hooks_lock);
+/* References held, and whether the hooks are in; under the lock. */
+static unsigned int viommu_hooks_users;
+static bool viommu_hooks_in;
+/* Resolved and verified at load: installing may be tried. */
+static bool viommu_hooks_ok;
+static atomic_t viommu_hooks_deferred = ATOMIC_INIT(0);
+
+static void viommu_hooks_put_now(void)
+{
+	mutex_lock(&viommu_hooks_lock);
+	if (!WARN_ON(!viommu_hooks_users) && !--viommu_hooks_users &&
+	    viommu_hooks_in && !viommu_hooks_remove())
+		WRITE_ONCE(viommu_hooks_in, false);
+	mutex_unlock(&viommu_hooks_lock);
+}
+
+static void viommu_hooks_put_fn(struct work_struct *work)
+{
+	while (atomic_dec_if_positive(&viommu_hooks_deferred) >= 0)
+		viommu_hooks_put_now();
+}
+
+static DECLARE_WORK(viommu_hooks_put_work, viommu_hooks_put_fn);
+
 /**
- * viommu_hooks_init() - Resolve and install every hook of the table
- * @why: Filled with the hook that failed
+ * viommu_shim_hooks_get() - Take a reference on the hooks, installing them
  *
- * All or nothing: on failure no hook is left installed.
+ * Return: 0; -ENOMEM, or -EOPNOTSUPP if ftrace refuses the hooks (logged
+ * with its errno). Without a ready shim there is nothing to install: 0.
+ */
+int viommu_shim_hooks_get(void)
+{
+	int rc = 0;
+
+	mutex_lock(&viommu_hooks_lock);
+	if (!viommu_hooks_in && viommu_hooks_ok) {
+		rc = viommu_hooks_install(viommu_hooks, VIOMMU_NR_HOOKS);
+		if (rc) {
+			pr_warn_ratelimited("cannot install the ftrace hooks: %d\n",
+					    rc);
+			/* EBUSY would read as "already bound" to a binder. */
+			if (rc != -ENOMEM)
+				rc = -EOPNOTSUPP;
+		} else {
+			WRITE_ONCE(viommu_hooks_in, true);
+		}
+	}
+	if (!rc)
+		viommu_hooks_users++;
+	mutex_unlock(&viommu_hooks_lock);
+	return rc;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hooks_get);
+
+/**
+ * viommu_shim_hooks_put() - Drop a reference of viommu_shim_hooks_get()
+ *
+ * The last one removes the hooks: right away, or from a work item when
+ * called inside a hook (removal waits until no task is in one).
+ */
+void viommu_shim_hooks_put(void)
+{
+	if (viommu_hook_in_replacement()) {
+		atomic_inc(&viommu_hooks_deferred);
+		schedule_work(&viommu_hooks_put_work);
+		return;
+	}
+	viommu_hooks_put_now();
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hooks_put);
+
+/**
+ * viommu_shim_hooks_installed() - Whether the hooks are in
+ *
+ * Return: true while ftrace sends the hooked functions to us.
+ */
+bool viommu_shim_hooks_installed(void)
+{
+	/* Lockless: a removal holds the lock while it waits for hooks. */
+	return READ_ONCE(viommu_hooks_in);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hooks_installed);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * viommu_shim_test_nested_abort() - Call the stock abort of a nested HWPT
+ * @nested: An unpublished nested HWPT
+ *
+ * Through the stock ops table, as iommufd_object_abort_and_destroy() does.
+ */
+void viommu_shim_test_nested_abort(struct iommufd_object *nested)
+{
+	viommu_stock_nested_ops->abort(nested);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_test_nested_abort);
+
+/**
+ * viommu_shim_test_refcount() - The reference count of this module
+ *
+ * Return: module_refcount() of viommu.ko, which the hooks pin.
+ */
+int viommu_shim_test_refcount(void)
+{
+	return module_refcount(THIS_MODULE);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_test_refcount);
+#endif
+
+/**
+ * viommu_hooks_init() - Resolve and check every hook of the table
+ * @why: Filled with the hook or check that failed
+ *
+ * Every stock path relied on must reach a hook, and ftrace must accept the
+ * hooks: they are installed and removed once here, so a kernel with
+ * kernel.ftrace_enabled=0 or a function another IPMODIFY user holds turns
+ * the shim off now rather than failing a bind later. Nothing stays
+ * installed.
  *
  * Return: 0 or the errno of the failing step.
  */
@@ -196,6 +386,7 @@ int viommu_hooks_init(struct viommu_shim_why *why)
 	unsigned int i;
 	int rc;
 
+	viommu_guards_init();
 	for (i = 0; i < VIOMMU_NR_HOOKS; i++) {
 		struct viommu_hook *hook = &viommu_hooks[i];
 
@@ -204,29 +395,37 @@ int viommu_hooks_init(struct viommu_shim_why *why)
 		rc = viommu_sym_resolve(VIOMMU_STOCK_MODULE, hook->name,
 					&hook->orig);
 		if (rc)
-			goto err_remove;
-		why->step = "hook";
-		rc = viommu_hook_install(hook);
-		if (rc)
-			goto err_remove;
+			return rc;
 	}
-	return 0;
+	rc = viommu_hooks_check_ops(why);
+	if (rc)
+		return rc;
 
-err_remove:
-	viommu_hooks_exit();
-	return rc;
+	why->step = "install";
+	why->name = "ftrace hooks (EBUSY: kernel.ftrace_enabled=0 or another IPMODIFY user)";
+	rc = viommu_hooks_install(viommu_hooks, VIOMMU_NR_HOOKS);
+	if (rc)
+		return rc;
+	why->step = "remove";
+	rc = viommu_hooks_remove();
+	if (rc)
+		return rc;
+	viommu_hooks_ok = true;
+	return 0;
 }
 
 /**
- * viommu_hooks_exit() - Remove every hook, wait until no task is inside one
+ * viommu_hooks_exit() - Wait for a deferred removal
+ *
+ * Every reference is gone by now (each pinned the module while it held
+ * the hooks in), but the work item that dropped the last may still be
+ * returning.
  */
 void viommu_hooks_exit(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < VIOMMU_NR_HOOKS; i++)
-		viommu_hook_remove(&viommu_hooks[i]);
-	viommu_hooks_drain();
+	flush_work(&viommu_hooks_put_work);
+	WARN_ON(viommu_hooks_users || viommu_hooks_in);
+	viommu_hooks_ok = false;
 }
 
 /**

@@ -38,8 +38,10 @@ static int viommu_shim_check_build(struct viommu_shim_why *why)
 }
 
 /**
- * viommu_shim_init() - Verify the stock iommufd and install the hooks
+ * viommu_shim_init() - Verify the stock iommufd and check the hooks
  *
+ * The hooks are installed and removed once to see that ftrace takes them;
+ * after that, only bound contexts install them (viommu_shim_hooks_get()).
  * Never fails the module load: when something does not verify, one
  * warning names it and viommu_shim_ready() stays false.
  */
@@ -63,14 +65,14 @@ void viommu_shim_init(void)
 	}
 	/* Pairs with viommu_shim_ready(): the resolved addresses come first. */
 	smp_store_release(&viommu_shim_on, true);
-	pr_info("shim: ready: stock iommufd verified, hooks installed\n");
+	pr_info("shim: ready: stock iommufd verified, hooks checked (in while a context is bound)\n");
 }
 
 /**
- * viommu_shim_exit() - Remove the hooks and release the stock iommufd
+ * viommu_shim_exit() - Release the stock iommufd
  *
- * Call first on unload, before the core tears down what the hooks call
- * into: on return no task is inside a hook.
+ * Call last on unload: no context is left, so no hook is installed; this
+ * waits for a deferred removal to return.
  */
 void viommu_shim_exit(void)
 {
@@ -82,7 +84,7 @@ void viommu_shim_exit(void)
 }
 
 /**
- * viommu_shim_ready() - Whether the shim verified and its hooks are in
+ * viommu_shim_ready() - Whether the shim verified
  *
  * Return: true if the stock accessors and hooks may be used.
  */

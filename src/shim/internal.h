@@ -7,7 +7,7 @@
 #define _VIOMMU_SHIM_INTERNAL_H
 
 #include <linux/atomic.h>
-#include <linux/ftrace.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include "shim.h"
@@ -29,6 +29,8 @@ struct viommu_shim_why {
 int viommu_sym_init(struct viommu_shim_why *why);
 int viommu_sym_resolve(const char *modname, const char *name,
 		       unsigned long *addr);
+int viommu_sym_resolve_data(const char *modname, const char *name,
+			    size_t size, unsigned long *addr);
 void viommu_sym_exit(void);
 
 /**
@@ -36,36 +38,50 @@ void viommu_sym_exit(void);
  * @name: The function, a text symbol of VIOMMU_STOCK_MODULE
  * @replacement: Where calls to @name go; same prototype
  * @orig: The address of @name once resolved; the replacement calls it
- * @ops: The ftrace registration
  * @calls: How many times the replacement ran
- * @installed: @ops is registered
  */
 struct viommu_hook {
 	const char *name;
 	void *replacement;
 	unsigned long orig;
-	struct ftrace_ops ops;
 	atomic_long_t calls;
-	bool installed;
 };
 
-struct viommu_bypass;
+/**
+ * struct viommu_hook_frame - A running replacement, on its stack
+ * @node: Linkage in the table of frames, hashed by task
+ * @task: The task running the replacement
+ * @armed: The hook whose next entry by @task goes to the original
+ * @srcu_idx: The SRCU read side the replacement holds
+ */
+struct viommu_hook_frame {
+	struct hlist_node node;
+	struct task_struct *task;
+	const struct viommu_hook *armed;
+	int srcu_idx;
+};
 
 /* ftrace_hook.c */
-int viommu_hook_install(struct viommu_hook *hook);
-void viommu_hook_remove(struct viommu_hook *hook);
-void viommu_hooks_drain(void);
-int viommu_hook_enter(struct viommu_hook *hook)
+int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count);
+int viommu_hooks_remove(void);
+void viommu_hook_enter(struct viommu_hook_frame *f, struct viommu_hook *hook)
 	__acquires(viommu_hook_srcu);
-void viommu_hook_leave(int idx) __releases(viommu_hook_srcu);
-struct viommu_bypass *viommu_hook_bypass(const struct viommu_hook *hook);
-void viommu_hook_unbypass(struct viommu_bypass *bypass);
+void viommu_hook_leave(struct viommu_hook_frame *f)
+	__releases(viommu_hook_srcu);
+void viommu_hook_bypass(struct viommu_hook_frame *f,
+			const struct viommu_hook *hook);
+void viommu_hook_unbypass(struct viommu_hook_frame *f);
 bool viommu_hook_bypass_take(const struct viommu_hook *hook);
+bool viommu_hook_in_replacement(void);
 
 /* hooks.c */
 int viommu_hooks_init(struct viommu_shim_why *why);
 void viommu_hooks_exit(void);
 long viommu_shim_hook_calls(const char *name);
+#if IS_ENABLED(CONFIG_KUNIT)
+void viommu_shim_test_nested_abort(struct iommufd_object *nested);
+int viommu_shim_test_refcount(void);
+#endif
 
 /* iommufd.c */
 int viommu_iommufd_init(struct viommu_shim_why *why);
@@ -74,10 +90,25 @@ void *viommu_shim_iopt(struct iommufd_object *obj);
 void viommu_shim_test_set_nest_parent(struct iommufd_object *hwpt, bool on);
 #endif
 
+/**
+ * struct viommu_guard_unmap - A stock unmap in flight, on its hook's stack
+ * @node: Linkage in the guard bucket of @iopt
+ * @iopt: The io_pagetable, NULL when not in flight
+ * @first: First IOVA of the unmapped range
+ * @last: Last IOVA (inclusive)
+ */
+struct viommu_guard_unmap {
+	struct hlist_node node;
+	void *iopt;
+	unsigned long first;
+	unsigned long last;
+};
+
 /* guard.c */
-void viommu_guards_lock(void);
-void viommu_guards_unlock(void);
-bool viommu_guarded(void *iopt, unsigned long first, unsigned long last);
+void viommu_guards_init(void);
+int viommu_guard_unmap_begin(struct viommu_guard_unmap *u, void *iopt,
+			     unsigned long first, unsigned long last);
+void viommu_guard_unmap_end(struct viommu_guard_unmap *u);
 
 /* btf.c, layout.c: private layouts from the running kernel's BTF */
 #include "layout.h"

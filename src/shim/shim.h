@@ -29,12 +29,25 @@ enum viommu_stock_type {
 
 /*
  * init never fails the load: a shim that does not verify logs one line and
- * stays not ready. Call exit first on unload: on return no task is inside
- * a hook, so the core may tear down what the hooks call.
+ * stays not ready. Call exit on unload, after everything that could have
+ * taken a hooks reference is gone: it waits for a deferred removal.
  */
 void viommu_shim_init(void);
 void viommu_shim_exit(void);
 bool viommu_shim_ready(void);
+
+/*
+ * The hooks are installed only while someone needs them: each bound
+ * context holds one reference. get installs them on the first reference
+ * (-ENOMEM or -EOPNOTSUPP if that fails; 0 and nothing installed when the
+ * shim is not ready). put removes them with the last one, which waits for
+ * an RCU-tasks grace period; inside a hook it defers that to a work item.
+ */
+int viommu_shim_hooks_get(void);
+void viommu_shim_hooks_put(void);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool viommu_shim_hooks_installed(void);
+#endif
 
 /* 0 if @ictx really is a stock context; -EOPNOTSUPP (logged) if not. */
 int viommu_shim_verify_ictx(struct iommufd_ctx *ictx);
@@ -94,20 +107,22 @@ void viommu_shim_access_unpin(struct iommufd_access *access);
 
 /**
  * struct viommu_shim_guard - An IOVA range that must stay mapped
- * @node: Linkage in the shim's guard list
+ * @node: Linkage in the shim's guard table
  * @iopt: The stock io_pagetable the range is in
  * @iova: First IOVA
  * @last: Last IOVA (inclusive)
  *
  * While a guard is added, unmapping any part of the range from the IOAS
  * (IOMMU_IOAS_UNMAP or the VFIO compat path) fails with EBUSY. Adding one
- * waits for unmaps in flight, so pin the range's pages after adding the
- * guard and unpin them before deleting it; never add or delete a guard
- * while holding a lock the caller's access ->unmap callback takes. The
- * owner (a HWPT_PAGING or an IOAS) stays pinned while the guard is added.
+ * waits for unmaps in flight on that range (only those), so pin the
+ * range's pages after adding the guard and unpin them before deleting it;
+ * never add a guard while holding a lock the caller's access ->unmap
+ * callback takes. Deleting never waits. The owner (a HWPT_PAGING or an
+ * IOAS) stays pinned while the guard is added, and the hooks are installed
+ * (the caller's context is bound).
  */
 struct viommu_shim_guard {
-	struct list_head node;
+	struct hlist_node node;
 	void *iopt;
 	unsigned long iova;
 	unsigned long last;

@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/sprintf.h>
 #include <linux/string.h>
 
 #include "internal.h"
@@ -26,10 +27,11 @@ static struct module *viommu_sym_owner;
 
 /*
  * True when @addr is exactly the start of @name, in @modname (NULL: in
- * vmlinux), as sprint_symbol() prints it: "name+0x0/0xsize [mod]".
+ * vmlinux), as sprint_symbol() prints it: "name+0x0/0xsize [mod]". @size,
+ * if not NULL, gets the symbol's size.
  */
-static bool viommu_sym_is(unsigned long addr, const char *name,
-			  const char *modname)
+static bool viommu_sym_sized(unsigned long addr, const char *name,
+			     const char *modname, unsigned long *size)
 {
 	size_t len = strlen(name);
 	const char *tail;
@@ -41,6 +43,8 @@ static bool viommu_sym_is(unsigned long addr, const char *name,
 		return false;
 	sprint_symbol(buf, addr);
 	if (strncmp(buf, name, len) || strncmp(buf + len, "+0x0/", 5))
+		goto out;
+	if (size && sscanf(buf + len + 5, "%lx", size) != 1)
 		goto out;
 	tail = strchr(buf + len, ' ');
 	if (!modname) {
@@ -55,6 +59,12 @@ static bool viommu_sym_is(unsigned long addr, const char *name,
 out:
 	kfree(buf);
 	return ok;
+}
+
+static bool viommu_sym_is(unsigned long addr, const char *name,
+			  const char *modname)
+{
+	return viommu_sym_sized(addr, name, modname, NULL);
 }
 
 /* Ask kprobes where @name is: they resolve names with kallsyms. */
@@ -159,6 +169,43 @@ int viommu_sym_resolve(const char *modname, const char *name,
 	if (!a)
 		return -ENOENT;
 	if (!viommu_sym_is(a, name, modname) || viommu_sym_own(a, modname))
+		return -EINVAL;
+	*addr = a;
+	return 0;
+}
+
+/**
+ * viommu_sym_resolve_data() - The address of a data object of a module
+ * @modname: The module that must hold it; the one functions came from
+ * @name: The object (static data is listed with KALLSYMS_ALL)
+ * @size: How many bytes of it the caller reads
+ * @addr: Where to put its address
+ *
+ * Call after viommu_sym_resolve() took the module: only a symbol at offset
+ * 0 of its own name, inside that module, at least @size bytes long, is
+ * accepted.
+ *
+ * Return: 0; -ENOENT if there is no such symbol, -EINVAL if it is not
+ * where or what it must be.
+ */
+int viommu_sym_resolve_data(const char *modname, const char *name,
+			    size_t size, unsigned long *addr)
+{
+	char full[MODULE_NAME_LEN + 64];
+	unsigned long symsize = 0;
+	unsigned long a;
+
+	if (!viommu_kallsyms_lookup_name || !viommu_sym_owner ||
+	    strcmp(viommu_sym_owner->name, modname))
+		return -ENOENT;
+	if (snprintf(full, sizeof(full), "%s:%s", modname, name) >=
+	    sizeof(full))
+		return -ENAMETOOLONG;
+	a = viommu_kallsyms_lookup_name(full);
+	if (!a)
+		return -ENOENT;
+	if (!within_module(a, viommu_sym_owner) ||
+	    !viommu_sym_sized(a, name, modname, &symsize) || symsize < size)
 		return -EINVAL;
 	*addr = a;
 	return 0;

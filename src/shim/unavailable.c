@@ -258,7 +258,7 @@ void viommu_shim_guard_add(struct viommu_shim_guard *guard,
 			   unsigned long length)
 {
 	WARN_ON_ONCE(1);
-	INIT_LIST_HEAD(&guard->node);
+	INIT_HLIST_NODE(&guard->node);
 }
 
 /**
@@ -268,4 +268,21 @@ void viommu_shim_guard_add(struct viommu_shim_guard *guard,
 void viommu_shim_guard_del(struct viommu_shim_guard *guard)
 {
 	WARN_ON_ONCE(1);
+}
+
+/**
+ * viommu_shim_hooks_get() - Nothing to install
+ *
+ * Return: 0
+ */
+int viommu_shim_hooks_get(void)
+{
+	return 0;
+}
+
+/**
+ * viommu_shim_hooks_put() - Nothing to remove
+ */
+void viommu_shim_hooks_put(void)
+{
 }
