@@ -41,7 +41,6 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
-#include "iommufd_private.h"
 #include "internal.h"
 
 enum {
@@ -55,13 +54,13 @@ enum {
 	VIOMMU_NR_HOOKS,
 };
 
-static typeof(iommufd_device_unbind) viommu_device_unbind;
-static typeof(iommufd_hwpt_nested_destroy) viommu_hwpt_nested_destroy;
-static typeof(iommufd_hwpt_nested_abort) viommu_hwpt_nested_abort;
-static typeof(iommufd_device_detach) viommu_device_detach;
-static typeof(iommufd_device_replace) viommu_device_replace;
-static typeof(iopt_unmap_iova) viommu_iopt_unmap_iova;
-static typeof(iopt_unmap_all) viommu_iopt_unmap_all;
+static viommu_device_unbind_fn viommu_device_unbind;
+static viommu_hwpt_nested_destroy_fn viommu_hwpt_nested_destroy;
+static viommu_hwpt_nested_abort_fn viommu_hwpt_nested_abort;
+static viommu_device_detach_fn viommu_device_detach;
+static viommu_device_replace_fn viommu_device_replace;
+static viommu_iopt_unmap_iova_fn viommu_iopt_unmap_iova;
+static viommu_iopt_unmap_all_fn viommu_iopt_unmap_all;
 
 #define VIOMMU_HOOK(_id, _fn, _repl) \
 	[_id] = { .name = #_fn, .replacement = _repl }
@@ -84,7 +83,7 @@ static struct viommu_hook viommu_hooks[VIOMMU_NR_HOOKS] = {
 };
 
 /* The original of hook @id, typed like @fn. */
-#define VIOMMU_ORIG(id, fn) ((typeof(fn) *)viommu_hooks[id].orig)
+#define VIOMMU_ORIG(id, fn_type) ((typeof(fn_type) *)viommu_hooks[id].orig)
 
 static void viommu_device_unbind(struct iommufd_device *idev)
 {
@@ -94,7 +93,7 @@ static void viommu_device_unbind(struct iommufd_device *idev)
 	viommu_hook_enter(&f, hook);
 	viommu_core_idev_unbind(idev);
 	viommu_hook_bypass(&f, hook);
-	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_UNBIND, iommufd_device_unbind)(idev);
+	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_UNBIND, viommu_device_unbind_fn)(idev);
 	viommu_hook_unbypass(&f);
 	viommu_core_idev_unbind_done(idev);
 	viommu_hook_leave(&f);
@@ -107,7 +106,7 @@ static void viommu_hwpt_nested_destroy(struct iommufd_object *obj)
 
 	viommu_hook_enter(&f, hook);
 	viommu_hook_bypass(&f, hook);
-	VIOMMU_ORIG(VIOMMU_HOOK_NESTED_DESTROY, iommufd_hwpt_nested_destroy)(obj);
+	VIOMMU_ORIG(VIOMMU_HOOK_NESTED_DESTROY, viommu_hwpt_nested_destroy_fn)(obj);
 	viommu_hook_unbypass(&f);
 	/* @obj is freed only after this returns: still a valid key. */
 	viommu_core_nested_destroyed(obj);
@@ -125,7 +124,7 @@ static void viommu_hwpt_nested_abort(struct iommufd_object *obj)
 
 	viommu_hook_enter(&f, hook);
 	viommu_hook_bypass(&f, hook);
-	VIOMMU_ORIG(VIOMMU_HOOK_NESTED_ABORT, iommufd_hwpt_nested_abort)(obj);
+	VIOMMU_ORIG(VIOMMU_HOOK_NESTED_ABORT, viommu_hwpt_nested_abort_fn)(obj);
 	viommu_hook_unbypass(&f);
 	viommu_core_nested_destroyed(obj);
 	viommu_hook_leave(&f);
@@ -138,7 +137,7 @@ static void viommu_device_detach(struct iommufd_device *idev)
 
 	viommu_hook_enter(&f, hook);
 	viommu_hook_bypass(&f, hook);
-	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_DETACH, iommufd_device_detach)(idev);
+	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_DETACH, viommu_device_detach_fn)(idev);
 	viommu_hook_unbypass(&f);
 	viommu_core_attach_changed();
 	viommu_hook_leave(&f);
@@ -152,7 +151,7 @@ static int viommu_device_replace(struct iommufd_device *idev, u32 *pt_id)
 
 	viommu_hook_enter(&f, hook);
 	viommu_hook_bypass(&f, hook);
-	rc = VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_REPLACE, iommufd_device_replace)
+	rc = VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_REPLACE, viommu_device_replace_fn)
 		(idev, pt_id);
 	viommu_hook_unbypass(&f);
 	if (!rc)
@@ -184,7 +183,7 @@ static int viommu_iopt_unmap_iova(struct io_pagetable *iopt,
 		rc = -EBUSY;
 	} else {
 		viommu_hook_bypass(&f, hook);
-		rc = VIOMMU_ORIG(VIOMMU_HOOK_UNMAP_IOVA, iopt_unmap_iova)
+		rc = VIOMMU_ORIG(VIOMMU_HOOK_UNMAP_IOVA, viommu_iopt_unmap_iova_fn)
 			(iopt, iova, length, unmapped);
 		viommu_hook_unbypass(&f);
 		viommu_guard_unmap_end(&u);
@@ -213,7 +212,7 @@ static int viommu_iopt_unmap_all(struct io_pagetable *iopt,
 		rc = -EBUSY;
 	} else {
 		viommu_hook_bypass(&f, hook);
-		rc = VIOMMU_ORIG(VIOMMU_HOOK_UNMAP_ALL, iopt_unmap_all)
+		rc = VIOMMU_ORIG(VIOMMU_HOOK_UNMAP_ALL, viommu_iopt_unmap_all_fn)
 			(iopt, unmapped);
 		viommu_hook_unbypass(&f);
 		viommu_guard_unmap_end(&u);
@@ -223,40 +222,36 @@ static int viommu_iopt_unmap_all(struct io_pagetable *iopt,
 }
 
 /*
- * The entries of the stock object ops table, as iommufd main.c defines
- * them (not in a header). Only compared with the hooked addresses: a
- * layout that differs fails the check and leaves the shim off.
+ * Stock destroy and abort of a nested HWPT must reach our two hooks: the
+ * entry of the stock object ops table (a static array of iommufd main.c),
+ * laid out as the running kernel's BTF says, must point at exactly them.
  */
-struct viommu_stock_object_ops {
-	size_t file_offset;
-	void (*destroy)(struct iommufd_object *obj);
-	void (*abort)(struct iommufd_object *obj);
-};
+static viommu_hwpt_nested_abort_fn *viommu_stock_nested_abort;
 
-static const struct viommu_stock_object_ops *viommu_stock_nested_ops;
-
-/* Stock destroy and abort of a nested HWPT must reach our two hooks. */
 static int viommu_hooks_check_ops(struct viommu_shim_why *why)
 {
-	const struct viommu_stock_object_ops *ops;
-	unsigned long addr;
+	const struct viommu_layout *vl = &viommu_layout;
+	unsigned long addr, destroy, abort;
+	const void *entry;
 	int rc;
 
 	why->step = "check";
 	why->name = "iommufd_object_ops[IOMMUFD_OBJ_HWPT_NESTED]";
+	if (vl->ops_destroy.size != sizeof(destroy) ||
+	    vl->ops_abort.size != sizeof(abort))
+		return -EINVAL;
 	rc = viommu_sym_resolve_data(VIOMMU_STOCK_MODULE, "iommufd_object_ops",
-				     (IOMMUFD_OBJ_HWPT_NESTED + 1) *
-				     sizeof(*ops), &addr);
+				     (size_t)(vl->obj_hwpt_nested + 1) *
+				     vl->ops_size, &addr);
 	if (rc)
 		return rc;
-	ops = (const struct viommu_stock_object_ops *)addr +
-	      IOMMUFD_OBJ_HWPT_NESTED;
-	if ((unsigned long)ops->destroy !=
-	    viommu_hooks[VIOMMU_HOOK_NESTED_DESTROY].orig ||
-	    (unsigned long)ops->abort !=
-	    viommu_hooks[VIOMMU_HOOK_NESTED_ABORT].orig)
+	entry = (const void *)(addr + (size_t)vl->obj_hwpt_nested * vl->ops_size);
+	memcpy(&destroy, entry + vl->ops_destroy.offset, sizeof(destroy));
+	memcpy(&abort, entry + vl->ops_abort.offset, sizeof(abort));
+	if (destroy != viommu_hooks[VIOMMU_HOOK_NESTED_DESTROY].orig ||
+	    abort != viommu_hooks[VIOMMU_HOOK_NESTED_ABORT].orig)
 		return -EINVAL;
-	viommu_stock_nested_ops = ops;
+	viommu_stock_nested_abort = (viommu_hwpt_nested_abort_fn *)abort;
 	return 0;
 }
 
@@ -353,7 +348,7 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hooks_installed);
  */
 void viommu_shim_test_nested_abort(struct iommufd_object *nested)
 {
-	viommu_stock_nested_ops->abort(nested);
+	viommu_stock_nested_abort(nested);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_test_nested_abort);
 
@@ -391,6 +386,10 @@ int viommu_hooks_init(struct viommu_shim_why *why)
 		struct viommu_hook *hook = &viommu_hooks[i];
 
 		why->name = hook->name;
+		why->step = "check";
+		rc = viommu_layout_check_func(hook->name);
+		if (rc)
+			return rc;
 		why->step = "resolve";
 		rc = viommu_sym_resolve(VIOMMU_STOCK_MODULE, hook->name,
 					&hook->orig);

@@ -1,41 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bringing the shim up and down. Nothing is installed unless everything
- * verifies: the running kernel is the build whose private headers we
- * compiled against, and every symbol is where it must be. Anything else
- * leaves the shim off, with one log line saying what failed.
+ * verifies: every private layout and prototype against the running
+ * kernel's own BTF (layout.c), and every symbol is where it must be.
+ * Anything else leaves the shim off, with one log line saying what failed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <generated/utsrelease.h>
-#ifdef VIOMMU_HAVE_UTSVERSION_H
-#include <generated/utsversion.h>
-#endif
 #include <kunit/visibility.h>
+#include <linux/export.h>
+#include <linux/printk.h>
 #include <linux/string.h>
-#include <linux/utsname.h>
 
 #include "internal.h"
 
 static bool viommu_shim_on;
-
-/* The private layouts are those of one build: it must be the running one. */
-static int viommu_shim_check_build(struct viommu_shim_why *why)
-{
-	why->step = "check";
-	why->name = "kernel release (uname -r) against the build tree";
-	if (strcmp(init_utsname()->release, UTS_RELEASE))
-		return -EINVAL;
-#ifdef UTS_VERSION
-	why->name = "kernel version (uname -v) against the build tree";
-	if (strcmp(init_utsname()->version, UTS_VERSION))
-		return -EINVAL;
-	return 0;
-#else
-	why->name = "kernel version: the build tree has no utsversion.h";
-	return -ENOENT;
-#endif
-}
 
 /**
  * viommu_shim_init() - Verify the stock iommufd and check the hooks
@@ -50,9 +29,7 @@ void viommu_shim_init(void)
 	struct viommu_shim_why why = {};
 	int rc;
 
-	rc = viommu_shim_check_build(&why);
-	if (!rc)
-		rc = viommu_sym_init(&why);
+	rc = viommu_sym_init(&why);
 	if (!rc)
 		rc = viommu_iommufd_init(&why);
 	if (!rc)
