@@ -77,19 +77,9 @@ int viommu_get_hw_info_ioctl(struct viommu_ucmd *ucmd)
 
 	data = viommu_hw_info_data(dev, &data_len, &cmd->out_data_type);
 	if (IS_ERR(data)) {
-		rc = PTR_ERR(data);
-		goto out_put;
+		viommu_shim_put_object(ictx, idev_obj);
+		return PTR_ERR(data);
 	}
-
-	copy_len = min(cmd->data_len, data_len);
-	rc = -EFAULT;
-	if (copy_to_user(user_ptr, data, copy_len))
-		goto out_free;
-	/* A bigger user buffer gets zeroes past what the kernel has. */
-	if (copy_len < cmd->data_len &&
-	    clear_user(user_ptr + copy_len, cmd->data_len - copy_len))
-		goto out_free;
-	cmd->data_len = data_len;
 
 	cmd->out_capabilities = 0;
 	if (device_iommu_capable(dev, IOMMU_CAP_DIRTY_TRACKING))
@@ -108,10 +98,24 @@ int viommu_get_hw_info_ioctl(struct viommu_ucmd *ucmd)
 	}
 	/* 6.12 has no IOMMU_CAP_PCI_ATS_SUPPORTED: ATS_NOT_SUPPORTED is never set. */
 
+	/*
+	 * All read: a stock destroy of the device waits for this short-term
+	 * hold, so none may last across a user copy.
+	 */
+	viommu_shim_put_object(ictx, idev_obj);
+
+	copy_len = min(cmd->data_len, data_len);
+	rc = -EFAULT;
+	if (copy_to_user(user_ptr, data, copy_len))
+		goto out_free;
+	/* A bigger user buffer gets zeroes past what the kernel has. */
+	if (copy_len < cmd->data_len &&
+	    clear_user(user_ptr + copy_len, cmd->data_len - copy_len))
+		goto out_free;
+	cmd->data_len = data_len;
+
 	rc = viommu_ucmd_respond(ucmd, sizeof(*cmd));
 out_free:
 	kfree(data);
-out_put:
-	viommu_shim_put_object(ictx, idev_obj);
 	return rc;
 }

@@ -218,6 +218,12 @@ static int viommu_hw_queue_pin_range(struct viommu_hw_queue_pin *pin,
  * contiguous at its first break. On success @pin->access holds the pins;
  * undo with viommu_hw_queue_unpin_pages().
  *
+ * Contiguity is checked chunk by chunk, as each is pinned, so the first
+ * error met wins: with @contiguous, a range whose mapped head is not
+ * contiguous and whose tail is not mapped gives -EFAULT, where upstream
+ * (pin all, then check) gives -ENOENT. A deliberate difference: memory
+ * stays O(1) in a length that userspace chooses.
+ *
  * Return: 0; -ENOENT (from iommufd) if part of the range is not mapped;
  * -EFAULT if @contiguous and the pages are not; -EINTR on a fatal signal;
  * -ENOMEM.

@@ -13,17 +13,15 @@
 #include "../shim/shim.h"
 
 /*
- * vDEVICE of each stock iommufd_device, and devices being unbound. While
- * VDEVICE_ALLOC copies its answer out (the lock dropped: a user copy may
- * block for ever), the map holds the vDEVICE tagged as not yet in its id
- * table; the unbind hook waits for such an entry to change.
+ * vDEVICE of each stock iommufd_device, and devices being unbound. An
+ * entry in the map is always a finalized vDEVICE: VDEVICE_ALLOC copies its
+ * answer out before it takes the lock, then publishes in one critical
+ * section, so the unbind hook never waits for a user copy.
  */
 static DEFINE_XARRAY(viommu_idev_vdevs);
 static LIST_HEAD(viommu_unbinding);
 static DEFINE_MUTEX(viommu_vdev_lock);
 static DECLARE_WAIT_QUEUE_HEAD(viommu_vdev_wait);
-
-#define VIOMMU_VDEV_UNPUBLISHED 1
 
 struct viommu_unbinding {
 	struct list_head node;
@@ -54,24 +52,44 @@ static void viommu_vdevice_teardown(struct viommu_vdevice *vdev)
 	xa_cmpxchg(&viommu->vdevs, vdev->virt_id, vdev, NULL, GFP_KERNEL);
 	xa_cmpxchg(&viommu_idev_vdevs, (unsigned long)vdev->idev, vdev, NULL,
 		   GFP_KERNEL);
-	xa_cmpxchg(&viommu_idev_vdevs, (unsigned long)vdev->idev,
-		   xa_tag_pointer(vdev, VIOMMU_VDEV_UNPUBLISHED), NULL,
-		   GFP_KERNEL);
 	viommu_shim_unpin(viommu_shim_idev_obj(vdev->idev));
 	refcount_dec(&viommu->obj.users);
 }
 
-static int viommu_vdevice_publish(struct viommu_vdevice *vdev)
+/* May @idev get a vDEVICE at @virt_id of @viommu? Upstream's order. */
+static int viommu_vdevice_check(struct viommu *viommu,
+				struct iommufd_device *idev, u64 virt_id)
+{
+	lockdep_assert_held(&viommu_vdev_lock);
+	if (viommu_unbinding_find(idev))
+		return -ENOENT;
+	if (xa_load(&viommu_idev_vdevs, (unsigned long)idev))
+		return -EEXIST;
+	if (xa_load(&viommu->vdevs, virt_id))
+		return -EEXIST;
+	return 0;
+}
+
+/*
+ * Checks, driver init, both maps and both pins, under the lock that the
+ * unbind hook takes: it finds @vdev in the map only once all is done.
+ */
+static int viommu_vdevice_publish(struct viommu_vdevice *vdev,
+				  struct iommufd_object *idev_obj)
 {
 	struct viommu *viommu = vdev->viommu;
 	int rc;
 
+	lockdep_assert_held(&viommu_vdev_lock);
+	rc = viommu_vdevice_check(viommu, vdev->idev, vdev->virt_id);
+	if (rc)
+		return rc;
 	/* Reserve the virt_id so a racing alloc sees it taken. */
 	rc = xa_insert(&viommu->vdevs, vdev->virt_id, NULL, GFP_KERNEL);
 	if (rc)
 		return rc == -EBUSY ? -EEXIST : rc;
-	rc = xa_insert(&viommu_idev_vdevs, (unsigned long)vdev->idev,
-		       xa_tag_pointer(vdev, VIOMMU_VDEV_UNPUBLISHED), GFP_KERNEL);
+	rc = xa_insert(&viommu_idev_vdevs, (unsigned long)vdev->idev, vdev,
+		       GFP_KERNEL);
 	if (rc)
 		goto err_release;
 	if (viommu->ops->vdevice_init) {
@@ -79,6 +97,9 @@ static int viommu_vdevice_publish(struct viommu_vdevice *vdev)
 		if (rc)
 			goto err_idev;
 	}
+	/* Lifetime pins, dropped by viommu_vdevice_teardown(). */
+	refcount_inc(&viommu->obj.users);
+	viommu_shim_pin(idev_obj);
 	/* Fills the reserved slot: no allocation, cannot fail. */
 	xa_store(&viommu->vdevs, vdev->virt_id, vdev, GFP_KERNEL);
 	return 0;
@@ -93,6 +114,13 @@ err_release:
 /**
  * viommu_vdevice_alloc_ioctl() - IOMMU_VDEVICE_ALLOC on /dev/viommu
  * @ucmd: The command, struct viommu_vdevice_alloc
+ *
+ * The answer is copied out first, with no lock and no hold on the stock
+ * device: a copy-out blocked in userspace (userfaultfd) must not hold up
+ * the device's unbind, which runs under VFIO's dev_set->lock. Until the
+ * object is finalized its id names nothing, so an EFAULT only aborts it.
+ * The device is then looked up again: if it was unbound meanwhile, or is
+ * being unbound, the ioctl fails with ENOENT and leaves nothing behind.
  *
  * Return: 0 or a negative errno as upstream gives it.
  */
@@ -138,66 +166,66 @@ int viommu_vdevice_alloc_ioctl(struct viommu_ucmd *ucmd)
 		goto out_put_idev;
 	}
 
+	/* Upstream fails these before its copy-out: so do we, once here. */
 	mutex_lock(&viommu_vdev_lock);
-	if (viommu_unbinding_find(idev)) {
-		rc = -ENOENT;
-		goto out_unlock;
-	}
-	if (xa_load(&viommu_idev_vdevs, (unsigned long)idev)) {
-		rc = -EEXIST;
-		goto out_unlock;
-	}
+	rc = viommu_vdevice_check(viommu, idev, cmd->virt_id);
+	mutex_unlock(&viommu_vdev_lock);
+	if (rc)
+		goto out_put_idev;
 
 	obj = _viommu_object_alloc(ucmd->ctx, size, VIOMMU_OBJ_VDEVICE);
 	if (IS_ERR(obj)) {
 		rc = PTR_ERR(obj);
-		goto out_unlock;
+		goto out_put_idev;
 	}
 	vdev = container_of(obj, struct viommu_vdevice, obj);
 	vdev->viommu = viommu;
-	vdev->idev = idev;
-	vdev->dev = dev;
 	vdev->virt_id = cmd->virt_id;
 
-	rc = viommu_vdevice_publish(vdev);
-	if (rc) {
-		viommu_object_abort(ucmd->ctx, obj);
-		goto out_unlock;
-	}
-	/* Lifetime pins, dropped by viommu_vdevice_teardown(). */
-	refcount_inc(&viommu->obj.users);
-	viommu_shim_pin(idev_obj);
-	mutex_unlock(&viommu_vdev_lock);
-
 	/*
-	 * Every unbind on the host takes the lock: never hold it across a
-	 * user copy. Until finalized the vDEVICE has no id userspace can
-	 * use, and the unbind of its own device waits for it to settle.
+	 * A stock destroy waits for short-term holds: none may last across
+	 * a user copy. @idev is compared below, never used, until held again.
 	 */
+	viommu_shim_put_object(ictx, idev_obj);
+
 	cmd->out_vdevice_id = obj->id;
 	rc = viommu_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		goto out_abort;
+
+	idev_obj = viommu_shim_get_object(ictx, cmd->dev_id, VIOMMU_STOCK_DEVICE);
+	if (IS_ERR(idev_obj)) {
+		rc = PTR_ERR(idev_obj);
+		goto out_abort;
+	}
+	/* Another device bound under the same id since: not the one named. */
+	if (viommu_shim_to_idev(idev_obj) != idev) {
+		rc = -ENOENT;
+		goto out_abort_put_idev;
+	}
+	dev = viommu_shim_idev_dev(idev);
+	if (!viommu_backs_dev(viommu, dev)) {
+		rc = -EINVAL;
+		goto out_abort_put_idev;
+	}
+	vdev->idev = idev;
+	vdev->dev = dev;
 
 	mutex_lock(&viommu_vdev_lock);
-	if (rc) {
-		viommu_vdevice_teardown(vdev);
-		mutex_unlock(&viommu_vdev_lock);
-		viommu_object_abort(ucmd->ctx, obj);
-	} else {
-		/*
-		 * Both under the lock: an unbind hook that finds the plain
-		 * vDEVICE in the map also finds it in the id table. The slot
-		 * exists, so the store needs no memory.
-		 */
-		xa_store(&viommu_idev_vdevs, (unsigned long)idev, vdev,
-			 GFP_KERNEL);
+	rc = viommu_vdevice_publish(vdev, idev_obj);
+	if (!rc)
 		viommu_object_finalize(ucmd->ctx, obj);
-		mutex_unlock(&viommu_vdev_lock);
-	}
-	wake_up_all(&viommu_vdev_wait);
+	mutex_unlock(&viommu_vdev_lock);
+	if (rc)
+		goto out_abort_put_idev;
+	/* Nothing waits for a vDEVICE to appear: no wake-up. */
 	goto out_put_idev;
 
-out_unlock:
-	mutex_unlock(&viommu_vdev_lock);
+out_abort_put_idev:
+	viommu_shim_put_object(ictx, idev_obj);
+out_abort:
+	viommu_object_abort(ucmd->ctx, obj);
+	goto out_put_viommu;
 out_put_idev:
 	viommu_shim_put_object(ictx, idev_obj);
 out_put_viommu:
@@ -238,7 +266,6 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 	struct viommu_unbinding *u;
 	struct viommu_vdevice *vdev;
 	struct viommu_ctx *ctx;
-	void *entry;
 	int rc;
 
 	u = kzalloc(sizeof(*u), GFP_KERNEL | __GFP_NOFAIL);
@@ -247,13 +274,11 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 	mutex_lock(&viommu_vdev_lock);
 	list_add(&u->node, &viommu_unbinding);
 	for (;;) {
-		entry = xa_load(&viommu_idev_vdevs, (unsigned long)idev);
-		if (!entry)
+		vdev = xa_load(&viommu_idev_vdevs, (unsigned long)idev);
+		if (!vdev)
 			break;
-		vdev = xa_untag_pointer(entry);
-		/* A published vDEVICE in the map keeps its context alive. */
-		if (!xa_pointer_tag(entry) &&
-		    refcount_inc_not_zero(&vdev->obj.users)) {
+		/* A vDEVICE in the map keeps its context alive. */
+		if (refcount_inc_not_zero(&vdev->obj.users)) {
 			ctx = vdev->viommu->ctx;
 			viommu_ctx_get(ctx);
 			mutex_unlock(&viommu_vdev_lock);
@@ -268,16 +293,16 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 			/* Left in the map: wait for its owner, not in a loop. */
 			if (WARN_ON(rc))
 				wait_event(viommu_vdev_wait,
-					   viommu_idev_entry_changed(idev, entry));
+					   viommu_idev_entry_changed(idev, vdev));
 		} else {
 			/*
-			 * Its VDEVICE_ALLOC is still copying out, or someone
-			 * else is destroying it: its pin on @idev must go
-			 * first. Only this device's unbind waits here.
+			 * Someone else is destroying it: its destroy op takes
+			 * it out of the map (kernel work, no user copy) and
+			 * drops its pin on @idev, then wakes us.
 			 */
 			mutex_unlock(&viommu_vdev_lock);
 			wait_event(viommu_vdev_wait,
-				   viommu_idev_entry_changed(idev, entry));
+				   viommu_idev_entry_changed(idev, vdev));
 		}
 		mutex_lock(&viommu_vdev_lock);
 	}
