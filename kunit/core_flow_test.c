@@ -426,7 +426,6 @@ struct flow_refs {
 	struct module *selftest;
 	int viommu_base;
 	int selftest_base;
-	int hooks_pin;	/* in viommu_base: the shim's hooks were in */
 };
 
 /*
@@ -448,7 +447,6 @@ static void flow_refs_viommu(struct flow *f, struct flow_refs *r,
 {
 	r->viommu = f->ctx_file->f_op->owner;
 	r->viommu_base = module_refcount(r->viommu) - open_files;
-	r->hooks_pin = viommu_shim_hooks_installed();
 }
 
 static void flow_expect_orphan(struct kunit *test, struct flow_refs *r,
@@ -469,9 +467,7 @@ static void flow_expect_reaped(struct kunit *test, struct flow *f,
 	/* A reap can queue another one. */
 	viommu_ctx_reap_flush();
 	viommu_ctx_reap_flush();
-	/* The last bound context gone, the hooks left with their pin. */
-	KUNIT_EXPECT_EQ(test, r->viommu_base - r->hooks_pin,
-			module_refcount(r->viommu));
+	KUNIT_EXPECT_EQ(test, r->viommu_base, module_refcount(r->viommu));
 	/* The vIOMMU's pin on the nest parent and every device are gone. */
 	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, f, f->parent_id));
 	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, f, f->ioas_id));

@@ -68,7 +68,9 @@ else
 fi
 
 echo "== dkms"
-dkms_mods=$TOP_DIR/out/dkms-modules
+# Outside the tree: a Kbuild "clean" of the tree deletes every *.ko in it.
+dkms_mods=$(mktemp -d)
+trap 'rm -rf "$dkms_mods"' EXIT
 count_lines < <("$SCRIPTS_DIR/dkms-check.sh" "$kdir" "$dkms_mods")
 
 echo "== x86_64 build (W=1, sparse; modules_prepare tree cached under $VIOMMU_CACHE)"

@@ -63,11 +63,8 @@ void viommu_ctx_put(struct viommu_ctx *ctx)
 	WARN_ON(!viommu_objects_empty(ctx));
 	viommu_mmap_destroy_all(ctx);
 	xa_destroy(&ctx->objects);
-	if (ctx->ictx) {
+	if (ctx->ictx)
 		iommufd_ctx_put(ctx->ictx);
-		/* The last bound context takes the hooks out. */
-		viommu_shim_hooks_put();
-	}
 	kfree(ctx);
 }
 
@@ -159,7 +156,7 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_free);
  * @ctx: The context
  * @ictx: The iommufd context; on success @ctx owns the caller's reference
  *
- * A bound context holds the shim's hooks in until it is freed.
+ * The first bound context installs the shim's hooks (until unload).
  *
  * Return: 0, -EBUSY if @ctx is already bound, -ENOMEM or -EOPNOTSUPP if
  * the hooks cannot be installed (the caller keeps its reference on error).
@@ -172,10 +169,8 @@ int viommu_ctx_bind(struct viommu_ctx *ctx, struct iommufd_ctx *ictx)
 	if (rc)
 		return rc;
 	/* Release pairs with the acquire in viommu_ctx_ictx(). */
-	if (cmpxchg_release(&ctx->ictx, NULL, ictx)) {
-		viommu_shim_hooks_put();
+	if (cmpxchg_release(&ctx->ictx, NULL, ictx))
 		return -EBUSY;
-	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_bind);

@@ -236,7 +236,7 @@ static void notrace viommu_hook_ftrace(unsigned long ip,
 /* Set up afresh by each install: ftrace_free_filter() leaves it stale. */
 static struct ftrace_ops viommu_hook_ops;
 
-/* Set when an unregister failed: the ops stays, and so does the module. */
+/* Set when an unregister failed: the call sites stay patched. */
 static bool viommu_hook_stuck;
 
 /**
@@ -245,7 +245,7 @@ static bool viommu_hook_stuck;
  * @hooks: The hooks, with @replacement and @orig set
  * @count: How many
  *
- * The module is pinned while the hooks are installed.
+ * They stay until viommu_hooks_remove(); module exit removes them.
  *
  * Return: 0, or the errno of ftrace: -EBUSY if another IPMODIFY user
  * (livepatch, another module) has one of the functions or
@@ -259,13 +259,9 @@ int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count)
 
 	if (viommu_hook_stuck)
 		return -ENODEV;
-	if (!try_module_get(THIS_MODULE))
-		return -ENODEV;
 	ips = kcalloc(count, sizeof(*ips), GFP_KERNEL);
-	if (!ips) {
-		rc = -ENOMEM;
-		goto err_put;
-	}
+	if (!ips)
+		return -ENOMEM;
 	for (i = 0; i < count; i++)
 		ips[i] = hooks[i].orig;
 	/*
@@ -293,8 +289,6 @@ int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count)
 err_free:
 	ftrace_free_filter(&viommu_hook_ops);
 	viommu_hook_count = 0;
-err_put:
-	module_put(THIS_MODULE);
 	return rc;
 }
 
@@ -303,8 +297,7 @@ err_put:
  *
  * On return no task is inside a replacement. If ftrace cannot unregister
  * (it shut itself down after a bug), the call sites stay patched: the
- * module then stays pinned for good, so the code they reach is never
- * freed.
+ * caller must then never let the module be freed.
  *
  * Return: 0, or the errno of the failed unregister.
  */
@@ -315,8 +308,7 @@ int viommu_hooks_remove(void)
 	rc = unregister_ftrace_function(&viommu_hook_ops);
 	if (rc) {
 		viommu_hook_stuck = true;
-		pr_err_once("cannot remove the ftrace hooks (%d): the module stays loaded\n",
-			    rc);
+		pr_err_once("cannot remove the ftrace hooks (%d)\n", rc);
 		return rc;
 	}
 	ftrace_free_filter(&viommu_hook_ops);
@@ -328,6 +320,5 @@ int viommu_hooks_remove(void)
 	 */
 	synchronize_rcu_tasks();
 	viommu_hook_count = 0;
-	module_put(THIS_MODULE);
 	return 0;
 }

@@ -34,6 +34,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
+#include <linux/delay.h>
 #include <linux/iommufd.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -255,33 +256,22 @@ static int viommu_hooks_check_ops(struct viommu_shim_why *why)
 	return 0;
 }
 
+/*
+ * The hooks go in with the first bound context and stay until unload:
+ * taking them out at every last close would let any user with
+ * /dev/viommu make every close patch kernel text and wait for RCU-tasks
+ * grace periods under ftrace_lock, and each new install opens a window
+ * where a stock call already running escapes them.
+ */
 static DEFINE_MUTEX(viommu_hooks_lock);
-/* References held, and whether the hooks are in; under the lock. */
-static unsigned int viommu_hooks_users;
 static bool viommu_hooks_in;
 /* Resolved and verified at load: installing may be tried. */
 static bool viommu_hooks_ok;
-static atomic_t viommu_hooks_deferred = ATOMIC_INIT(0);
-
-static void viommu_hooks_put_now(void)
-{
-	mutex_lock(&viommu_hooks_lock);
-	if (!WARN_ON(!viommu_hooks_users) && !--viommu_hooks_users &&
-	    viommu_hooks_in && !viommu_hooks_remove())
-		WRITE_ONCE(viommu_hooks_in, false);
-	mutex_unlock(&viommu_hooks_lock);
-}
-
-static void viommu_hooks_put_fn(struct work_struct *work)
-{
-	while (atomic_dec_if_positive(&viommu_hooks_deferred) >= 0)
-		viommu_hooks_put_now();
-}
-
-static DECLARE_WORK(viommu_hooks_put_work, viommu_hooks_put_fn);
 
 /**
- * viommu_shim_hooks_get() - Take a reference on the hooks, installing them
+ * viommu_shim_hooks_get() - Make sure the hooks are installed
+ *
+ * Once in, they stay until the module unloads.
  *
  * Return: 0; -ENOMEM, or -EOPNOTSUPP if ftrace refuses the hooks (logged
  * with its errno). Without a ready shim there is nothing to install: 0.
@@ -290,6 +280,9 @@ int viommu_shim_hooks_get(void)
 {
 	int rc = 0;
 
+	/* Lockless fast path: pairs with the release below. */
+	if (smp_load_acquire(&viommu_hooks_in))
+		return 0;
 	mutex_lock(&viommu_hooks_lock);
 	if (!viommu_hooks_in && viommu_hooks_ok) {
 		rc = viommu_hooks_install(viommu_hooks, VIOMMU_NR_HOOKS);
@@ -300,32 +293,14 @@ int viommu_shim_hooks_get(void)
 			if (rc != -ENOMEM)
 				rc = -EOPNOTSUPP;
 		} else {
-			WRITE_ONCE(viommu_hooks_in, true);
+			/* Pairs with the acquire of the fast path. */
+			smp_store_release(&viommu_hooks_in, true);
 		}
 	}
-	if (!rc)
-		viommu_hooks_users++;
 	mutex_unlock(&viommu_hooks_lock);
 	return rc;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hooks_get);
-
-/**
- * viommu_shim_hooks_put() - Drop a reference of viommu_shim_hooks_get()
- *
- * The last one removes the hooks: right away, or from a work item when
- * called inside a hook (removal waits until no task is in one).
- */
-void viommu_shim_hooks_put(void)
-{
-	if (viommu_hook_in_replacement()) {
-		atomic_inc(&viommu_hooks_deferred);
-		schedule_work(&viommu_hooks_put_work);
-		return;
-	}
-	viommu_hooks_put_now();
-}
-EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hooks_put);
 
 /**
  * viommu_shim_hooks_installed() - Whether the hooks are in
@@ -407,24 +382,34 @@ int viommu_hooks_init(struct viommu_shim_why *why)
 		return rc;
 	why->step = "remove";
 	rc = viommu_hooks_remove();
-	if (rc)
+	if (rc) {
+		/* Still patched: unload must take them out (or never end). */
+		viommu_hooks_in = true;
 		return rc;
+	}
 	viommu_hooks_ok = true;
 	return 0;
 }
 
 /**
- * viommu_hooks_exit() - Wait for a deferred removal
+ * viommu_hooks_exit() - Take the hooks out for unload
  *
- * Every reference is gone by now (each pinned the module while it held
- * the hooks in), but the work item that dropped the last may still be
- * returning.
+ * On return no task is inside a hook and ftrace no longer calls into the
+ * module. If ftrace cannot unregister them (it shut itself down after a
+ * bug), the call sites stay patched into this module's text: rather than
+ * let that text be freed, this never returns.
  */
 void viommu_hooks_exit(void)
 {
-	flush_work(&viommu_hooks_put_work);
-	WARN_ON(viommu_hooks_users || viommu_hooks_in);
+	mutex_lock(&viommu_hooks_lock);
 	viommu_hooks_ok = false;
+	if (viommu_hooks_in && viommu_hooks_remove()) {
+		pr_emerg("ftrace cannot remove the hooks: unload blocked for good, so that ftrace never calls freed code\n");
+		for (;;)
+			msleep_interruptible(MSEC_PER_SEC * 3600);
+	}
+	WRITE_ONCE(viommu_hooks_in, false);
+	mutex_unlock(&viommu_hooks_lock);
 }
 
 /**

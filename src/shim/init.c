@@ -20,7 +20,8 @@ static bool viommu_shim_on;
  * viommu_shim_init() - Verify the stock iommufd and check the hooks
  *
  * The hooks are installed and removed once to see that ftrace takes them;
- * after that, only bound contexts install them (viommu_shim_hooks_get()).
+ * after that, the first bound context installs them for good
+ * (viommu_shim_hooks_get()).
  * Never fails the module load: when something does not verify, one
  * warning names it and viommu_shim_ready() stays false.
  */
@@ -42,19 +43,17 @@ void viommu_shim_init(void)
 	}
 	/* Pairs with viommu_shim_ready(): the resolved addresses come first. */
 	smp_store_release(&viommu_shim_on, true);
-	pr_info("shim: ready: stock iommufd verified, hooks checked (in while a context is bound)\n");
+	pr_info("shim: ready: stock iommufd verified, hooks checked (installed by the first bound context, until unload)\n");
 }
 
 /**
- * viommu_shim_exit() - Release the stock iommufd
+ * viommu_shim_exit() - Take the hooks out and release the stock iommufd
  *
- * Call last on unload: no context is left, so no hook is installed; this
- * waits for a deferred removal to return.
+ * Call on unload once no context is left. Also when the shim never came
+ * on: a load-time check may have left hooks patched in.
  */
 void viommu_shim_exit(void)
 {
-	if (!viommu_shim_on)
-		return;
 	WRITE_ONCE(viommu_shim_on, false);
 	viommu_hooks_exit();
 	viommu_sym_exit();

@@ -37,14 +37,12 @@ void viommu_shim_exit(void);
 bool viommu_shim_ready(void);
 
 /*
- * The hooks are installed only while someone needs them: each bound
- * context holds one reference. get installs them on the first reference
- * (-ENOMEM or -EOPNOTSUPP if that fails; 0 and nothing installed when the
- * shim is not ready). put removes them with the last one, which waits for
- * an RCU-tasks grace period; inside a hook it defers that to a work item.
+ * The hooks are installed only once someone needs them: the first bound
+ * context installs them, and they stay until the module unloads
+ * (-ENOMEM or -EOPNOTSUPP if installing fails; 0 and nothing installed
+ * when the shim is not ready).
  */
 int viommu_shim_hooks_get(void);
-void viommu_shim_hooks_put(void);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool viommu_shim_hooks_installed(void);
 #endif

@@ -280,9 +280,3 @@ int viommu_shim_hooks_get(void)
 	return 0;
 }
 
-/**
- * viommu_shim_hooks_put() - Nothing to remove
- */
-void viommu_shim_hooks_put(void)
-{
-}
