@@ -217,18 +217,20 @@ static void btf_test_split(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, id, (s32)mod_s);
 	id = viommu_btf_find_struct(split, "base_s", NULL, 0, why, sizeof(why));
 	KUNIT_EXPECT_EQ(test, id, (s32)base_s);
-	KUNIT_ASSERT_EQ(test, viommu_btf_member(split, mod_s, "base", &m), 0);
+	KUNIT_ASSERT_EQ(test, viommu_btf_member(split, mod_s, "base", &m, why, sizeof(why)), 0);
 	KUNIT_EXPECT_EQ(test, m.offset, 8U);
 	KUNIT_EXPECT_EQ(test, m.size, 8U);
 	KUNIT_EXPECT_EQ(test, viommu_btf_check_type(split, m.type, &want_base_ptr,
 						    why, sizeof(why)), 0);
-	KUNIT_ASSERT_EQ(test, viommu_btf_member(split, mod_s, "count", &m), 0);
+	KUNIT_ASSERT_EQ(test, viommu_btf_member(split, mod_s, "count", &m,
+						why, sizeof(why)), 0);
 	KUNIT_EXPECT_EQ(test, viommu_btf_check_type(split, m.type, &want_u32,
 						    why, sizeof(why)), 0);
 	KUNIT_EXPECT_EQ(test, viommu_btf_check_type(split, m.type, &want_int,
 						    why, sizeof(why)), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "signed int (4 bytes)"));
-	KUNIT_EXPECT_EQ(test, viommu_btf_member(split, mod_s, "nope", &m), -ENOENT);
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(split, mod_s, "nope", &m,
+						why, sizeof(why)), -ENOENT);
 }
 
 /* Kinds the reader has no use for are stepped over, ids stay right. */
@@ -324,7 +326,7 @@ static void btf_test_poke(struct viommu_btf *btf)
 	for (id = 0; id < viommu_btf_nr_types(btf) + 2; id++) {
 		viommu_btf_name(btf, id);
 		viommu_btf_type_size(btf, id);
-		if (!viommu_btf_member(btf, id, "p", &m))
+		if (!viommu_btf_member(btf, id, "p", &m, why, sizeof(why)))
 			viommu_btf_check_type(btf, m.type, &want_s_ptr, why,
 					      sizeof(why));
 	}
@@ -425,6 +427,178 @@ static void btf_test_corrupt(struct kunit *test)
 	}
 }
 
+/*
+ * Members must lie inside their struct at every level of anonymous
+ * nesting; a zero-length array may end exactly at the end.
+ */
+static void btf_test_member_bounds(struct kunit *test)
+{
+	struct bb *b = bb_new(test, NULL);
+	char why[VIOMMU_WHY_LEN] = "";
+	struct viommu_btf_member m;
+	u32 anon8, anon4, over, in_anon, flex, arr0, bf;
+	struct viommu_btf *btf;
+	struct bb_ids ids;
+
+	bb_base_types(b, &ids);
+	/* struct { u32 x; } of 8 bytes, placed at byte 4 of an 8-byte struct. */
+	anon8 = bb_type(b, "", BTF_KIND_STRUCT, false, 1, 8);
+	bb_member(b, "x", ids.uint, 0);
+	over = bb_type(b, "over", BTF_KIND_STRUCT, false, 2, 8);
+	bb_member(b, "a", ids.uint, 0);
+	bb_member(b, "", anon8, 32);
+	/* y at byte 4 of a 4-byte anonymous struct: inside in_anon, not in it. */
+	anon4 = bb_type(b, "", BTF_KIND_STRUCT, false, 1, 4);
+	bb_member(b, "y", ids.uint, 32);
+	in_anon = bb_type(b, "in_anon", BTF_KIND_STRUCT, false, 1, 16);
+	bb_member(b, "", anon4, 0);
+	/* A flexible array ends the struct: size 0 at its very end is fine. */
+	arr0 = bb_type(b, "", BTF_KIND_ARRAY, false, 0, 0);
+	bb_word3(b, ids.uint, ids.uint, 0);
+	flex = bb_type(b, "flex", BTF_KIND_STRUCT, false, 2, 8);
+	bb_member(b, "n", ids.ulong, 0);
+	bb_member(b, "tail", arr0, 64);
+	/* A 4-bit bitfield at bit 60 ends in byte 8 of 8: fine; at 61, not. */
+	bf = bb_type(b, "bf", BTF_KIND_STRUCT, true, 2, 8);
+	bb_member(b, "lo", ids.uint, 4 << 24 | 60);
+	bb_member(b, "hi", ids.uint, 4 << 24 | 61);
+	btf = bb_parse(b, NULL);
+
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, over, "a", &m, why, sizeof(why)), 0);
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, over, "x", &m, why, sizeof(why)),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "anonymous member at bit 32 (8 bytes)"),
+				  "%s", why);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "lies outside its 8-byte container"),
+				  "%s", why);
+	KUNIT_EXPECT_EQ(test, viommu_btf_find_struct(btf, "over", (const char *[]){ "x" },
+						     1, why, sizeof(why)), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "struct over, member x: "), "%s", why);
+
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, in_anon, "y", &m, why, sizeof(why)),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test,
+				  strstr(why, "at bit 32 (4 bytes) it lies outside its 4-byte"),
+				  "%s", why);
+
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, flex, "tail", &m, why, sizeof(why)), 0);
+	KUNIT_EXPECT_EQ(test, m.offset, 8U);
+	KUNIT_EXPECT_EQ(test, m.size, 0U);
+
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, bf, "lo", &m, why, sizeof(why)), 0);
+	KUNIT_EXPECT_EQ(test, m.offset, 7U);
+	KUNIT_EXPECT_EQ(test, m.bit, 4);
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, bf, "hi", &m, why, sizeof(why)),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "at bit 61 (4 bits)"), "%s", why);
+}
+
+/*
+ * Offsets of nested anonymous members add up; a sum past 2^32 bits must
+ * be refused, not wrapped into a small offset inside the struct. Each
+ * level fits its container: only the sum is wrong.
+ */
+static void btf_test_member_wrap(struct kunit *test)
+{
+	struct bb *b = bb_new(test, NULL);
+	char why[VIOMMU_WHY_LEN] = "";
+	u32 w2, w1, two, inner, one, bitint, old_bf;
+	struct viommu_btf_member m;
+	struct viommu_btf *btf;
+	struct bb_ids ids;
+
+	bb_base_types(b, &ids);
+	/* Two levels at bit 0xffffff80 each: the second sum wraps. */
+	w2 = bb_type(b, "", BTF_KIND_STRUCT, false, 1, 16);
+	bb_member(b, "id", ids.uint, 0);
+	w1 = bb_type(b, "", BTF_KIND_STRUCT, false, 1, 0x20000010);
+	bb_member(b, "", w2, 0xffffff80);
+	two = bb_type(b, "two", BTF_KIND_STRUCT, false, 1, 0x40000000);
+	bb_member(b, "", w1, 0xffffff80);
+	/* One level at 0xffffff80, the member at bit 0x100 in it. */
+	inner = bb_type(b, "", BTF_KIND_STRUCT, false, 1, 0x40);
+	bb_member(b, "id", ids.uint, 0x100);
+	one = bb_type(b, "one", BTF_KIND_STRUCT, false, 1, 0x20000100);
+	bb_member(b, "", inner, 0xffffff80);
+	/* An old-style bitfield whose int's bit offset pushes it past 2^32. */
+	bitint = bb_type(b, "", BTF_KIND_INT, false, 0, 4);
+	bb_word(b, 0x90 << 16 | 3);
+	old_bf = bb_type(b, "old_bf", BTF_KIND_STRUCT, false, 1, 0x20000000);
+	bb_member(b, "flag", bitint, 0xffffff80);
+	btf = bb_parse(b, NULL);
+
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, two, "id", &m, why, sizeof(why)),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "offset wraps"), "%s", why);
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, one, "id", &m, why, sizeof(why)),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "offset wraps"), "%s", why);
+	KUNIT_EXPECT_EQ(test, viommu_btf_find_struct(btf, "one", (const char *[]){ "id" },
+						     1, why, sizeof(why)), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "struct one, member id: its offset wraps"),
+				  "%s", why);
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, old_bf, "flag", &m, why, sizeof(why)),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "offset wraps"), "%s", why);
+}
+
+/*
+ * Anonymous members nest: a union whose members are all itself, or a
+ * chain of unions of two members each, is a tree of 2^30 (or 8^32)
+ * members to search. The search gives up after its budget, at once.
+ */
+static void btf_test_member_nesting(struct kunit *test)
+{
+	struct bb *b = bb_new(test, NULL);
+	char why[VIOMMU_WHY_LEN] = "";
+	struct viommu_btf_member m;
+	u32 self, chain, top, i;
+	struct viommu_btf *btf;
+	struct bb_ids ids;
+	ktime_t start;
+	s64 ms;
+
+	bb_base_types(b, &ids);
+	/* union self { union self; ... eight times }: types are ids. */
+	self = b->next_id;
+	bb_type(b, "self", BTF_KIND_UNION, false, 8, 4);
+	for (i = 0; i < 8; i++)
+		bb_member(b, "", self, 0);
+	/* 30 levels of union { union next; union next; }, each 4 bytes. */
+	chain = bb_type(b, "", BTF_KIND_UNION, false, 1, 4);
+	bb_member(b, "leaf", ids.uint, 0);
+	for (i = 0; i < 30; i++) {
+		u32 next = chain;
+
+		chain = bb_type(b, "", BTF_KIND_UNION, false, 2, 4);
+		bb_member(b, "", next, 0);
+		bb_member(b, "", next, 0);
+	}
+	top = bb_type(b, "top", BTF_KIND_STRUCT, false, 1, 4);
+	bb_member(b, "", chain, 0);
+	btf = bb_parse(b, NULL);
+
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, self, "nope", &m, why, sizeof(why)),
+			-E2BIG);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "members searched"), "%s", why);
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, top, "nope", &m, why, sizeof(why)),
+			-E2BIG);
+	KUNIT_EXPECT_EQ(test, viommu_btf_find_struct(btf, "top", (const char *[]){ "nope" },
+						     1, why, sizeof(why)), -E2BIG);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "struct top, member nope: more than"),
+				  "%s", why);
+	ms = ktime_ms_delta(ktime_get(), start);
+	kunit_info(test, "three refused searches took %lld ms\n", ms);
+	/* Unbounded, it would run for ages; bounded, well under a second natively. */
+	KUNIT_EXPECT_LT(test, ms, 20000);
+
+	/* A member found before the budget runs out is found: leftmost path. */
+	KUNIT_EXPECT_EQ(test, viommu_btf_member(btf, top, "leaf", &m, why, sizeof(why)), 0);
+	KUNIT_EXPECT_EQ(test, m.offset, 0U);
+	KUNIT_EXPECT_EQ(test, m.size, 4U);
+}
+
 /* How the crafted kernel of the layout cases differs from the good one. */
 enum btf_test_kernel {
 	KERNEL_GOOD,
@@ -438,6 +612,8 @@ enum btf_test_kernel {
 	KERNEL_DUP_AMBIGUOUS,
 	KERNEL_ENUM_MISSING,
 	KERNEL_FUNC_MISSING,
+	KERNEL_PAST_END,
+	KERNEL_BITFIELD_PAST_END,
 };
 
 /*
@@ -474,7 +650,8 @@ static void btf_test_kernel(struct kunit *test, enum btf_test_kernel k,
 		bb_member(mod, "id", ids.sint, 0);
 	else
 		bb_member(mod, "id", ids.uint, k == KERNEL_FIELD_MOVED ? 32 : 0);
-	bb_member(mod, "type", enm, k == KERNEL_FIELD_MOVED ? 0 : 32);
+	bb_member(mod, "type", enm, k == KERNEL_FIELD_MOVED ? 0 :
+		  k == KERNEL_PAST_END ? 64 : 32);
 	obj_ptr = bb_type(mod, "", BTF_KIND_PTR, false, 0, obj);
 
 	bb_type(mod, "paging", BTF_KIND_STRUCT, true,
@@ -489,7 +666,8 @@ static void btf_test_kernel(struct kunit *test, enum btf_test_kernel k,
 	bb_member(mod, "nest", ids.boolean,
 		  (k == KERNEL_BITFIELD_WIDER ? 2 : 1) << 24 | 129);
 	if (k != KERNEL_MEMBER_MISSING)
-		bb_member(mod, "auto", ids.boolean, 1 << 24 | 128);
+		bb_member(mod, "auto", ids.boolean,
+			  1 << 24 | (k == KERNEL_BITFIELD_PAST_END ? 192 : 128));
 
 	proto = bb_type(mod, "", BTF_KIND_FUNC_PROTO, false,
 			k == KERNEL_PARAMS_CHANGED ? 3 : 2, ids.sint);
@@ -616,6 +794,11 @@ static void btf_test_layout_refused(struct kunit *test)
 				"enum obj_type has no OBJ_B");
 	btf_test_expect_refused(test, KERNEL_FUNC_MISSING, NULL,
 				"no function get_obj() in BTF");
+	/* Members past the end of their struct (the shim would write there). */
+	btf_test_expect_refused(test, KERNEL_PAST_END, NULL,
+				"struct obj, member type: at bit 64 (4 bytes) it lies outside its 8-byte container");
+	btf_test_expect_refused(test, KERNEL_BITFIELD_PAST_END, NULL,
+				"struct paging, member auto: at bit 192 (1 bits) it lies outside its 24-byte container");
 	/* The test knob, by field, struct, enumerator and function. */
 	btf_test_expect_refused(test, KERNEL_GOOD, "paging.nest",
 				"paging.nest: failed on purpose");
@@ -655,6 +838,9 @@ static struct kunit_case btf_test_cases[] = {
 	KUNIT_CASE(btf_test_unknown_kind),
 	KUNIT_CASE(btf_test_truncated),
 	KUNIT_CASE(btf_test_corrupt),
+	KUNIT_CASE(btf_test_member_bounds),
+	KUNIT_CASE(btf_test_member_wrap),
+	KUNIT_CASE(btf_test_member_nesting),
 	KUNIT_CASE(btf_test_layout_good),
 	KUNIT_CASE(btf_test_layout_moved),
 	KUNIT_CASE(btf_test_layout_refused),

@@ -18,6 +18,8 @@
 #include <kunit/visibility.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/math.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -28,6 +30,12 @@
 
 /* Deepest chain of typedef/const/volatile or nested anonymous members. */
 #define VIOMMU_BTF_DEPTH	32
+/*
+ * Most members one member lookup visits, anonymous ones' included: a
+ * real struct has a few hundred; nested anonymous members of a crafted
+ * BTF could make the search exponential (65535 members, 32 deep).
+ */
+#define VIOMMU_BTF_MEMBER_BUDGET	(1024U * 1024)
 /* Largest BTF file read: vmlinux BTF of a distro kernel is ~6 MiB. */
 #define VIOMMU_BTF_MAX_FILE	(256 << 20)
 
@@ -684,56 +692,113 @@ int viommu_btf_check_type(const struct viommu_btf *btf, u32 id,
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_btf_check_type);
 
-/* Find member @name of struct/union @t, looking into anonymous members. */
-static bool btf_find_member(const struct viommu_btf *btf,
-			    const struct btf_type *t, const char *name,
-			    u32 bit_base, unsigned int depth,
-			    struct viommu_btf_member *out)
+/* A lookup in one struct: what it is after and how much it may visit. */
+struct btf_member_search {
+	const char *name;
+	u32 budget;		/* members it may still visit */
+	char *why;
+	size_t why_len;
+};
+
+/*
+ * Whether a member of @bits bits at bit @off fits in a struct of @size
+ * bytes (the kernel's verifier holds vmlinux BTF to the same rule).
+ */
+static bool btf_member_fits(u32 off, u64 bits, u32 size)
+{
+	return DIV_ROUND_UP_ULL(off + bits, 8) <= size;
+}
+
+/*
+ * Find member @s->name of struct/union @t, looking into anonymous
+ * members; @bit_base is where @t lies in the outermost struct. Every
+ * member on the way must lie inside its container, and the search visits
+ * at most VIOMMU_BTF_MEMBER_BUDGET members (anonymous members nest, and a
+ * crafted BTF can make that exponential).
+ *
+ * Return: 0 (@out filled), -ENOENT, -EINVAL for a member outside its
+ * struct or an offset that wraps, -E2BIG when the budget ran out.
+ */
+static int btf_find_member(const struct viommu_btf *btf,
+			   const struct btf_type *t, struct btf_member_search *s,
+			   u32 bit_base, unsigned int depth,
+			   struct viommu_btf_member *out)
 {
 	const struct btf_member *m = (const void *)(t + 1);
-	u32 i;
+	u32 i, abs;
+	int rc;
 
 	if (depth > VIOMMU_BTF_DEPTH)
-		return false;
+		return -ENOENT;
 	for (i = 0; i < btf_vlen(t); i++, m++) {
 		u32 bits = btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
 		u32 bf = btf_kflag(t) ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
 		const char *mname = btf_str(btf, m->name_off);
 		const struct btf_type *mt;
-		u32 mid;
+		u32 size;
 
-		if (!mname)
+		if (!s->budget--) {
+			scnprintf(s->why, s->why_len,
+				  "more than %u members searched (anonymous members nest too much)",
+				  VIOMMU_BTF_MEMBER_BUDGET);
+			return -E2BIG;
+		}
+		if (!mname || (*mname && strcmp(mname, s->name)))
 			continue;
-		mid = btf_skip_mods(btf, m->type);
-		mt = btf_type(btf, mid);
+		mt = btf_type(btf, btf_skip_mods(btf, m->type));
 		if (!*mname) {
-			if (mt && (btf_kind(mt) == BTF_KIND_STRUCT ||
-				   btf_kind(mt) == BTF_KIND_UNION) &&
-			    btf_find_member(btf, mt, name, bit_base + bits,
-					    depth + 1, out))
-				return true;
+			if (!mt || (btf_kind(mt) != BTF_KIND_STRUCT &&
+				    btf_kind(mt) != BTF_KIND_UNION))
+				continue;
+			if (bf || bits % 8 ||
+			    !btf_member_fits(bits, mt->size * 8ULL, t->size)) {
+				scnprintf(s->why, s->why_len,
+					  "an anonymous member at bit %u (%u bytes) lies outside its %u-byte container",
+					  bits, mt->size, t->size);
+				return -EINVAL;
+			}
+			if (check_add_overflow(bit_base, bits, &abs)) {
+				scnprintf(s->why, s->why_len,
+					  "an anonymous member's offset wraps");
+				return -EINVAL;
+			}
+			rc = btf_find_member(btf, mt, s, abs, depth + 1, out);
+			if (rc != -ENOENT)
+				return rc;
 			continue;
 		}
-		if (strcmp(mname, name))
-			continue;
 		/* An old-style bitfield: the int type says how many bits. */
 		if (!bf && mt && btf_kind(mt) == BTF_KIND_INT) {
 			u32 enc = *(const u32 *)(mt + 1);
 
 			if (BTF_INT_BITS(enc) != mt->size * 8 || BTF_INT_OFFSET(enc)) {
 				bf = BTF_INT_BITS(enc);
-				bits += BTF_INT_OFFSET(enc);
+				if (check_add_overflow(bits, BTF_INT_OFFSET(enc), &bits)) {
+					scnprintf(s->why, s->why_len,
+						  "its offset wraps");
+					return -EINVAL;
+				}
 			}
 		}
-		bits += bit_base;
+		size = bf ? 0 : viommu_btf_type_size(btf, m->type);
+		if (!btf_member_fits(bits, bf ? bf : size * 8ULL, t->size)) {
+			scnprintf(s->why, s->why_len,
+				  "at bit %u (%u %s) it lies outside its %u-byte container",
+				  bits, bf ? bf : size, bf ? "bits" : "bytes", t->size);
+			return -EINVAL;
+		}
+		if (check_add_overflow(bit_base, bits, &abs)) {
+			scnprintf(s->why, s->why_len, "its offset wraps");
+			return -EINVAL;
+		}
 		out->type = m->type;
 		out->bitfield = bf;
-		out->offset = bits / 8;
-		out->bit = bits % 8;
-		out->size = bf ? 0 : viommu_btf_type_size(btf, m->type);
-		return true;
+		out->offset = abs / 8;
+		out->bit = abs % 8;
+		out->size = size;
+		return 0;
 	}
-	return false;
+	return -ENOENT;
 }
 
 /**
@@ -781,23 +846,50 @@ u32 viommu_btf_type_size(const struct viommu_btf *btf, u32 id)
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_btf_type_size);
 
+/* viommu_btf_member(), drawing on a budget shared by several lookups. */
+static int btf_member(const struct viommu_btf *btf, u32 id, const char *name,
+		      u32 *budget, struct viommu_btf_member *out, char *why,
+		      size_t why_len)
+{
+	const struct btf_type *t = btf_type(btf, id);
+	struct btf_member_search s = {
+		.name = name,
+		.budget = *budget,
+		.why = why,
+		.why_len = why_len,
+	};
+	int rc;
+
+	if (!t || (btf_kind(t) != BTF_KIND_STRUCT && btf_kind(t) != BTF_KIND_UNION))
+		return -ENOENT;
+	rc = btf_find_member(btf, t, &s, 0, 0, out);
+	*budget = s.budget;
+	return rc;
+}
+
 /**
  * viommu_btf_member() - A member of a struct or union
  * @btf: The BTF
  * @id: The struct or union
  * @name: The member (members of anonymous struct/union members count)
  * @out: Its offset, size, bitfield and type
+ * @why: Filled with the reason when it is not -ENOENT
+ * @why_len: Size of @why
  *
- * Return: 0, or -ENOENT if there is no such member.
+ * The member, and each anonymous member it is found in, must lie inside
+ * its container; its offset in @id must not wrap.
+ *
+ * Return: 0; -ENOENT if there is no such member; -EINVAL if it (or an
+ * anonymous member on the way) lies outside its struct or its offset
+ * wraps; -E2BIG if finding it means visiting more than
+ * VIOMMU_BTF_MEMBER_BUDGET members.
  */
 int viommu_btf_member(const struct viommu_btf *btf, u32 id, const char *name,
-		      struct viommu_btf_member *out)
+		      struct viommu_btf_member *out, char *why, size_t why_len)
 {
-	const struct btf_type *t = btf_type(btf, id);
+	u32 budget = VIOMMU_BTF_MEMBER_BUDGET;
 
-	if (!t || (btf_kind(t) != BTF_KIND_STRUCT && btf_kind(t) != BTF_KIND_UNION))
-		return -ENOENT;
-	return btf_find_member(btf, t, name, 0, 0, out) ? 0 : -ENOENT;
+	return btf_member(btf, id, name, &budget, out, why, why_len);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_btf_member);
 
@@ -815,8 +907,10 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_btf_member);
  * taken; never simply the first.
  *
  * Return: The type id; -ENOENT if no struct has @name; -EINVAL if none
- * of that name has all @members (@why names the first missing one);
- * -ENOTUNIQ if more than one has them all.
+ * of that name has all @members (@why names the first missing one) or if
+ * a member of one lies outside it; -E2BIG if finding the members takes
+ * more than VIOMMU_BTF_MEMBER_BUDGET member visits in all (see
+ * viommu_btf_member()); -ENOTUNIQ if more than one has them all.
  */
 s32 viommu_btf_find_struct(const struct viommu_btf *btf, const char *name,
 			   const char * const *members, unsigned int nr_members,
@@ -826,7 +920,10 @@ s32 viommu_btf_find_struct(const struct viommu_btf *btf, const char *name,
 	u32 ids[VIOMMU_BTF_MAX_SAME_NAME];
 	struct viommu_btf_member m;
 	const char *missing = NULL;
+	/* One budget for all: the search is bounded, not each lookup. */
+	u32 budget = VIOMMU_BTF_MEMBER_BUDGET;
 	s32 ret = -ENOENT;
+	char sub[128];
 
 	nr = btf_lookup(btf, name, false, ids);
 	if (nr > VIOMMU_BTF_MAX_SAME_NAME) {
@@ -840,8 +937,16 @@ s32 viommu_btf_find_struct(const struct viommu_btf *btf, const char *name,
 			continue;
 		named++;
 		for (i = 0; i < nr_members; i++) {
-			if (viommu_btf_member(btf, id, members[i], &m))
+			int rc = btf_member(btf, id, members[i], &budget, &m,
+					    sub, sizeof(sub));
+
+			if (rc == -ENOENT)
 				break;
+			if (rc) {
+				scnprintf(why, why_len, "struct %s, member %s: %s",
+					  name, members[i], sub);
+				return rc;
+			}
 		}
 		if (i < nr_members) {
 			if (!missing)

@@ -14,6 +14,7 @@
 #include <kunit/visibility.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/math.h>
 #include <linux/moduleparam.h>
 #include <linux/refcount.h>
 #include <linux/string.h>
@@ -66,22 +67,22 @@ const struct viommu_layout_entry viommu_layout_table[] = {
 	F("iommufd_object", "shortterm_users", object_shortterm_users,
 	  VB_STRUCT("refcount_struct", sizeof(refcount_t))),
 
-	S("iommufd_ctx", IOMMUFD, NULL),
+	S("iommufd_ctx", IOMMUFD, &viommu_layout.ctx_size),
 	F("iommufd_ctx", "file", ctx_file, VB_PTR("file")),
 	F("iommufd_ctx", "destroy_wait", ctx_destroy_wait,
 	  VB_STRUCT("wait_queue_head", sizeof(wait_queue_head_t))),
 
-	S("iommufd_device", IOMMUFD, NULL),
+	S("iommufd_device", IOMMUFD, &viommu_layout.device_size),
 	F("iommufd_device", "obj", device_obj, VB_STRUCT("iommufd_object", 0)),
 	F("iommufd_device", "dev", device_dev, VB_PTR("device")),
 
-	S("iommufd_hw_pagetable", IOMMUFD, NULL),
+	S("iommufd_hw_pagetable", IOMMUFD, &viommu_layout.hwpt_size),
 	/* _iommufd_object_alloc() returns the start of the allocation. */
 	F0("iommufd_hw_pagetable", "obj", hwpt_obj,
 	   VB_STRUCT("iommufd_object", 0)),
 	F("iommufd_hw_pagetable", "domain", hwpt_domain, VB_PTR("iommu_domain")),
 
-	S("iommufd_hwpt_paging", IOMMUFD, NULL),
+	S("iommufd_hwpt_paging", IOMMUFD, &viommu_layout.paging_size),
 	F("iommufd_hwpt_paging", "common", paging_common,
 	  VB_STRUCT("iommufd_hw_pagetable", 0)),
 	F("iommufd_hwpt_paging", "ioas", paging_ioas, VB_PTR("iommufd_ioas")),
@@ -94,11 +95,11 @@ const struct viommu_layout_entry viommu_layout_table[] = {
 	F("iommufd_hwpt_nested", "parent", nested_parent,
 	  VB_PTR("iommufd_hwpt_paging")),
 
-	S("iommufd_ioas", IOMMUFD, NULL),
+	S("iommufd_ioas", IOMMUFD, &viommu_layout.ioas_size),
 	F("iommufd_ioas", "obj", ioas_obj, VB_STRUCT("iommufd_object", 0)),
 	F("iommufd_ioas", "iopt", ioas_iopt, VB_STRUCT("io_pagetable", 0)),
 
-	S("iommufd_access", IOMMUFD, NULL),
+	S("iommufd_access", IOMMUFD, &viommu_layout.access_size),
 	F("iommufd_access", "obj", access_obj, VB_STRUCT("iommufd_object", 0)),
 
 	/* The element of the static iommufd_object_ops[] of main.c. */
@@ -161,7 +162,7 @@ static bool viommu_layout_forced(const struct viommu_layout_entry *e,
 static int viommu_layout_struct(struct viommu_btf *btf,
 				const struct viommu_layout_entry *table,
 				unsigned int i, unsigned int nr, s32 *id,
-				char *why, size_t why_len)
+				u32 *size, char *why, size_t why_len)
 {
 	const char *members[16];
 	unsigned int n = 0, j;
@@ -177,22 +178,32 @@ static int viommu_layout_struct(struct viommu_btf *btf,
 	*id = viommu_btf_find_struct(btf, table[i].name, members, n, why, why_len);
 	if (*id < 0)
 		return *id;
+	*size = viommu_btf_type_size(btf, *id);
+	if (!*size) {
+		scnprintf(why, why_len, "struct %s has size 0", table[i].name);
+		return -EINVAL;
+	}
 	if (table[i].size)
-		*table[i].size = viommu_btf_type_size(btf, *id);
+		*table[i].size = *size;
 	return 0;
 }
 
-static int viommu_layout_field(struct viommu_btf *btf, s32 id,
+static int viommu_layout_field(struct viommu_btf *btf, s32 id, u32 struct_size,
 			       const struct viommu_layout_entry *e,
 			       char *why, size_t why_len)
 {
 	struct viommu_btf_member m;
 	char sub[128];
+	u64 end;
 	int rc;
 
-	rc = viommu_btf_member(btf, id, e->member, &m);
-	if (rc) {
+	rc = viommu_btf_member(btf, id, e->member, &m, sub, sizeof(sub));
+	if (rc == -ENOENT) {
 		scnprintf(why, why_len, "struct %s has no member %s", e->name, e->member);
+		return rc;
+	}
+	if (rc) {
+		scnprintf(why, why_len, "%s.%s: %s", e->name, e->member, sub);
 		return rc;
 	}
 	rc = viommu_btf_check_type(btf, m.type, &e->want, sub, sizeof(sub));
@@ -214,6 +225,13 @@ static int viommu_layout_field(struct viommu_btf *btf, s32 id,
 	if ((e->flags & VIOMMU_LAYOUT_AT_ZERO) && m.offset) {
 		scnprintf(why, why_len, "%s.%s: at offset %u, want 0", e->name,
 			  e->member, m.offset);
+		return -EINVAL;
+	}
+	/* The shim reads and writes it inside a stock object of that size. */
+	end = (u64)m.offset + (m.bitfield ? DIV_ROUND_UP(m.bit + m.bitfield, 8) : m.size);
+	if (end > struct_size) {
+		scnprintf(why, why_len, "%s.%s: ends at byte %llu, past its %u-byte struct",
+			  e->name, e->member, end, struct_size);
 		return -EINVAL;
 	}
 	e->field->offset = m.offset;
@@ -242,6 +260,7 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 			 char *why, size_t why_len)
 {
 	struct viommu_btf *btf = NULL;
+	u32 struct_size = 0;
 	unsigned int i;
 	s64 value;
 	s32 id = -ENOENT;
@@ -268,7 +287,8 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 		}
 		switch (e->kind) {
 		case VIOMMU_LAYOUT_STRUCT:
-			rc = viommu_layout_struct(btf, table, i, nr, &id, why, why_len);
+			rc = viommu_layout_struct(btf, table, i, nr, &id,
+						  &struct_size, why, why_len);
 			break;
 		case VIOMMU_LAYOUT_FIELD:
 			if (!btf || id < 0) {
@@ -276,7 +296,8 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 					  e->name, e->member);
 				return -EINVAL;
 			}
-			rc = viommu_layout_field(btf, id, e, why, why_len);
+			rc = viommu_layout_field(btf, id, struct_size, e, why,
+						 why_len);
 			break;
 		case VIOMMU_LAYOUT_ENUM:
 			rc = viommu_btf_enum_value(btf, e->name, e->member, &value,

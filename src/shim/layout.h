@@ -132,7 +132,7 @@ s32 viommu_btf_find_struct(const struct viommu_btf *btf, const char *name,
 			   const char * const *members, unsigned int nr_members,
 			   char *why, size_t why_len);
 int viommu_btf_member(const struct viommu_btf *btf, u32 id, const char *name,
-		      struct viommu_btf_member *out);
+		      struct viommu_btf_member *out, char *why, size_t why_len);
 int viommu_btf_check_type(const struct viommu_btf *btf, u32 id,
 			  const struct viommu_btf_want *want,
 			  char *why, size_t why_len);
@@ -160,23 +160,30 @@ struct viommu_field {
 
 /*
  * Everything the table learned at load, valid once viommu_layout_init()
- * returned 0: struct sizes, fields named <struct>_<member> (ctx is
- * iommufd_ctx, hwpt iommufd_hw_pagetable, paging and nested the two HWPT
- * kinds, ops the element of iommufd_object_ops[]), and the values of enum
- * iommufd_object_type as obj_<type>.
+ * returned 0: struct sizes as <struct>_size (every field lies inside its
+ * struct: offset + size <= <struct>_size), fields named <struct>_<member>
+ * (ctx is iommufd_ctx, hwpt iommufd_hw_pagetable, paging and nested the
+ * two HWPT kinds, ops the element of iommufd_object_ops[]), and the values
+ * of enum iommufd_object_type as obj_<type>.
  */
 struct viommu_layout {
 	u32 object_size;
 	struct viommu_field object_id, object_type, object_users,
 		object_shortterm_users;
+	u32 ctx_size;
 	struct viommu_field ctx_file, ctx_destroy_wait;
+	u32 device_size;
 	struct viommu_field device_obj, device_dev;
+	u32 hwpt_size;
 	struct viommu_field hwpt_obj, hwpt_domain;
+	u32 paging_size;
 	struct viommu_field paging_common, paging_ioas, paging_nest_parent,
 		paging_auto_domain;
 	u32 nested_size;
 	struct viommu_field nested_common, nested_parent;
+	u32 ioas_size;
 	struct viommu_field ioas_obj, ioas_iopt;
+	u32 access_size;
 	struct viommu_field access_obj;
 	u32 ops_size;
 	struct viommu_field ops_destroy, ops_abort;
@@ -220,7 +227,8 @@ enum viommu_layout_kind {
  * @member: The field or enumerator
  * @want: A FIELD's type
  * @proto: A FUNC's prototype
- * @size: Where a STRUCT's size goes, or NULL
+ * @size: Where a STRUCT's size goes, or NULL (it is checked either way:
+ *	every FIELD after it must lie inside it)
  * @field: Where a FIELD's place goes
  * @value: Where an ENUM's value goes
  */
