@@ -215,7 +215,8 @@ static void shim_guard_refuses_ioas_unmap(struct kunit *test)
 
 	ioas_map(test, id);
 	ioas = get_ok(test, id, VIOMMU_STOCK_IOAS);
-	viommu_shim_guard_add(&guard, ioas, SHIM_TEST_IOVA + 16, 32);
+	KUNIT_ASSERT_EQ(test, 0, viommu_shim_guard_add(&guard, ioas,
+						       SHIM_TEST_IOVA + 16, 32));
 
 	KUNIT_EXPECT_EQ(test, -EBUSY,
 			ioas_unmap(test, id, SHIM_TEST_IOVA, PAGE_SIZE,
@@ -239,14 +240,17 @@ static void shim_guard_refuses_ioas_unmap(struct kunit *test)
 
 	/* Unmap-all, with the guard on the last byte of the mapping. */
 	ioas_map(test, id);
-	viommu_shim_guard_add(&guard, ioas, SHIM_TEST_IOVA + PAGE_SIZE - 1, 1);
+	KUNIT_ASSERT_EQ(test, 0,
+			viommu_shim_guard_add(&guard, ioas,
+					      SHIM_TEST_IOVA + PAGE_SIZE - 1, 1));
 	KUNIT_EXPECT_EQ(test, -EBUSY, ioas_unmap(test, id, 0, U64_MAX,
 						 &unmapped));
 	viommu_shim_guard_del(&guard);
 
 	/* A guard on another IOAS does not count. */
 	other = get_ok(test, other_id, VIOMMU_STOCK_IOAS);
-	viommu_shim_guard_add(&guard, other, SHIM_TEST_IOVA, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 0, viommu_shim_guard_add(&guard, other,
+						       SHIM_TEST_IOVA, PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, 0, ioas_unmap(test, id, 0, U64_MAX, &unmapped));
 	KUNIT_EXPECT_EQ(test, PAGE_SIZE, unmapped);
 	viommu_shim_guard_del(&guard);
@@ -286,7 +290,8 @@ static void shim_guard_refuses_vfio_unmap(struct kunit *test)
 			stock_ioctl(test, IOMMU_VFIO_IOAS, &set, sizeof(set)));
 	ioas_map(test, id);
 	ioas = get_ok(test, id, VIOMMU_STOCK_IOAS);
-	viommu_shim_guard_add(&guard, ioas, SHIM_TEST_IOVA, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, 0, viommu_shim_guard_add(&guard, ioas,
+						       SHIM_TEST_IOVA, PAGE_SIZE));
 
 	KUNIT_EXPECT_EQ(test, -EBUSY,
 			vfio_unmap(test, 0, SHIM_TEST_IOVA, PAGE_SIZE));
@@ -516,9 +521,9 @@ static int shim_helper_guard(void *data)
 	struct shim_helper *h = data;
 	struct viommu_shim_guard guard;
 
-	viommu_shim_guard_add(&guard, h->guard_owner, SHIM_TEST_IOVA,
-			      PAGE_SIZE);
-	viommu_shim_guard_del(&guard);
+	if (!viommu_shim_guard_add(&guard, h->guard_owner, SHIM_TEST_IOVA,
+				   PAGE_SIZE))
+		viommu_shim_guard_del(&guard);
 	complete_all(&h->done);
 	return 0;
 }

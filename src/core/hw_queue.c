@@ -262,9 +262,12 @@ int viommu_hw_queue_pin_pages(struct viommu_hw_queue_pin *pin,
 		goto out_destroy;
 
 	/* Guard before pinning: an unmap must never meet unguarded pins. */
-	if (pin->hwpt)
-		viommu_shim_guard_add(&pin->guard, pin->hwpt, pin->iova,
-				      pin->length);
+	if (pin->hwpt) {
+		rc = viommu_shim_guard_add(&pin->guard, pin->hwpt, pin->iova,
+					   pin->length);
+		if (rc)
+			goto out_detach;
+	}
 
 	rc = viommu_hw_queue_pin_range(pin, access, pages, contiguous,
 				       &first_pa, &pinned);
@@ -281,6 +284,7 @@ out_unpin:
 	viommu_hw_queue_unpin_range(access, pin->iova, pinned);
 	if (pin->hwpt)
 		viommu_shim_guard_del(&pin->guard);
+out_detach:
 	iommufd_access_detach(access);
 out_destroy:
 	iommufd_access_destroy(access);

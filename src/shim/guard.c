@@ -89,12 +89,16 @@ static bool viommu_guard_unmapping(struct viommu_guard_bucket *b,
  * @iova: First IOVA of the range
  * @length: Length of the range, not 0
  *
- * Unmaps in flight on the range finish first: once this returns, any unmap
- * overlapping the range gets EBUSY, so pages pinned afterwards stay mapped.
+ * Unmaps in flight on the range finish first: once this returns 0, any
+ * unmap overlapping the range gets EBUSY, so pages pinned afterwards stay
+ * mapped. The wait is killable: such an unmap may sit in another access's
+ * ->unmap callback for long.
+ *
+ * Return: 0, or -EINTR (a fatal signal; the guard is not added).
  */
-void viommu_shim_guard_add(struct viommu_shim_guard *guard,
-			   struct iommufd_object *owner, unsigned long iova,
-			   unsigned long length)
+int viommu_shim_guard_add(struct viommu_shim_guard *guard,
+			  struct iommufd_object *owner, unsigned long iova,
+			  unsigned long length)
 {
 	struct viommu_guard_bucket *b;
 
@@ -110,7 +114,12 @@ void viommu_shim_guard_add(struct viommu_shim_guard *guard,
 	hlist_add_head(&guard->node, &b->guards);
 	spin_unlock(&b->lock);
 
-	wait_event(b->unmap_done, !viommu_guard_unmapping(b, guard));
+	if (wait_event_killable(b->unmap_done,
+				!viommu_guard_unmapping(b, guard))) {
+		viommu_shim_guard_del(guard);
+		return -EINTR;
+	}
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_guard_add);
 

@@ -234,19 +234,26 @@ static int viommu_hooks_check_ops(struct viommu_shim_why *why)
 	const struct viommu_layout *vl = &viommu_layout;
 	unsigned long addr, destroy, abort;
 	const void *entry;
+	size_t table_size;
 	int rc;
 
 	why->step = "check";
 	why->name = "iommufd_object_ops[IOMMUFD_OBJ_HWPT_NESTED]";
-	if (vl->ops_destroy.size != sizeof(destroy) ||
-	    vl->ops_abort.size != sizeof(abort))
+	/* Read only inside the entry, and the entry inside the table. */
+	if (vl->ops_size < sizeof(destroy) ||
+	    vl->ops_destroy.size != sizeof(destroy) ||
+	    vl->ops_abort.size != sizeof(abort) ||
+	    vl->ops_destroy.offset > vl->ops_size - sizeof(destroy) ||
+	    vl->ops_abort.offset > vl->ops_size - sizeof(abort) ||
+	    vl->obj_hwpt_nested >= vl->obj_max ||
+	    check_mul_overflow((size_t)vl->obj_hwpt_nested + 1,
+			       (size_t)vl->ops_size, &table_size))
 		return -EINVAL;
 	rc = viommu_sym_resolve_data(VIOMMU_STOCK_MODULE, "iommufd_object_ops",
-				     (size_t)(vl->obj_hwpt_nested + 1) *
-				     vl->ops_size, &addr);
+				     table_size, &addr);
 	if (rc)
 		return rc;
-	entry = (const void *)(addr + (size_t)vl->obj_hwpt_nested * vl->ops_size);
+	entry = (const void *)(addr + table_size - vl->ops_size);
 	memcpy(&destroy, entry + vl->ops_destroy.offset, sizeof(destroy));
 	memcpy(&abort, entry + vl->ops_abort.offset, sizeof(abort));
 	if (destroy != viommu_hooks[VIOMMU_HOOK_NESTED_DESTROY].orig ||

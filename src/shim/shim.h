@@ -126,9 +126,10 @@ struct viommu_shim_guard {
 	unsigned long last;
 };
 
-void viommu_shim_guard_add(struct viommu_shim_guard *guard,
-			   struct iommufd_object *owner, unsigned long iova,
-			   unsigned long length);
+int __must_check viommu_shim_guard_add(struct viommu_shim_guard *guard,
+				       struct iommufd_object *owner,
+				       unsigned long iova,
+				       unsigned long length);
 void viommu_shim_guard_del(struct viommu_shim_guard *guard);
 
 /*

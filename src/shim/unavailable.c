@@ -252,13 +252,16 @@ void viommu_shim_access_unpin(struct iommufd_access *access)
  * @owner: Unused
  * @iova: Unused
  * @length: Unused
+ *
+ * Return: -EOPNOTSUPP
  */
-void viommu_shim_guard_add(struct viommu_shim_guard *guard,
-			   struct iommufd_object *owner, unsigned long iova,
-			   unsigned long length)
+int viommu_shim_guard_add(struct viommu_shim_guard *guard,
+			  struct iommufd_object *owner, unsigned long iova,
+			  unsigned long length)
 {
 	WARN_ON_ONCE(1);
 	INIT_HLIST_NODE(&guard->node);
+	return -EOPNOTSUPP;
 }
 
 /**
