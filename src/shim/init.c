@@ -9,12 +9,17 @@
 
 #include <kunit/visibility.h>
 #include <linux/export.h>
+#include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 
 #include "internal.h"
 
 static bool viommu_shim_on;
+/* Read-only, so tests and users can tell "shim off" from a failure. */
+module_param_named(shim_ready, viommu_shim_on, bool, 0444);
+MODULE_PARM_DESC(shim_ready,
+		 "Read only: the stock iommufd shim verified (the log says why not)");
 
 /**
  * viommu_shim_init() - Verify the stock iommufd and check the hooks

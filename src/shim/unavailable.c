@@ -10,6 +10,7 @@
 #include <linux/bug.h>
 #include <linux/err.h>
 #include <linux/list.h>
+#include <linux/moduleparam.h>
 #include <linux/printk.h>
 
 #include "shim.h"
@@ -30,6 +31,11 @@ void viommu_shim_init(void)
 void viommu_shim_exit(void)
 {
 }
+
+/* Always N here; the same read-only parameter as the real shim's. */
+static bool viommu_shim_on;
+module_param_named(shim_ready, viommu_shim_on, bool, 0444);
+MODULE_PARM_DESC(shim_ready, "Read only: the stock iommufd shim is on (never, here)");
 
 /**
  * viommu_shim_ready() - Never
