@@ -93,24 +93,6 @@ void viommu_destroy_mmap(struct viommu *viommu, unsigned long offset)
 }
 EXPORT_SYMBOL_GPL(viommu_destroy_mmap);
 
-/*
- * Pin @owner only once it is published in the id table. Before that its
- * setup may still fail and the object be freed without a destroy that
- * could wait for mappings. Published, it goes only by removal, which
- * fails with EBUSY while pinned: the table lock orders the two.
- */
-static bool viommu_mmap_pin_owner(struct viommu_ctx *ctx,
-				  struct viommu_object *owner)
-{
-	bool pinned;
-
-	xa_lock(&ctx->objects);
-	pinned = xa_load(&ctx->objects, owner->id) == owner &&
-		 refcount_inc_not_zero(&owner->users);
-	xa_unlock(&ctx->objects);
-	return pinned;
-}
-
 /**
  * viommu_mmap_get() - Find the region an mmap() asks for and pin its owner
  * @ctx: The context
@@ -141,7 +123,7 @@ int viommu_mmap_get(struct viommu_ctx *ctx, unsigned long pgoff,
 	mtree_lock(&ctx->mt_mmap);
 	found = mas_walk(&mas);
 	if (found && mas.index == start && found->length == length &&
-	    viommu_mmap_pin_owner(ctx, found->owner)) {
+	    viommu_object_pin_published(ctx, found->owner)) {
 		*region = *found;
 		rc = 0;
 	}
