@@ -140,6 +140,21 @@ static int viommu_sym_own(unsigned long addr, const char *modname)
 	return rc;
 }
 
+/* kallsyms address of @name in @modname only ("mod:name"), unchecked. */
+static int viommu_sym_lookup_in(const char *modname, const char *name,
+				unsigned long *addr)
+{
+	char full[MODULE_NAME_LEN + 64];
+
+	if (!viommu_kallsyms_lookup_name)
+		return -ENOENT;
+	if (snprintf(full, sizeof(full), "%s:%s", modname, name) >=
+	    sizeof(full))
+		return -ENAMETOOLONG;
+	*addr = viommu_kallsyms_lookup_name(full);
+	return *addr ? 0 : -ENOENT;
+}
+
 /**
  * viommu_sym_resolve() - The address of a function of a module
  * @modname: The module that must hold the function
@@ -156,18 +171,12 @@ static int viommu_sym_own(unsigned long addr, const char *modname)
 int viommu_sym_resolve(const char *modname, const char *name,
 		       unsigned long *addr)
 {
-	char full[MODULE_NAME_LEN + 64];
 	unsigned long a;
+	int rc;
 
-	if (!viommu_kallsyms_lookup_name)
-		return -ENOENT;
-	/* "mod:name" makes the lookup search @modname only. */
-	if (snprintf(full, sizeof(full), "%s:%s", modname, name) >=
-	    sizeof(full))
-		return -ENAMETOOLONG;
-	a = viommu_kallsyms_lookup_name(full);
-	if (!a)
-		return -ENOENT;
+	rc = viommu_sym_lookup_in(modname, name, &a);
+	if (rc)
+		return rc;
 	if (!viommu_sym_is(a, name, modname) || viommu_sym_own(a, modname))
 		return -EINVAL;
 	*addr = a;
@@ -191,19 +200,15 @@ int viommu_sym_resolve(const char *modname, const char *name,
 int viommu_sym_resolve_data(const char *modname, const char *name,
 			    size_t size, unsigned long *addr)
 {
-	char full[MODULE_NAME_LEN + 64];
 	unsigned long symsize = 0;
 	unsigned long a;
+	int rc;
 
-	if (!viommu_kallsyms_lookup_name || !viommu_sym_owner ||
-	    strcmp(viommu_sym_owner->name, modname))
+	if (!viommu_sym_owner || strcmp(viommu_sym_owner->name, modname))
 		return -ENOENT;
-	if (snprintf(full, sizeof(full), "%s:%s", modname, name) >=
-	    sizeof(full))
-		return -ENAMETOOLONG;
-	a = viommu_kallsyms_lookup_name(full);
-	if (!a)
-		return -ENOENT;
+	rc = viommu_sym_lookup_in(modname, name, &a);
+	if (rc)
+		return rc;
 	if (!within_module(a, viommu_sym_owner) ||
 	    !viommu_sym_sized(a, name, modname, &symsize) || symsize < size)
 		return -EINVAL;
