@@ -26,6 +26,18 @@ count_lines() {
 		esac
 	done
 }
+# Judge one VM log (vm-report.py ARGS... LOG) and add its counts.
+vm_report() {
+	local report p f s
+	report=$(python3 "$SCRIPTS_DIR/vm-report.py" "$@")
+	echo "$report" | grep -v '^counts:'
+	read -r _ p f s < <(echo "$report" | grep '^counts:') || true
+	if [ -n "${p:-}" ]; then
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	else
+		res fail "vm_report_of_$(basename "${!#}" .log)"
+	fi
+}
 finish() {
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" = 0 ]
@@ -92,14 +104,7 @@ if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
 else
 	"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" test "$log" ||
 		res fail vm_run
-	report=$(python3 "$SCRIPTS_DIR/vm-report.py" "$kdir/src" "$log")
-	echo "$report" | grep -v '^counts:'
-	read -r _ p f s < <(echo "$report" | grep '^counts:') || true
-	if [ -n "${p:-}" ]; then
-		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	else
-		res fail vm_report
-	fi
+	vm_report "$kdir/src" "$log"
 	echo "  (full console log: $log)"
 fi
 
@@ -111,14 +116,7 @@ else
 	VIOMMU_OPTS=shim_fail_check=iommufd_hwpt_nested.parent \
 		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" shimoff "$log" ||
 		res fail vm_shimoff_run
-	report=$(python3 "$SCRIPTS_DIR/vm-report.py" --no-kunit "$kdir/src" "$log")
-	echo "$report" | grep -v '^counts:'
-	read -r _ p f s < <(echo "$report" | grep '^counts:') || true
-	if [ -n "${p:-}" ]; then
-		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	else
-		res fail vm_shimoff_report
-	fi
+	vm_report --no-kunit "$kdir/src" "$log"
 	# What needs the shim was skipped, not passed.
 	if grep -q '^viommu-test: ok [0-9]* viommu_auto_destroy # SKIP' "$log" &&
 	   ! grep -q '^viommu-test: ok [0-9]* viommu_auto_destroy$' "$log"; then
