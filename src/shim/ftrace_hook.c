@@ -3,8 +3,11 @@
  * Redirection of functions to replacements with ftrace, the way 6.12
  * livepatch does it with DYNAMIC_FTRACE_WITH_ARGS: an IPMODIFY callback
  * sets the pc to the replacement (arm64 cannot SAVE_REGS). One ftrace_ops
- * covers every hooked function: they go live and away together, and a
- * removal pays one grace period. The callback finds the hook by ip.
+ * per hook set covers every function of the set: they go live and away
+ * together, and a removal pays one grace period. The callback finds the
+ * hook by ip in its own set. The sets (the stock iommufd's, the SMMUv3
+ * driver's) come and go independently; the frames and the SRCU below are
+ * shared, a removal waits for the replacements of both.
  *
  * A replacement calls the original through its real address, so the call
  * comes back through the callback. Telling that call apart by the caller's
@@ -49,10 +52,6 @@ static struct viommu_frame_bucket viommu_frames[1 << VIOMMU_FRAME_BITS] = {
 };
 
 DEFINE_STATIC_SRCU(viommu_hook_srcu);
-
-/* The hooks of the one ops, set while it is registered. */
-static struct viommu_hook *viommu_hook_table;
-static unsigned int viommu_hook_count;
 
 static struct viommu_frame_bucket *viommu_frame_bucket(void)
 {
@@ -200,13 +199,14 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_hook_leave);
  */
 #define VIOMMU_HOOK_IP_SLACK 16
 
-static struct viommu_hook *viommu_hook_by_ip(unsigned long ip)
+static struct viommu_hook *viommu_hook_by_ip(struct viommu_hook_set *set,
+					     unsigned long ip)
 {
 	unsigned int i;
 
-	for (i = 0; i < viommu_hook_count; i++)
-		if (ip - viommu_hook_table[i].orig < VIOMMU_HOOK_IP_SLACK)
-			return &viommu_hook_table[i];
+	for (i = 0; i < set->count; i++)
+		if (ip - set->hooks[i].orig < VIOMMU_HOOK_IP_SLACK)
+			return &set->hooks[i];
 	return NULL;
 }
 
@@ -215,6 +215,8 @@ static void notrace viommu_hook_ftrace(unsigned long ip,
 				       struct ftrace_ops *ops,
 				       struct ftrace_regs *fregs)
 {
+	struct viommu_hook_set *set = container_of(ops, struct viommu_hook_set,
+						   ops);
 	struct viommu_hook *hook;
 	int bit;
 
@@ -226,74 +228,68 @@ static void notrace viommu_hook_ftrace(unsigned long ip,
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (WARN_ON_ONCE(bit < 0))
 		return;
-	hook = viommu_hook_by_ip(ip);
+	hook = viommu_hook_by_ip(set, ip);
 	if (!WARN_ON_ONCE(!hook) && !viommu_hook_bypass_take(hook))
 		ftrace_regs_set_instruction_pointer(fregs,
 						    (unsigned long)hook->replacement);
 	ftrace_test_recursion_unlock(bit);
 }
 
-/* Set up afresh by each install: ftrace_free_filter() leaves it stale. */
-static struct ftrace_ops viommu_hook_ops;
-
-/* Set when an unregister failed: the call sites stay patched. */
-static bool viommu_hook_stuck;
-
 /**
- * viommu_hooks_install() - Send every call of the hooked functions to
+ * viommu_hook_set_install() - Send every call of a set's functions to
  * their replacements, all or none
- * @hooks: The hooks, with @replacement and @orig set
- * @count: How many
+ * @set: The set, with @hooks (@replacement and @orig set) and @count
  *
- * They stay until viommu_hooks_remove(); module exit removes them.
+ * They stay until viommu_hook_set_remove().
  *
  * Return: 0, or the errno of ftrace: -EBUSY if another IPMODIFY user
  * (livepatch, another module) has one of the functions or
- * kernel.ftrace_enabled is 0, -ENODEV if ftrace shut itself down.
+ * kernel.ftrace_enabled is 0, -ENODEV if ftrace shut itself down, -EINVAL
+ * if one of them cannot be traced.
  */
-int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count)
+int viommu_hook_set_install(struct viommu_hook_set *set)
 {
+	unsigned int count = set->count;
 	unsigned long *ips;
 	unsigned int i;
 	int rc;
 
-	if (viommu_hook_stuck)
+	if (set->stuck)
 		return -ENODEV;
 	ips = kcalloc(count, sizeof(*ips), GFP_KERNEL);
 	if (!ips)
 		return -ENOMEM;
 	for (i = 0; i < count; i++)
-		ips[i] = hooks[i].orig;
+		ips[i] = set->hooks[i].orig;
 	/*
+	 * Set up afresh by each install: ftrace_free_filter() leaves it stale.
 	 * PERMANENT: ftrace_enabled=0 must not quietly turn the hooks off
 	 * (sysctl refuses it with EBUSY while the ops is registered). No
 	 * RECURSION flag: the callback guards itself, and without the flag
 	 * ftrace calls it straight from each call site rather than through
 	 * its list function.
 	 */
-	viommu_hook_ops = (struct ftrace_ops) {
+	set->ops = (struct ftrace_ops) {
 		.func = viommu_hook_ftrace,
 		.flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
 	};
-	viommu_hook_table = hooks;
-	viommu_hook_count = count;
-	rc = ftrace_set_filter_ips(&viommu_hook_ops, ips, count, 0, 1);
+	rc = ftrace_set_filter_ips(&set->ops, ips, count, 0, 1);
 	kfree(ips);
 	if (rc)
 		goto err_free;
-	rc = register_ftrace_function(&viommu_hook_ops);
+	rc = register_ftrace_function(&set->ops);
 	if (rc)
 		goto err_free;
 	return 0;
 
 err_free:
-	ftrace_free_filter(&viommu_hook_ops);
-	viommu_hook_count = 0;
+	ftrace_free_filter(&set->ops);
 	return rc;
 }
 
 /**
- * viommu_hooks_remove() - Undo viommu_hooks_install()
+ * viommu_hook_set_remove() - Undo viommu_hook_set_install()
+ * @set: The installed set
  *
  * On return no task is inside a replacement. If ftrace cannot unregister
  * (it shut itself down after a bug), the call sites stay patched: the
@@ -301,17 +297,17 @@ err_free:
  *
  * Return: 0, or the errno of the failed unregister.
  */
-int viommu_hooks_remove(void)
+int viommu_hook_set_remove(struct viommu_hook_set *set)
 {
 	int rc;
 
-	rc = unregister_ftrace_function(&viommu_hook_ops);
+	rc = unregister_ftrace_function(&set->ops);
 	if (rc) {
-		viommu_hook_stuck = true;
+		set->stuck = true;
 		pr_err_once("cannot remove the ftrace hooks (%d)\n", rc);
 		return rc;
 	}
-	ftrace_free_filter(&viommu_hook_ops);
+	ftrace_free_filter(&set->ops);
 	synchronize_srcu(&viommu_hook_srcu);
 	/*
 	 * A task past srcu_read_unlock() still runs the replacement's
@@ -319,6 +315,32 @@ int viommu_hooks_remove(void)
 	 * switch, as livepatch does.
 	 */
 	synchronize_rcu_tasks();
-	viommu_hook_count = 0;
 	return 0;
+}
+
+/* The stock iommufd's set (hooks.c). */
+static struct viommu_hook_set viommu_iommufd_hooks;
+
+/**
+ * viommu_hooks_install() - Install the stock iommufd's hooks
+ * @hooks: The hooks, with @replacement and @orig set
+ * @count: How many
+ *
+ * Return: As viommu_hook_set_install().
+ */
+int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count)
+{
+	viommu_iommufd_hooks.hooks = hooks;
+	viommu_iommufd_hooks.count = count;
+	return viommu_hook_set_install(&viommu_iommufd_hooks);
+}
+
+/**
+ * viommu_hooks_remove() - Remove the stock iommufd's hooks
+ *
+ * Return: As viommu_hook_set_remove().
+ */
+int viommu_hooks_remove(void)
+{
+	return viommu_hook_set_remove(&viommu_iommufd_hooks);
 }

@@ -7,6 +7,7 @@
 #define _VIOMMU_SHIM_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/ftrace.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
@@ -31,6 +32,10 @@ int viommu_sym_resolve(const char *modname, const char *name,
 		       unsigned long *addr);
 int viommu_sym_resolve_data(const char *modname, const char *name,
 			    size_t size, unsigned long *addr);
+int viommu_sym_resolve_vmlinux(const char *name, unsigned long *addr);
+int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
+				    unsigned long *addr);
+bool viommu_sym_vmlinux_is(unsigned long addr, const char *name);
 void viommu_sym_exit(void);
 
 /**
@@ -61,7 +66,23 @@ struct viommu_hook_frame {
 	int srcu_idx;
 };
 
+/**
+ * struct viommu_hook_set - Hooks that go in and out together
+ * @hooks: The hooks, with @replacement and @orig set before install
+ * @count: How many
+ * @ops: The set's own ftrace_ops, set up by each install
+ * @stuck: An unregister failed: the call sites stay patched
+ */
+struct viommu_hook_set {
+	struct viommu_hook *hooks;
+	unsigned int count;
+	struct ftrace_ops ops;
+	bool stuck;
+};
+
 /* ftrace_hook.c */
+int viommu_hook_set_install(struct viommu_hook_set *set);
+int viommu_hook_set_remove(struct viommu_hook_set *set);
 int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count);
 int viommu_hooks_remove(void);
 void viommu_hook_enter(struct viommu_hook_frame *f, struct viommu_hook *hook)

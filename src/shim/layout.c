@@ -34,6 +34,18 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_layout);
 
 static bool viommu_layout_ok;
 
+/**
+ * viommu_layout_fail_check() - The shim_fail_check parameter
+ *
+ * Other tables (the SMMUv3 one) honour it too.
+ *
+ * Return: The name whose check must fail, or NULL.
+ */
+const char *viommu_layout_fail_check(void)
+{
+	return shim_fail_check;
+}
+
 #define S(n, b, sz) { .kind = VIOMMU_LAYOUT_STRUCT, .btf = b, .name = n, \
 		      .size = sz }
 #define F(n, m, out, ...) { .kind = VIOMMU_LAYOUT_FIELD, .name = n, \

@@ -251,6 +251,7 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 			 char *why, size_t why_len);
 int viommu_layout_init(const char **reason);
 int viommu_layout_check_func(const char *name);
+const char *viommu_layout_fail_check(void);
 #if IS_ENABLED(CONFIG_KUNIT)
 extern const struct viommu_layout_entry viommu_layout_table[];
 extern const unsigned int viommu_layout_table_len;

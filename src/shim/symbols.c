@@ -216,6 +216,97 @@ int viommu_sym_resolve_data(const char *modname, const char *name,
 	return 0;
 }
 
+static int viommu_sym_count(void *data, unsigned long addr)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+/*
+ * How many vmlinux symbols are named @name (0 when it cannot be told):
+ * SMMU v2 and v3 share static names, and kallsyms_lookup_name() gives
+ * whichever comes first.
+ */
+static unsigned int viommu_sym_vmlinux_count(const char *name)
+{
+	static int (*each)(int (*fn)(void *, unsigned long), const char *name,
+			   void *data);
+	unsigned int n = 0;
+
+	if (!each)
+		each = (void *)viommu_sym_vmlinux("kallsyms_on_each_match_symbol");
+	if (!each)
+		return 0;
+	each(viommu_sym_count, name, &n);
+	return n;
+}
+
+/**
+ * viommu_sym_vmlinux_is() - Whether an address is the start of a vmlinux symbol
+ * @addr: The address, e.g. read from an ops table
+ * @name: The name it must have
+ *
+ * Return: true if @addr is offset 0 of @name, in vmlinux (not a module).
+ */
+bool viommu_sym_vmlinux_is(unsigned long addr, const char *name)
+{
+	return addr && viommu_sym_is(addr, name, NULL);
+}
+
+/**
+ * viommu_sym_resolve_vmlinux() - The address of a vmlinux function
+ * @name: The function; its name must be unique in vmlinux
+ * @addr: Where to put its address
+ *
+ * Return: 0; -ENOENT if there is no such symbol, -ENOTUNIQ if vmlinux has
+ * more than one (or cannot tell), -EINVAL if the lookup is not the start
+ * of @name in vmlinux.
+ */
+int viommu_sym_resolve_vmlinux(const char *name, unsigned long *addr)
+{
+	unsigned long a;
+
+	if (!viommu_kallsyms_lookup_name)
+		return -ENOENT;
+	a = viommu_kallsyms_lookup_name(name);
+	if (!a)
+		return -ENOENT;
+	if (viommu_sym_vmlinux_count(name) != 1)
+		return -ENOTUNIQ;
+	if (!viommu_sym_is(a, name, NULL))
+		return -EINVAL;
+	*addr = a;
+	return 0;
+}
+
+/**
+ * viommu_sym_resolve_vmlinux_data() - The address of a vmlinux data object
+ * @name: The object (static data is listed with KALLSYMS_ALL); unique
+ * @size: How many bytes of it the caller uses
+ * @addr: Where to put its address
+ *
+ * Return: as viommu_sym_resolve_vmlinux(); also -EINVAL if the symbol is
+ * smaller than @size.
+ */
+int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
+				    unsigned long *addr)
+{
+	unsigned long symsize = 0;
+	unsigned long a;
+
+	if (!viommu_kallsyms_lookup_name)
+		return -ENOENT;
+	a = viommu_kallsyms_lookup_name(name);
+	if (!a)
+		return -ENOENT;
+	if (viommu_sym_vmlinux_count(name) != 1)
+		return -ENOTUNIQ;
+	if (!viommu_sym_sized(a, name, NULL, &symsize) || symsize < size)
+		return -EINVAL;
+	*addr = a;
+	return 0;
+}
+
 /**
  * viommu_sym_exit() - Let go of the module symbols came from
  *
