@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "core.h"
 #include "../shim/shim.h"
+#include "../smmuv3/backend.h"
 
 static int viommu_fops_open(struct inode *inode, struct file *filp)
 {
@@ -68,11 +69,13 @@ static int __init viommu_init(void)
 	 * no hook installed: the first bound context installs them.
 	 */
 	viommu_shim_init();
+	viommu_smmuv3_init();
 
 	rc = misc_register(&viommu_misc);
 	if (rc) {
 		pr_err("cannot register /dev/viommu: %d\n", rc);
 		/* Nothing can have run, but leave nothing queued either way. */
+		viommu_smmuv3_exit();
 		viommu_shim_exit();
 		viommu_ctx_reap_flush();
 		return rc;
@@ -89,6 +92,7 @@ static void __exit viommu_exit(void)
 	 */
 	misc_deregister(&viommu_misc);
 	viommu_ctx_reap_flush();
+	viommu_smmuv3_exit();
 	viommu_shim_exit();
 }
 
