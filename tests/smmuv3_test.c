@@ -402,6 +402,103 @@ static int all_zero(const __u8 *p, unsigned int len)
 #define SEED_B 0x53
 #define SEED_C 0x9d
 
+/* The IPA of a table page of the region -> its host view */
+static const __u64 *tbl_at_ipa(struct guest *g, __u64 ipa)
+{
+	if (ipa < IPA_TABLES || ipa >= IPA_TABLES + TBL_PAGES * PG ||
+	    ipa % PG)
+		FAIL("the walk left the table region: IPA %#llx",
+		     (unsigned long long)ipa);
+	return tbl_page(g, (ipa - IPA_TABLES) / PG);
+}
+
+/*
+ * The guest's stage 1 walked in software the way QEMU's smmu_ptw_64_s1()
+ * and decode_cd() do (start level from T0SZ, index widths from the input
+ * size, table/page/block types, AF), written apart from the encoders
+ * above. The output IPA, or -1 for a translation fault.
+ */
+static long long s1_walk(struct guest *g, __u64 va)
+{
+	const __u64 *cd = tbl_page(g, TBL_CD);
+	unsigned int tsz = cd[0] & 0x3f, inputsize = 64 - tsz;
+	const unsigned int granule = 12, stride = granule - 3;
+	unsigned int level = 4 - (inputsize - 4) / stride;
+	__u64 base = cd[1] & CD1_TTB0_MASK;
+
+	ASSERT_TRUE(cd[0] & CD0_V);
+	ASSERT_TRUE(cd[0] & CD0_AA64);
+	ASSERT_TRUE(cd[0] & CD0_A);
+	ASSERT_EQ(0, (cd[0] >> CD0_TG0_SHIFT) & 3);	/* 4 KiB */
+	ASSERT_TRUE(tsz >= 16 && tsz <= 39);
+	if (inputsize < 64 && va >> inputsize)
+		return -1;
+	for (;;) {
+		unsigned int shift = granule + stride * (3 - level);
+		unsigned int bits = shift + stride > inputsize ?
+				    inputsize - shift : stride;
+		__u64 pte = tbl_at_ipa(g, base)[(va >> shift) &
+						 ((1ULL << bits) - 1)];
+
+		if (!(pte & 1))
+			return -1;
+		if (level < 3 && (pte & 3) == 3) {	/* table */
+			base = pte & PTE_ADDR_MASK;
+			level++;
+			continue;
+		}
+		if (level == 3 && (pte & 3) != 3)	/* reserved */
+			return -1;
+		if (!(pte & PTE_AF))
+			return -1;
+		return (pte & PTE_ADDR_MASK & ~((1ULL << shift) - 1)) |
+		       (va & ((1ULL << shift) - 1));
+	}
+}
+
+/* The tables guest_build_s1() writes translate what the tests expect. */
+TEST(smmuv3_s1_tables_walk)
+{
+	struct guest g = { .tbl = guest_pages(TBL_PAGES) };
+
+	guest_build_s1(&g, 0);
+	/* T0SZ 25: a 39-bit input, the walk starts at level 1 */
+	ASSERT_EQ(1, 4 - (64 - S1_T0SZ - 4) / 9);
+	ASSERT_EQ(IPA_A, s1_walk(&g, IOVA_X));
+	ASSERT_EQ(IPA_A + 0xabc, s1_walk(&g, IOVA_X + 0xabc));
+	ASSERT_EQ(IPA_C, s1_walk(&g, IOVA_Y));
+	ASSERT_EQ(IPA_C + 0xfff, s1_walk(&g, IOVA_Y + 0xfff));
+	ASSERT_EQ(-1, s1_walk(&g, IOVA_Z));
+	ASSERT_EQ(-1, s1_walk(&g, IOVA_X - PG));
+	ASSERT_EQ(-1, s1_walk(&g, 0x600000));		/* no L3 table */
+	ASSERT_EQ(-1, s1_walk(&g, 0x40400000));		/* no L2 table */
+	ASSERT_EQ(-1, s1_walk(&g, 1ULL << 39));		/* beyond T0SZ */
+	ASSERT_EQ(-1, s1_walk(&g, IPA_A));		/* IOVA != IPA */
+	ASSERT_EQ(-1, s1_walk(&g, MSI_IOVA + 0x40));
+
+	guest_build_s1(&g, 1);
+	ASSERT_EQ(IPA_A, s1_walk(&g, IOVA_X));
+	ASSERT_EQ(MSI_IOVA + 0x40, s1_walk(&g, MSI_IOVA + 0x40));
+	ASSERT_EQ(MSI_IOVA + 0xf040,
+		  s1_walk(&g, MSI_IOVA + (MSI_PAGES - 1) * PG + 0x40));
+	ASSERT_EQ(-1, s1_walk(&g, MSI_IOVA + MSI_PAGES * PG));
+
+	/* What stage 1 holds, word by word (the report quotes these) */
+	printf("#   CD    %016llx %016llx %016llx %016llx\n",
+	       (unsigned long long)tbl_page(&g, TBL_CD)[0],
+	       (unsigned long long)tbl_page(&g, TBL_CD)[1],
+	       (unsigned long long)tbl_page(&g, TBL_CD)[2],
+	       (unsigned long long)tbl_page(&g, TBL_CD)[3]);
+	printf("#   L1[0] %016llx L2[2] %016llx L2[64] %016llx\n",
+	       (unsigned long long)tbl_page(&g, TBL_L1)[0],
+	       (unsigned long long)tbl_page(&g, TBL_L2)[2],
+	       (unsigned long long)tbl_page(&g, TBL_L2)[64]);
+	printf("#   L3[0] %016llx L3[1] %016llx L3msi[0] %016llx\n",
+	       (unsigned long long)tbl_page(&g, TBL_L3)[0],
+	       (unsigned long long)tbl_page(&g, TBL_L3)[1],
+	       (unsigned long long)tbl_page(&g, TBL_L3_MSI)[0]);
+}
+
 /* Baselines on the stock iommufd alone: no backend, no /dev/viommu */
 
 /*
@@ -483,6 +580,7 @@ TEST(edu_msi_through_stock_ioas)
 
 /* The nested fixture */
 
+
 static int param_read(const char *path, char *val, size_t len)
 {
 	FILE *f = fopen(path, "r");
@@ -495,6 +593,14 @@ static int param_read(const char *path, char *val, size_t len)
 	if (ok)
 		val[strcspn(val, "\n")] = 0;
 	return ok;
+}
+
+/* The backend says it is on (smmuv3_ready = Y) */
+static int smmuv3_on(void)
+{
+	char val[8];
+
+	return param_read(PARAM_READY, val, sizeof(val)) && val[0] == 'Y';
 }
 
 /* Skip (never pass) when the SMMUv3 backend is not on. */
@@ -514,6 +620,43 @@ static void allow_noncoherent(int on)
 {
 	if (write_file(PARAM_NONCOHERENT, on ? "1" : "0"))
 		FAIL("cannot write %s: errno %d", PARAM_NONCOHERENT, errno);
+}
+
+/*
+ * A stage-2 nest parent: the stock 6.12 SMMUv3 driver refuses one
+ * (EOPNOTSUPP); with the backend on it is made, and edu attached to it
+ * translates IOVA = IPA (stage 2 only).
+ */
+TEST(nest_parent_needs_backend)
+{
+	struct guest g;
+	struct edu e;
+	__u32 ioas_id, parent_id;
+	int iommufd;
+
+	iommufd = open_iommufd();
+	edu_open(&e, iommufd);
+	ASSERT_OK(ioas_alloc(iommufd, &ioas_id));
+	if (!smmuv3_on()) {
+		ASSERT_ERRNO(EOPNOTSUPP,
+			     stock_hwpt_alloc(iommufd, e.dev_id, ioas_id,
+					      IOMMU_HWPT_ALLOC_NEST_PARENT,
+					      &parent_id));
+		printf("#   no SMMUv3 backend: NEST_PARENT refused, as stock 6.12 does\n");
+		return;
+	}
+	ASSERT_OK(stock_hwpt_alloc(iommufd, e.dev_id, ioas_id,
+				   IOMMU_HWPT_ALLOC_NEST_PARENT, &parent_id));
+	guest_setup(&g, iommufd, ioas_id);
+	ASSERT_OK(edu_attach(&e, parent_id));
+	fill(g.a, SEED_A);
+	edu_from_ram(&e, IPA_A, PG);
+	edu_to_ram(&e, IPA_C, PG);
+	ASSERT_TRUE(holds(g.c, SEED_A, PG));
+	ASSERT_OK(edu_detach(&e));
+	ASSERT_OK(stock_destroy(iommufd, parent_id));
+	ASSERT_OK(close(e.devfd));
+	ASSERT_OK(close(iommufd));
 }
 
 /**
