@@ -58,29 +58,30 @@
 struct edu {
 	int devfd;
 	__u32 dev_id;
-	volatile __u8 *bar0;
+	__u8 *bar0;
 	__u64 bar0_size;
 	__u64 cfg_off;
 };
 
+/* MMIO: relaxed atomics are one plain ldr/str each, never split or merged */
 static inline __u32 edu_r32(struct edu *e, unsigned int off)
 {
-	return *(volatile __u32 *)(e->bar0 + off);
+	return __atomic_load_n((__u32 *)(e->bar0 + off), __ATOMIC_RELAXED);
 }
 
 static inline void edu_w32(struct edu *e, unsigned int off, __u32 val)
 {
-	*(volatile __u32 *)(e->bar0 + off) = val;
+	__atomic_store_n((__u32 *)(e->bar0 + off), val, __ATOMIC_RELAXED);
 }
 
 static inline __u64 edu_r64(struct edu *e, unsigned int off)
 {
-	return *(volatile __u64 *)(e->bar0 + off);
+	return __atomic_load_n((__u64 *)(e->bar0 + off), __ATOMIC_RELAXED);
 }
 
 static inline void edu_w64(struct edu *e, unsigned int off, __u64 val)
 {
-	*(volatile __u64 *)(e->bar0 + off) = val;
+	__atomic_store_n((__u64 *)(e->bar0 + off), val, __ATOMIC_RELAXED);
 }
 
 static inline void edu_region(struct edu *e, __u32 index,

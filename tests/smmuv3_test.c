@@ -34,6 +34,10 @@
 #include "fixture.h"
 #include "edu.h"
 
+#ifndef BIT_ULL
+#define BIT_ULL(n)	(1ULL << (n))
+#endif
+
 /* Guest RAM, as IPAs (stage-2 input = IOAS IOVAs) */
 #define PG		4096ULL
 #define IPA_TABLES	0x00100000ULL	/* TBL_PAGES pages: CD and S1 tables */
@@ -59,7 +63,7 @@
 #define S1_ASID		0x5
 
 /* STE (arm-smmu-v3.h) */
-#define STE0_V			(1ULL << 0)
+#define STE0_V			BIT_ULL(0)
 #define STE0_CFG_SHIFT		1		/* [3:1] */
 #define STE0_CFG_ABORT		0ULL
 #define STE0_CFG_BYPASS		4ULL
@@ -83,13 +87,13 @@
 #define CD0_IRGN0_SHIFT		8		/* [9:8] */
 #define CD0_ORGN0_SHIFT		10		/* [11:10] */
 #define CD0_SH0_SHIFT		12		/* [13:12] */
-#define CD0_EPD1		(1ULL << 30)
-#define CD0_V			(1ULL << 31)
+#define CD0_EPD1		BIT_ULL(30)
+#define CD0_V			BIT_ULL(31)
 #define CD0_IPS_SHIFT		32		/* [34:32] */
-#define CD0_AA64		(1ULL << 41)
-#define CD0_R			(1ULL << 45)
-#define CD0_A			(1ULL << 46)
-#define CD0_ASET		(1ULL << 47)
+#define CD0_AA64		BIT_ULL(41)
+#define CD0_R			BIT_ULL(45)
+#define CD0_A			BIT_ULL(46)
+#define CD0_ASET		BIT_ULL(47)
 #define CD0_ASID_SHIFT		48		/* [63:48] */
 #define CD1_TTB0_MASK		0x000ffffffffffff0ULL	/* [51:4] */
 /* io-pgtable-arm.c TCR values */
@@ -103,11 +107,11 @@
 #define PTE_TYPE_TABLE		3ULL
 #define PTE_TYPE_PAGE		3ULL
 #define PTE_ADDR_MASK		0x0000fffffffff000ULL	/* [47:12] */
-#define PTE_AP_UNPRIV		(1ULL << 6)
+#define PTE_AP_UNPRIV		BIT_ULL(6)
 #define PTE_SH_OS		(2ULL << 8)
 #define PTE_SH_IS		(3ULL << 8)
-#define PTE_AF			(1ULL << 10)
-#define PTE_nG			(1ULL << 11)
+#define PTE_AF			BIT_ULL(10)
+#define PTE_nG			BIT_ULL(11)
 #define PTE_ATTRINDX_SHIFT	2
 #define MAIR_IDX_NC		0
 #define MAIR_IDX_CACHE		1
@@ -134,8 +138,8 @@
 #define EVT_ID_MASK		0xffULL
 #define EVT_ID_TRANSLATION	0x10
 #define EVT_SID_SHIFT		32
-#define EVT1_RNW		(1ULL << 35)
-#define EVT1_S2			(1ULL << 39)
+#define EVT1_RNW		BIT_ULL(35)
+#define EVT1_S2			BIT_ULL(39)
 
 #define PARAM_DIR		"/sys/module/viommu/parameters/"
 #define PARAM_READY		PARAM_DIR "smmuv3_ready"
@@ -472,7 +476,7 @@ TEST(smmuv3_s1_tables_walk)
 	ASSERT_EQ(-1, s1_walk(&g, IOVA_X - PG));
 	ASSERT_EQ(-1, s1_walk(&g, 0x600000));		/* no L3 table */
 	ASSERT_EQ(-1, s1_walk(&g, 0x40400000));		/* no L2 table */
-	ASSERT_EQ(-1, s1_walk(&g, 1ULL << 39));		/* beyond T0SZ */
+	ASSERT_EQ(-1, s1_walk(&g, BIT_ULL(39)));		/* beyond T0SZ */
 	ASSERT_EQ(-1, s1_walk(&g, IPA_A));		/* IOVA != IPA */
 	ASSERT_EQ(-1, s1_walk(&g, MSI_IOVA + 0x40));
 
@@ -580,7 +584,6 @@ TEST(edu_msi_through_stock_ioas)
 
 /* The nested fixture */
 
-
 static int param_read(const char *path, char *val, size_t len)
 {
 	FILE *f = fopen(path, "r");
@@ -588,7 +591,7 @@ static int param_read(const char *path, char *val, size_t len)
 
 	if (!f)
 		return 0;
-	ok = fgets(val, len, f) != NULL;
+	ok = !!fgets(val, len, f);
 	fclose(f);
 	if (ok)
 		val[strcspn(val, "\n")] = 0;
@@ -1109,13 +1112,13 @@ TEST(nested_bad_input)
 
 	/* Reserved bits: word 0 bit 52, word 1 SHCFG */
 	ste_encode(ste, STE0_CFG_S1_TRANS, IPA_TABLES);
-	ste[0] |= 1ULL << 52;
+	ste[0] |= BIT_ULL(52);
 	ASSERT_ERRNO(EIO, nested_alloc_ste(&n, ste, &id));
 	ste_encode(ste, STE0_CFG_S1_TRANS, IPA_TABLES);
-	ste[1] |= 1ULL << STE1_SHCFG_SHIFT;
+	ste[1] |= BIT_ULL(STE1_SHCFG_SHIFT);
 	ASSERT_ERRNO(EIO, nested_alloc_ste(&n, ste, &id));
 	ste_encode(ste, STE0_CFG_BYPASS, 0);
-	ste[1] = 1ULL << 30;			/* STRW */
+	ste[1] = BIT_ULL(30);			/* STRW */
 	ASSERT_ERRNO(EIO, nested_alloc_ste(&n, ste, &id));
 	/* Config stage 2 and nested are the host's */
 	ASSERT_ERRNO(EIO, nested_alloc_cfg(&n, STE0_CFG_S2_TRANS, &id));
