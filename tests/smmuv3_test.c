@@ -999,6 +999,7 @@ TEST(nested_fault_to_veventq)
 {
 	struct smmu_vevent ev[8];
 	struct nest n;
+	__u32 seq;
 	int nr;
 
 	nest_setup(&n, N_NESTED);
@@ -1020,12 +1021,15 @@ TEST(nested_fault_to_veventq)
 	ASSERT_EQ(0, ev[0].evt[1] & EVT1_S2);
 	ASSERT_EQ(0, ev[0].evt[1] & EVT1_RNW);		/* a write */
 	ASSERT_EQ(IOVA_Z, ev[0].evt[2]);
+	seq = ev[0].sequence;
 
 	/* A read fault too, numbered next */
 	edu_from_ram(&n.e, IOVA_Z + 0x10, 4);
 	nr = read_smmu_vevents(n.qfd, ev, 8, 3000, 500);
 	print_vevents(ev, nr);
 	ASSERT_EQ(1, nr);
+	ASSERT_EQ(0, ev[0].flags);
+	ASSERT_EQ(seq + 1, ev[0].sequence);
 	ASSERT_EQ(EVT_ID_TRANSLATION, ev[0].evt[0] & EVT_ID_MASK);
 	ASSERT_EQ(VSID, ev[0].evt[0] >> EVT_SID_SHIFT);
 	ASSERT_TRUE(ev[0].evt[1] & EVT1_RNW);
