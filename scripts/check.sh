@@ -126,4 +126,23 @@ else
 	fi
 	echo "  (full console log: $log)"
 fi
+echo "== VM with one SMMUv3 layout check forced to fail (backend off, rest on)"
+log=$TOP_DIR/out/vm-smmuoff.log
+if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
+	res fail vm_smmuoff_not_run_build_failed
+else
+	VIOMMU_OPTS=shim_fail_check=arm_smmu_stream.id \
+		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" smmuoff "$log" ||
+		res fail vm_smmuoff_run
+	vm_report --no-kunit "$kdir/src" "$log"
+	# The nested cases were skipped, the mock's ran.
+	if grep -q '^viommu-test: ok [0-9]* nested_dma_both_directions # SKIP' "$log" &&
+	   grep -q '^viommu-test: ok [0-9]* vdevice_alloc$' "$log"; then
+		res ok smmuoff_backend_tests_skipped_mock_tests_pass
+	else
+		res fail smmuoff_backend_tests_skipped_mock_tests_pass
+	fi
+	echo "  (full console log: $log)"
+fi
+
 finish

@@ -8,7 +8,7 @@
 #   KDIR     test kernel dir (build-test-kernel.sh)
 #   MODDIR   where viommu.ko and viommu_kunit.ko were built
 #   TESTDIR  the static arm64 test binaries
-#   MODE     test | demo | shimoff (with VIOMMU_OPTS: the module's forced-failure knob)
+#   MODE     test | demo | shimoff | smmuoff (with VIOMMU_OPTS: the module's forced-failure knob)
 #   LOG      the full console log is kept here
 # Exits 0 when the guest reached its end; judging the log is the caller's.
 set -euo pipefail

@@ -96,6 +96,27 @@ if [ "$MODE" = shimoff ]; then
 	poweroff -f
 fi
 
+# MODE=smmuoff: one check of the SMMUv3 table made to fail on purpose: the
+# backend stays off with one log line, the shim and the mock backend work,
+# and the tests that need the backend are skipped.
+if [ "$MODE" = smmuoff ]; then
+	check load_stock_modules modprobe -a iommufd vfio-pci
+	check edu_bound_to_vfio_pci bind_edu_to_vfio
+	check load_viommu_with_smmu_check_failing modprobe viommu $VIOMMU_OPTS
+	check shim_verified_at_load shim_verified
+	check smmu_backend_off_in_one_line sh -c \
+		'[ "$(dmesg | grep -c "viommu: SMMUv3 backend off")" = 1 ] && ! dmesg | grep -q "viommu: SMMUv3 backend on"'
+	check smmuv3_ready_says_no grep -qx N /sys/module/viommu/parameters/smmuv3_ready
+	check load_viommu_selftest modprobe viommu_selftest
+	for t in vdevice_test smmuv3_test vfio_test; do
+		/tests/$t
+	done
+	check unload_viommu_selftest rmmod viommu_selftest
+	check unload_viommu rmmod viommu
+	echo "viommu-vm: done"
+	poweroff -f
+fi
+
 say "Loading the stock modules this kernel has: kunit, iommufd, vfio-pci"
 check load_stock_modules modprobe -a kunit iommufd vfio-pci
 say "Handing the edu PCI device (behind the emulated SMMUv3) to vfio-pci"

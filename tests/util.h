@@ -33,17 +33,28 @@ static inline int open_iommufd(void)
 	return fd;
 }
 
-/* The module's read-only shim_ready parameter: 'Y', 'N', or 0 if absent. */
-static inline char viommu_shim_state(void)
+/* A bool parameter of viommu.ko: 'Y', 'N', or 0 if absent. */
+static inline char viommu_param_state(const char *name)
 {
-	char c = 0;
-	FILE *f = fopen("/sys/module/viommu/parameters/shim_ready", "r");
+	char path[128], c = 0;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "/sys/module/viommu/parameters/%s", name);
+	f = fopen(path, "r");
 	if (f) {
 		if (fread(&c, 1, 1, f) != 1)
 			c = 0;
 		fclose(f);
 	}
+	return c;
+}
+
+/* The module's read-only shim_ready parameter: 'Y', 'N', or 0 if absent. */
+static inline char viommu_shim_state(void)
+{
+	return viommu_param_state("shim_ready");
+}
+
 	return c;
 }
 

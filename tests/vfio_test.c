@@ -2,9 +2,9 @@
 /*
  * /dev/viommu with a real device: the VM's edu PCI device, bound to
  * vfio-pci behind the emulated SMMUv3 and to a stock iommufd through its
- * VFIO cdev. No vIOMMU driver serves SMMUv3 yet, so the calls that need
- * one must refuse cleanly, and the unbind hook must leave a device
- * without a vDEVICE alone.
+ * VFIO cdev. The calls must answer as the SMMUv3 backend's state says
+ * (smmuv3_test covers the backend itself), and the unbind hook must leave
+ * a device without a vDEVICE alone.
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -42,12 +42,17 @@ static void vfio_setup(struct vfio_fixture *f)
 	ASSERT_OK(bind_iommufd(f->vfd, f->iommufd));
 }
 
-/* The SMMUv3 driver of 6.12 has no hw_info: type NONE, buffer zeroed. */
+/*
+ * With the SMMUv3 backend on, the answer is its own (IDRs, checked in
+ * smmuv3_test); without it, 6.12's driver has no hw_info: type NONE, the
+ * buffer zeroed. Either way a type nobody serves is EOPNOTSUPP.
+ */
 TEST(hw_info_of_real_device)
 {
 	struct viommu_hw_info info = { .size = sizeof(info) };
+	bool backend = viommu_param_state("smmuv3_ready") == 'Y';
 	struct vfio_fixture f;
-	__u8 buf[16];
+	__u8 buf[64];
 
 	vfio_setup(&f);
 	memset(buf, 0xa5, sizeof(buf));
@@ -55,22 +60,37 @@ TEST(hw_info_of_real_device)
 	info.data_len = sizeof(buf);
 	info.data_uptr = (unsigned long)buf;
 	ASSERT_OK(ioctl(f.vfd, VIOMMU_GET_HW_INFO, &info));
-	ASSERT_EQ(VIOMMU_HW_INFO_TYPE_NONE, info.out_data_type);
-	ASSERT_EQ(0, info.data_len);
-	for (unsigned int i = 0; i < sizeof(buf); i++)
-		ASSERT_EQ(0, buf[i]);
+	if (backend) {
+		ASSERT_EQ(VIOMMU_HW_INFO_TYPE_ARM_SMMUV3, info.out_data_type);
+		ASSERT_EQ(sizeof(struct viommu_hw_info_arm_smmuv3), info.data_len);
+		/* Past what the kernel has, the user buffer is zeroed. */
+		for (unsigned int i = info.data_len; i < sizeof(buf); i++)
+			ASSERT_EQ(0, buf[i]);
+	} else {
+		ASSERT_EQ(VIOMMU_HW_INFO_TYPE_NONE, info.out_data_type);
+		ASSERT_EQ(0, info.data_len);
+		for (unsigned int i = 0; i < sizeof(buf); i++)
+			ASSERT_EQ(0, buf[i]);
+	}
 
 	info.flags = VIOMMU_HW_INFO_FLAG_INPUT_TYPE;
-	info.in_data_type = VIOMMU_HW_INFO_TYPE_ARM_SMMUV3;
+	info.in_data_type = backend ? VIOMMU_HW_INFO_TYPE_TEGRA241_CMDQV :
+				      VIOMMU_HW_INFO_TYPE_ARM_SMMUV3;
 	info.data_len = sizeof(buf);
 	ASSERT_ERRNO(EOPNOTSUPP, ioctl(f.vfd, VIOMMU_GET_HW_INFO, &info));
 }
 
-/* No vIOMMU driver for this IOMMU: refused before any object exists. */
-TEST(viommu_alloc_without_driver)
+/*
+ * Refused before any object exists: without the backend there is no
+ * driver; with it, a vIOMMU needs a nest parent (EINVAL, as upstream)
+ * once the coherency gate lets it through.
+ */
+TEST(viommu_alloc_needs_driver_and_nest_parent)
 {
 	struct iommu_hwpt_alloc parent = { .size = sizeof(parent) };
 	struct viommu_viommu_alloc alloc = { .size = sizeof(alloc) };
+	bool backend = viommu_param_state("smmuv3_ready") == 'Y';
+	bool gate_open = viommu_param_state("smmuv3_allow_noncoherent") == 'Y';
 	struct vfio_fixture f;
 
 	vfio_setup(&f);
@@ -81,7 +101,11 @@ TEST(viommu_alloc_without_driver)
 	alloc.type = VIOMMU_VIOMMU_TYPE_ARM_SMMUV3;
 	alloc.dev_id = f.dev_id;
 	alloc.hwpt_id = parent.out_hwpt_id;
+	ASSERT_ERRNO(backend && gate_open ? EINVAL : EOPNOTSUPP,
+		     ioctl(f.vfd, VIOMMU_VIOMMU_ALLOC, &alloc));
+	alloc.type = VIOMMU_VIOMMU_TYPE_TEGRA241_CMDQV;
 	ASSERT_ERRNO(EOPNOTSUPP, ioctl(f.vfd, VIOMMU_VIOMMU_ALLOC, &alloc));
+	alloc.type = VIOMMU_VIOMMU_TYPE_ARM_SMMUV3;
 	alloc.dev_id = f.ioas_id;
 	ASSERT_ERRNO(ENOENT, ioctl(f.vfd, VIOMMU_VIOMMU_ALLOC, &alloc));
 }
