@@ -55,9 +55,6 @@ static inline char viommu_shim_state(void)
 	return viommu_param_state("shim_ready");
 }
 
-	return c;
-}
-
 /*
  * VIOMMU_BIND_IOMMUFD with a plain, valid-sized struct. Everything after a
  * bind needs the stock iommufd shim: when it did not verify on this kernel
