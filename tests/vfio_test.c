@@ -7,6 +7,7 @@
  * a device without a vDEVICE alone.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
