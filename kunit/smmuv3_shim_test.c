@@ -8,6 +8,8 @@
  * load, the suite brings the SMMU shim up itself.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/io.h>
 #include <linux/iommu.h>
 #include <linux/iommufd.h>
 #include <linux/pci.h>
@@ -321,6 +323,68 @@ static void smmu_attach_steps(struct kunit *test)
 	kunit_release_action(test, smmu_detach, idev);
 }
 
+KUNIT_DEFINE_ACTION_WRAPPER(smmu_pci_disable, pci_disable_device,
+			    struct pci_dev *);
+KUNIT_DEFINE_ACTION_WRAPPER(smmu_pci_clear_master, pci_clear_master,
+			    struct pci_dev *);
+
+/* edu's DMA registers (QEMU hw/misc/edu.c) */
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_START	BIT(0)
+#define EDU_BUFFER	0x40000
+
+/*
+ * A DMA of 4 bytes (one event) from an IOVA the empty nest parent does
+ * not map: the SMMU reports a translation fault, and the event thread's
+ * reads of the queue go through the queue_remove_raw hook. The stub
+ * backend (as the real one, for a device without vDEVICE) declines it,
+ * so the driver still logs it.
+ */
+static void smmu_event_goes_through_hook(struct kunit *test)
+{
+	long calls = viommu_smmu_hook_calls("queue_remove_raw");
+	struct pci_dev *pdev = viommu_test_edu(test);
+	struct iommufd_device *idev;
+	struct smmu_fixture fx;
+	void __iomem *bar;
+	u32 dev_id, pt_id;
+	int i;
+
+	smmu_require_up(test);
+	smmu_fixture(test, &fx);
+	idev = viommu_test_bind(test, fx.ictx, pdev, &dev_id);
+	pt_id = smmu_nest_parent(test, &fx, dev_id);
+	KUNIT_ASSERT_EQ(test, 0, iommufd_device_attach(idev, &pt_id));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, smmu_detach,
+							   idev));
+	KUNIT_ASSERT_EQ(test, 0, pci_enable_device(pdev));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   smmu_pci_disable,
+							   pdev));
+	bar = pci_iomap(pdev, 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, (__force void *)bar);
+	pci_set_master(pdev);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   smmu_pci_clear_master,
+							   pdev));
+
+	writeq(0x100000, bar + EDU_DMA_SRC);
+	writeq(EDU_BUFFER, bar + EDU_DMA_DST);
+	writeq(4, bar + EDU_DMA_COUNT);
+	writeq(EDU_DMA_START, bar + EDU_DMA_CMD);
+	for (i = 0; i < 100; i++) {
+		if (!(readq(bar + EDU_DMA_CMD) & EDU_DMA_START) &&
+		    viommu_smmu_hook_calls("queue_remove_raw") > calls)
+			break;
+		msleep(50);
+	}
+	KUNIT_EXPECT_GT(test, viommu_smmu_hook_calls("queue_remove_raw"), calls);
+	pci_iounmap(pdev, bar);
+}
+
 static struct kunit_case smmu_shim_test_cases[] = {
 	KUNIT_CASE(smmu_table_verifies),
 	KUNIT_CASE_SLOW(smmu_table_forced_failure_names_it),
@@ -330,6 +394,7 @@ static struct kunit_case smmu_shim_test_cases[] = {
 	KUNIT_CASE(smmu_bogus_domain_not_s2),
 	KUNIT_CASE(smmu_stock_nest_parent),
 	KUNIT_CASE(smmu_attach_steps),
+	KUNIT_CASE(smmu_event_goes_through_hook),
 	{}
 };
 
