@@ -196,6 +196,10 @@ static struct vsmmu *test_vsmmu(struct kunit *test, u16 vmid, u32 vsid,
 	KUNIT_ASSERT_NOT_NULL(test, vdev);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	vsmmu->vmid = vmid;
+	vsmmu->inst = kunit_kzalloc(test, sizeof(*vsmmu->inst), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vsmmu->inst);
+	mutex_init(&vsmmu->inst->lock);
+	hash_init(vsmmu->inst->vmasters);
 	xa_init(&vsmmu->core.vdevs);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, test_xa_destroy,
@@ -296,6 +300,76 @@ static void cmd_every_opcode(struct kunit *test)
 				    viommu_smmuv3_convert_cmd(a, cmd),
 				    "opcode 0x%02x", op);
 	}
+}
+
+/* The domain a guest STE makes, without attaching it anywhere. */
+static void nested_domain_alloc(struct kunit *test)
+{
+	struct vsmmu *vsmmu = test_vsmmu(test, TEST_VMID_A, TEST_VSID_A,
+					 TEST_SID_A);
+	struct iommu_domain *parent = kunit_kzalloc(test, sizeof(*parent),
+						    GFP_KERNEL);
+	struct viommu_hwpt_arm_smmuv3 arg = {
+		.ste = { STE0_S1(0),
+			 cpu_to_le64(FIELD_PREP(VSMMU_STE_1_EATS, 1) |
+				     VSMMU_STE_1_S1CSH) },
+	};
+	struct iommu_user_data ud = {
+		.type = VIOMMU_HWPT_DATA_ARM_SMMUV3,
+		.uptr = viommu_test_user_page(test),
+		.len = sizeof(arg),
+	};
+	struct iommu_user_data_array array = { .entry_num = 5 };
+	struct iommu_domain *domain;
+	struct vsmmu_nested *nested;
+
+	KUNIT_ASSERT_NOT_NULL(test, parent);
+	vsmmu->s2_parent = parent;
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(ud.uptr, &arg, sizeof(arg)));
+
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			PTR_ERR(viommu_smmuv3_alloc_domain_nested(&vsmmu->core,
+								  1, &ud)));
+	ud.type++;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(viommu_smmuv3_alloc_domain_nested(&vsmmu->core,
+								  0, &ud)));
+	ud.type--;
+	ud.len = 8;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(viommu_smmuv3_alloc_domain_nested(&vsmmu->core,
+								  0, &ud)));
+	ud.len = sizeof(arg);
+
+	domain = viommu_smmuv3_alloc_domain_nested(&vsmmu->core, 0, &ud);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(domain));
+	KUNIT_EXPECT_EQ(test, IOMMU_DOMAIN_NESTED, domain->type);
+	KUNIT_EXPECT_PTR_EQ(test, parent, viommu_smmu_nested_parent(domain));
+	KUNIT_EXPECT_FALSE(test, viommu_smmu_owns_parent(domain));
+	nested = container_of(domain, struct vsmmu_nested, domain);
+	KUNIT_EXPECT_TRUE(test, nested->enable_ats);
+	KUNIT_EXPECT_EQ(test, (u64)VSMMU_STE_1_S1CSH,
+			le64_to_cpu(nested->ste[1]));
+	/* Invalidation goes through the vIOMMU, as upstream. */
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			domain->ops->cache_invalidate_user(domain, &array));
+	KUNIT_EXPECT_EQ(test, 0, array.entry_num);
+	domain->ops->free(domain);
+
+	/* Any other pointer is not ours. */
+	KUNIT_EXPECT_NULL(test, viommu_smmu_nested_parent(NULL));
+	parent->type = IOMMU_DOMAIN_NESTED;
+	KUNIT_EXPECT_NULL(test, viommu_smmu_nested_parent(parent));
+	KUNIT_EXPECT_FALSE(test, viommu_smmu_owns_parent(NULL));
+	KUNIT_EXPECT_FALSE(test, viommu_smmu_owns_parent(parent));
+
+	/* A bad vSTE makes no domain. */
+	arg.ste[0] = cpu_to_le64(VSMMU_STE_0_V |
+				 FIELD_PREP(VSMMU_STE_0_CFG, 6));
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(ud.uptr, &arg, sizeof(arg)));
+	KUNIT_EXPECT_EQ(test, -EIO,
+			PTR_ERR(viommu_smmuv3_alloc_domain_nested(&vsmmu->core,
+								  0, &ud)));
 }
 
 /* What the fake command queue saw. */
@@ -561,6 +635,7 @@ static struct kunit_case viommu_smmuv3_test_cases[] = {
 	KUNIT_CASE(vste_invalid_is_zeroed_abort),
 	KUNIT_CASE(cmd_table),
 	KUNIT_CASE(cmd_every_opcode),
+	KUNIT_CASE(nested_domain_alloc),
 	KUNIT_CASE(inv_batches_of_63),
 	KUNIT_CASE(inv_bad_command_stops_there),
 	KUNIT_CASE(inv_issue_failure_counts_issued_only),

@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/io.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -146,3 +147,4 @@ bool viommu_smmu_owns_parent(struct iommu_domain *domain)
 {
 	return domain && domain->ops == &vsmmu_parent_ops;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmu_owns_parent);

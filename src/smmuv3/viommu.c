@@ -101,7 +101,7 @@ static void *vsmmu_hw_info(struct device *dev, u32 *length, u32 *type)
 }
 
 static const struct viommu_ops vsmmu_ops = {
-	.alloc_domain_nested = vsmmu_alloc_domain_nested,
+	.alloc_domain_nested = viommu_smmuv3_alloc_domain_nested,
 	.cache_invalidate = vsmmu_cache_invalidate,
 	.vdevice_size = VIOMMU_VDEVICE_STRUCT_SIZE(struct vsmmu_vdevice, core),
 	.vdevice_init = vsmmu_vdevice_init,
