@@ -136,6 +136,7 @@ err_unpin:
 	module_put(THIS_MODULE);
 	return ERR_PTR(rc);
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmu_alloc_nest_parent);
 
 /**
  * viommu_smmu_owns_parent() - Whether a domain is a nest parent made here

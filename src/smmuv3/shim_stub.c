@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * TEMP: the SMMU door of the shim until src/shim/smmuv3*.c lands. Every
- * function fails safely, so the backend builds and stays off.
+ * function fails safely, so the backend builds and stays off. Exported
+ * for KUnit as the real ones are.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/err.h>
 #include <linux/printk.h>
 
@@ -20,6 +22,7 @@ int viommu_shim_smmu_init(void)
 	pr_info("SMMUv3 backend off: the shim's SMMU door is not built\n");
 	return -EOPNOTSUPP;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_init);
 
 /**
  * viommu_shim_smmu_exit() - Nothing to undo
@@ -27,6 +30,7 @@ int viommu_shim_smmu_init(void)
 void viommu_shim_smmu_exit(void)
 {
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_exit);
 
 /**
  * viommu_shim_smmu_iommu_ops() - None
@@ -37,6 +41,7 @@ const struct iommu_ops *viommu_shim_smmu_iommu_ops(void)
 {
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_iommu_ops);
 
 /**
  * viommu_shim_smmu_for_each() - No instance
@@ -50,6 +55,7 @@ int viommu_shim_smmu_for_each(int (*fn)(struct viommu_smmu *smmu, void *arg),
 {
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_for_each);
 
 /**
  * viommu_shim_smmu_iommu() - None
@@ -61,6 +67,7 @@ struct iommu_device *viommu_shim_smmu_iommu(struct viommu_smmu *smmu)
 {
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_iommu);
 
 /**
  * viommu_shim_smmu_base() - None
@@ -72,6 +79,7 @@ void __iomem *viommu_shim_smmu_base(struct viommu_smmu *smmu)
 {
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_base);
 
 /**
  * viommu_shim_smmu_dev() - None
@@ -83,6 +91,7 @@ struct device *viommu_shim_smmu_dev(struct viommu_smmu *smmu)
 {
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_dev);
 
 /**
  * viommu_shim_smmu_of_dev() - None
@@ -94,6 +103,7 @@ struct viommu_smmu *viommu_shim_smmu_of_dev(struct device *dev)
 {
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_of_dev);
 
 /**
  * viommu_shim_smmu_master_sid() - None
@@ -108,6 +118,7 @@ int viommu_shim_smmu_master_sid(struct device *dev, u32 *sid0,
 {
 	return -ENODEV;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_master_sid);
 
 /**
  * viommu_shim_smmu_alloc_s2() - None
@@ -119,6 +130,7 @@ struct iommu_domain *viommu_shim_smmu_alloc_s2(struct device *dev)
 {
 	return ERR_PTR(-EOPNOTSUPP);
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_alloc_s2);
 
 /**
  * viommu_shim_smmu_domain_s2() - None
@@ -133,6 +145,7 @@ bool viommu_shim_smmu_domain_s2(struct iommu_domain *domain,
 {
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_domain_s2);
 
 /**
  * viommu_shim_smmu_attach() - None
@@ -150,6 +163,7 @@ int viommu_shim_smmu_attach(struct device *dev, struct iommu_domain *s2_parent,
 {
 	return -EOPNOTSUPP;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_attach);
 
 /**
  * viommu_shim_smmu_issue_cmds() - None
@@ -163,3 +177,4 @@ int viommu_shim_smmu_issue_cmds(struct viommu_smmu *smmu, u64 *cmds, int n)
 {
 	return -EOPNOTSUPP;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_smmu_issue_cmds);
