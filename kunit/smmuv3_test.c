@@ -4,11 +4,16 @@
  * upstream's arm-smmu-v3-test.c: vSTE validation, the conversion of guest
  * commands (with real vDEVICE tables of two vIOMMUs), the batching and
  * entry_num of an invalidation array read from user memory, the event
- * filter and record, and the nesting gate. None of it needs an SMMU.
+ * filter and record, and the nesting gate: none of it needs an SMMU.
+ * With the backend on, a nest parent's life on the test VM's SMMU.
  */
 #include <kunit/test.h>
+#include <linux/pci.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+
+#include <uapi/linux/iommufd.h>
 
 #include "test_util.h"
 #include "../src/smmuv3/vsmmu.h"
@@ -196,6 +201,10 @@ static struct vsmmu *test_vsmmu(struct kunit *test, u16 vmid, u32 vsid,
 	KUNIT_ASSERT_NOT_NULL(test, vdev);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	vsmmu->vmid = vmid;
+	vsmmu->inst = kunit_kzalloc(test, sizeof(*vsmmu->inst), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vsmmu->inst);
+	mutex_init(&vsmmu->inst->lock);
+	hash_init(vsmmu->inst->vmasters);
 	xa_init(&vsmmu->core.vdevs);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, test_xa_destroy,
@@ -296,6 +305,76 @@ static void cmd_every_opcode(struct kunit *test)
 				    viommu_smmuv3_convert_cmd(a, cmd),
 				    "opcode 0x%02x", op);
 	}
+}
+
+/* The domain a guest STE makes, without attaching it anywhere. */
+static void nested_domain_alloc(struct kunit *test)
+{
+	struct vsmmu *vsmmu = test_vsmmu(test, TEST_VMID_A, TEST_VSID_A,
+					 TEST_SID_A);
+	struct iommu_domain *parent = kunit_kzalloc(test, sizeof(*parent),
+						    GFP_KERNEL);
+	struct viommu_hwpt_arm_smmuv3 arg = {
+		.ste = { STE0_S1(0),
+			 cpu_to_le64(FIELD_PREP(VSMMU_STE_1_EATS, 1) |
+				     VSMMU_STE_1_S1CSH) },
+	};
+	struct iommu_user_data ud = {
+		.type = VIOMMU_HWPT_DATA_ARM_SMMUV3,
+		.uptr = viommu_test_user_page(test),
+		.len = sizeof(arg),
+	};
+	struct iommu_user_data_array array = { .entry_num = 5 };
+	struct iommu_domain *domain;
+	struct vsmmu_nested *nested;
+
+	KUNIT_ASSERT_NOT_NULL(test, parent);
+	vsmmu->s2_parent = parent;
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(ud.uptr, &arg, sizeof(arg)));
+
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			PTR_ERR(viommu_smmuv3_alloc_domain_nested(&vsmmu->core,
+								  1, &ud)));
+	ud.type++;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(viommu_smmuv3_alloc_domain_nested(&vsmmu->core,
+								  0, &ud)));
+	ud.type--;
+	ud.len = 8;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(viommu_smmuv3_alloc_domain_nested(&vsmmu->core,
+								  0, &ud)));
+	ud.len = sizeof(arg);
+
+	domain = viommu_smmuv3_alloc_domain_nested(&vsmmu->core, 0, &ud);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(domain));
+	KUNIT_EXPECT_EQ(test, IOMMU_DOMAIN_NESTED, domain->type);
+	KUNIT_EXPECT_PTR_EQ(test, parent, viommu_smmu_nested_parent(domain));
+	KUNIT_EXPECT_FALSE(test, viommu_smmu_owns_parent(domain));
+	nested = container_of(domain, struct vsmmu_nested, domain);
+	KUNIT_EXPECT_TRUE(test, nested->enable_ats);
+	KUNIT_EXPECT_EQ(test, (u64)VSMMU_STE_1_S1CSH,
+			le64_to_cpu(nested->ste[1]));
+	/* Invalidation goes through the vIOMMU, as upstream. */
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			domain->ops->cache_invalidate_user(domain, &array));
+	KUNIT_EXPECT_EQ(test, 0, array.entry_num);
+	domain->ops->free(domain);
+
+	/* Any other pointer is not ours. */
+	KUNIT_EXPECT_NULL(test, viommu_smmu_nested_parent(NULL));
+	parent->type = IOMMU_DOMAIN_NESTED;
+	KUNIT_EXPECT_NULL(test, viommu_smmu_nested_parent(parent));
+	KUNIT_EXPECT_FALSE(test, viommu_smmu_owns_parent(NULL));
+	KUNIT_EXPECT_FALSE(test, viommu_smmu_owns_parent(parent));
+
+	/* A bad vSTE makes no domain. */
+	arg.ste[0] = cpu_to_le64(VSMMU_STE_0_V |
+				 FIELD_PREP(VSMMU_STE_0_CFG, 6));
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(ud.uptr, &arg, sizeof(arg)));
+	KUNIT_EXPECT_EQ(test, -EIO,
+			PTR_ERR(viommu_smmuv3_alloc_domain_nested(&vsmmu->core,
+								  0, &ud)));
 }
 
 /* What the fake command queue saw. */
@@ -553,6 +632,81 @@ static void nesting_gate(struct kunit *test)
 				    "case %u", i);
 }
 
+/*
+ * On the test VM's SMMU, when the backend is on (the real shim): hw_info,
+ * the vIOMMU gate, and a nest parent's life: our ops over the driver's,
+ * a real map and unmap through them, and its module pin.
+ */
+static void live_nest_parent_on_edu(struct kunit *test)
+{
+	struct viommu_driver *drv = &viommu_smmuv3_driver;
+	struct viommu_hw_info_arm_smmuv3 *info;
+	struct iommu_domain *domain;
+	struct viommu_smmu *smmu;
+	struct pci_dev *pdev;
+	struct page *page;
+	unsigned int refs;
+	u32 len = 0, type;
+	u16 vmid = 0;
+
+	if (!viommu_smmuv3_test_state(true))
+		kunit_skip(test, "SMMUv3 backend off");
+	pdev = viommu_test_edu(test);
+
+	type = VIOMMU_HW_INFO_TYPE_DEFAULT;
+	info = drv->hw_info(&pdev->dev, &len, &type);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(info));
+	KUNIT_EXPECT_EQ(test, VIOMMU_HW_INFO_TYPE_ARM_SMMUV3, type);
+	KUNIT_EXPECT_EQ(test, sizeof(*info), len);
+	KUNIT_EXPECT_EQ(test, VSMMU_IDR0_S1P | VSMMU_IDR0_S2P,
+			info->idr[0] & (VSMMU_IDR0_S1P | VSMMU_IDR0_S2P));
+	KUNIT_EXPECT_EQ(test, 0, info->flags);
+	/* Without FWB, only smmuv3_allow_noncoherent (default N) lets it be. */
+	if (!(info->idr[3] & VSMMU_IDR3_FWB))
+		KUNIT_EXPECT_EQ(test, 0,
+				drv->get_viommu_size(&pdev->dev,
+						     VIOMMU_VIOMMU_TYPE_ARM_SMMUV3));
+	kfree(info);
+	type = VIOMMU_HW_INFO_TYPE_ARM_SMMUV3 + 1;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			PTR_ERR(drv->hw_info(&pdev->dev, &len, &type)));
+	KUNIT_EXPECT_EQ(test, 0,
+			drv->get_viommu_size(&pdev->dev,
+					     VIOMMU_VIOMMU_TYPE_ARM_SMMUV3 + 1));
+
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			PTR_ERR(viommu_smmu_alloc_nest_parent(&pdev->dev,
+							      IOMMU_HWPT_ALLOC_NEST_PARENT |
+							      IOMMU_HWPT_ALLOC_DIRTY_TRACKING)));
+
+	refs = module_refcount(drv->owner);
+	domain = viommu_smmu_alloc_nest_parent(&pdev->dev,
+					       IOMMU_HWPT_ALLOC_NEST_PARENT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(domain));
+	KUNIT_EXPECT_EQ(test, refs + 1, module_refcount(drv->owner));
+	KUNIT_EXPECT_TRUE(test, viommu_smmu_owns_parent(domain));
+	KUNIT_EXPECT_NULL(test, viommu_smmu_nested_parent(domain));
+	KUNIT_EXPECT_TRUE(test, viommu_shim_smmu_domain_s2(domain, &smmu, &vmid));
+	KUNIT_EXPECT_PTR_EQ(test, smmu, viommu_shim_smmu_of_dev(&pdev->dev));
+	KUNIT_EXPECT_NE(test, 0, vmid);
+
+	/* A real unmap goes through our iotlb_sync (and its NH_ALL). */
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, 0, iommu_map(domain, SZ_1M, page_to_phys(page),
+					   PAGE_SIZE, IOMMU_READ, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, page_to_phys(page),
+			iommu_iova_to_phys(domain, SZ_1M));
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE, iommu_unmap(domain, SZ_1M, PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 0, iommu_iova_to_phys(domain, SZ_1M));
+	domain->ops->flush_iotlb_all(domain);
+	__free_page(page);
+
+	domain->ops->free(domain);
+	viommu_smmuv3_test_state(true);
+	KUNIT_EXPECT_EQ(test, refs, module_refcount(drv->owner));
+}
+
 static struct kunit_case viommu_smmuv3_test_cases[] = {
 	KUNIT_CASE(vste_bits_outside_allowed_are_eio),
 	KUNIT_CASE(vste_allowed_fields_pass_through),
@@ -561,6 +715,7 @@ static struct kunit_case viommu_smmuv3_test_cases[] = {
 	KUNIT_CASE(vste_invalid_is_zeroed_abort),
 	KUNIT_CASE(cmd_table),
 	KUNIT_CASE(cmd_every_opcode),
+	KUNIT_CASE(nested_domain_alloc),
 	KUNIT_CASE(inv_batches_of_63),
 	KUNIT_CASE(inv_bad_command_stops_there),
 	KUNIT_CASE(inv_issue_failure_counts_issued_only),
@@ -568,6 +723,7 @@ static struct kunit_case viommu_smmuv3_test_cases[] = {
 	KUNIT_CASE(event_filter),
 	KUNIT_CASE(event_record_has_vsid),
 	KUNIT_CASE(nesting_gate),
+	KUNIT_CASE(live_nest_parent_on_edu),
 	{}
 };
 

@@ -67,6 +67,22 @@ static void vsmmu_unpin_work_fn(struct work_struct *work)
 
 static DECLARE_WORK(vsmmu_unpin_work, vsmmu_unpin_work_fn);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * viommu_smmuv3_test_state() - For KUnit: whether the backend is on
+ * @flush: Drop the deferred pins first
+ *
+ * Return: true if the backend is on.
+ */
+bool viommu_smmuv3_test_state(bool flush)
+{
+	if (flush)
+		flush_work(&vsmmu_unpin_work);
+	return READ_ONCE(vsmmu_on);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmuv3_test_state);
+#endif
+
 /**
  * vsmmu_pin() - Pin the module for a domain whose ops are ours
  *
@@ -193,8 +209,8 @@ void viommu_smmuv3_init(void)
 		pr_warn("SMMUv3 backend off: no SMMU instance to serve (%d)\n", rc);
 		goto err_shim;
 	}
-	vsmmu_driver.iommu_ops = viommu_shim_smmu_iommu_ops();
-	rc = viommu_register_driver(&vsmmu_driver);
+	viommu_smmuv3_driver.iommu_ops = viommu_shim_smmu_iommu_ops();
+	rc = viommu_register_driver(&viommu_smmuv3_driver);
 	if (rc) {
 		pr_warn("SMMUv3 backend off: cannot register the vIOMMU driver (%d)\n",
 			rc);
@@ -222,7 +238,7 @@ void viommu_smmuv3_exit(void)
 {
 	if (READ_ONCE(vsmmu_on)) {
 		WRITE_ONCE(vsmmu_on, false);
-		viommu_unregister_driver(&vsmmu_driver);
+		viommu_unregister_driver(&viommu_smmuv3_driver);
 		/* Waits until no task runs one of our callbacks. */
 		viommu_shim_smmu_exit();
 		vsmmu_instances_exit();

@@ -90,7 +90,7 @@ enum viommu_smmu_ste viommu_smmuv3_ste_kind(const __le64 *ste)
 EXPORT_SYMBOL_IF_KUNIT(viommu_smmuv3_ste_kind);
 
 /**
- * vsmmu_alloc_domain_nested() - viommu_ops.alloc_domain_nested
+ * viommu_smmuv3_alloc_domain_nested() - viommu_ops.alloc_domain_nested
  * @viommu: The SMMUv3 vIOMMU
  * @flags: IOMMU_HWPT_ALLOC_* flags; none is supported
  * @user_data: VIOMMU_HWPT_DATA_ARM_SMMUV3, struct viommu_hwpt_arm_smmuv3
@@ -98,8 +98,9 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_smmuv3_ste_kind);
  * Return: the domain, or an ERR_PTR: -EOPNOTSUPP for flags, -EINVAL for
  * bad user data, -EIO for a bad vSTE, -EFAULT, -ENOMEM.
  */
-struct iommu_domain *vsmmu_alloc_domain_nested(struct viommu *viommu, u32 flags,
-					       const struct iommu_user_data *user_data)
+struct iommu_domain *
+viommu_smmuv3_alloc_domain_nested(struct viommu *viommu, u32 flags,
+				  const struct iommu_user_data *user_data)
 {
 	struct viommu_hwpt_arm_smmuv3 arg;
 	struct vsmmu_nested *nested;
@@ -134,6 +135,7 @@ struct iommu_domain *vsmmu_alloc_domain_nested(struct viommu *viommu, u32 flags,
 	nested->ste[1] = arg.ste[1];
 	return &nested->domain;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmuv3_alloc_domain_nested);
 
 static struct vsmmu_vmaster *vsmmu_vmaster_find(struct vsmmu_instance *inst,
 						struct device *dev)
@@ -217,9 +219,38 @@ static int vsmmu_nested_cache_invalidate_user(struct iommu_domain *domain,
 	return -EOPNOTSUPP;
 }
 
+/*
+ * A domain is freed only once no device is attached, so nested_left()
+ * has dropped its entries. Should a path have missed it, an entry must
+ * still not outlive the domain: the domain's HWPT is what keeps the
+ * entry's vIOMMU alive.
+ */
+static void vsmmu_nested_forget(struct vsmmu_nested *nested)
+{
+	struct vsmmu_instance *inst = nested->vsmmu->inst;
+	struct vsmmu_vmaster *vm;
+	struct hlist_node *tmp;
+	int bkt;
+
+	if (!inst)
+		return;
+	mutex_lock(&inst->lock);
+	hash_for_each_safe(inst->vmasters, bkt, tmp, vm, node) {
+		if (vm->domain != &nested->domain)
+			continue;
+		WARN_ONCE(1, "viommu: SMMUv3 nested domain freed with a device on it\n");
+		hash_del(&vm->node);
+		kfree(vm);
+	}
+	mutex_unlock(&inst->lock);
+}
+
 static void vsmmu_nested_free(struct iommu_domain *domain)
 {
-	kfree(to_vsmmu_nested(domain));
+	struct vsmmu_nested *nested = to_vsmmu_nested(domain);
+
+	vsmmu_nested_forget(nested);
+	kfree(nested);
 	vsmmu_unpin_deferred();
 }
 
@@ -242,6 +273,7 @@ struct iommu_domain *viommu_smmu_nested_parent(struct iommu_domain *domain)
 		return NULL;
 	return to_vsmmu_nested(domain)->vsmmu->s2_parent;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmu_nested_parent);
 
 /**
  * viommu_smmu_nested_left() - A device left one of our nested domains

@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/io.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -135,6 +136,7 @@ err_unpin:
 	module_put(THIS_MODULE);
 	return ERR_PTR(rc);
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmu_alloc_nest_parent);
 
 /**
  * viommu_smmu_owns_parent() - Whether a domain is a nest parent made here
@@ -146,3 +148,4 @@ bool viommu_smmu_owns_parent(struct iommu_domain *domain)
 {
 	return domain && domain->ops == &vsmmu_parent_ops;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmu_owns_parent);

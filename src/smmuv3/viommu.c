@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/io.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -101,7 +102,7 @@ static void *vsmmu_hw_info(struct device *dev, u32 *length, u32 *type)
 }
 
 static const struct viommu_ops vsmmu_ops = {
-	.alloc_domain_nested = vsmmu_alloc_domain_nested,
+	.alloc_domain_nested = viommu_smmuv3_alloc_domain_nested,
 	.cache_invalidate = vsmmu_cache_invalidate,
 	.vdevice_size = VIOMMU_VDEVICE_STRUCT_SIZE(struct vsmmu_vdevice, core),
 	.vdevice_init = vsmmu_vdevice_init,
@@ -137,7 +138,7 @@ static int vsmmu_viommu_init(struct viommu *viommu,
 	return 0;
 }
 
-struct viommu_driver vsmmu_driver = {
+struct viommu_driver viommu_smmuv3_driver = {
 	.owner = THIS_MODULE,
 	.name = "arm-smmu-v3",
 	/* Set by init: the live ops the shim found. */
@@ -146,3 +147,4 @@ struct viommu_driver vsmmu_driver = {
 	.get_viommu_size = vsmmu_get_viommu_size,
 	.viommu_init = vsmmu_viommu_init,
 };
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmuv3_driver);

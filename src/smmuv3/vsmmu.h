@@ -174,15 +174,19 @@ struct vsmmu_instance *vsmmu_instance(struct viommu_smmu *smmu);
 int vsmmu_pin(void);
 void vsmmu_unpin_deferred(void);
 bool viommu_smmuv3_nesting_ok(u32 idr0, u32 iidr);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool viommu_smmuv3_test_state(bool flush);
+#endif
 
 /* viommu.c */
-extern struct viommu_driver vsmmu_driver;
+extern struct viommu_driver viommu_smmuv3_driver;
 
 /* nested.c */
 int viommu_smmuv3_validate_vste(__le64 *ste, bool *enable_ats);
 enum viommu_smmu_ste viommu_smmuv3_ste_kind(const __le64 *ste);
-struct iommu_domain *vsmmu_alloc_domain_nested(struct viommu *viommu, u32 flags,
-					       const struct iommu_user_data *user_data);
+struct iommu_domain *
+viommu_smmuv3_alloc_domain_nested(struct viommu *viommu, u32 flags,
+				  const struct iommu_user_data *user_data);
 
 /* invalidate.c */
 typedef int (*vsmmu_issue_fn)(struct vsmmu *vsmmu, u64 *cmds, int n);
