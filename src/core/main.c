@@ -69,18 +69,21 @@ static int __init viommu_init(void)
 	 * no hook installed: the first bound context installs them.
 	 */
 	viommu_shim_init();
-	viommu_smmuv3_init();
 
 	rc = misc_register(&viommu_misc);
 	if (rc) {
 		pr_err("cannot register /dev/viommu: %d\n", rc);
 		/* Nothing can have run, but leave nothing queued either way. */
-		viommu_smmuv3_exit();
 		viommu_shim_exit();
 		viommu_ctx_reap_flush();
 		return rc;
 	}
 	pr_info("/dev/viommu ready\n");
+	/*
+	 * Last: its hooks let /dev/iommu users make domains whose ops are
+	 * ours, which a failed load could not wait for.
+	 */
+	viommu_smmuv3_init();
 	return 0;
 }
 

@@ -36,6 +36,8 @@ int viommu_sym_resolve_vmlinux(const char *name, unsigned long *addr);
 int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
 				    unsigned long *addr);
 bool viommu_sym_vmlinux_is(unsigned long addr, const char *name);
+bool viommu_sym_vmlinux_calls(unsigned long addr, const char *name,
+			      unsigned long callee);
 void viommu_sym_exit(void);
 
 /**

@@ -529,6 +529,21 @@ static int viommu_smmu_resolve(struct viommu_shim_why *why)
 		*fns[i].fn = (void *)addr;
 	}
 
+	/*
+	 * Leaving a nested domain is fixed up in the remove_master_domain
+	 * hook: a commit with an inlined copy of it would strand the master
+	 * on the parent's list, to be walked after the master is freed.
+	 */
+	why->name = "arm_smmu_remove_master_domain";
+	rc = viommu_sym_resolve_vmlinux(why->name, &addr);
+	if (rc)
+		return rc;
+	why->step = "check";
+	why->name = "arm_smmu_attach_commit (calls arm_smmu_remove_master_domain)";
+	if (!viommu_sym_vmlinux_calls((unsigned long)viommu_smmu_attach_commit,
+				      "arm_smmu_attach_commit", addr))
+		return -ENOENT;
+
 	why->step = "resolve";
 	why->name = "arm_smmu_asid_lock";
 	rc = viommu_sym_resolve_vmlinux_data(why->name, sizeof(struct mutex),
@@ -548,6 +563,10 @@ static int viommu_smmu_check_sizes(struct viommu_shim_why *why)
 		return -EINVAL;
 	why->name = "enum arm_smmu_domain_stage (4 bytes)";
 	if (VL.domain_stage.size != sizeof(u32))
+		return -EINVAL;
+	/* Written as a whole bool: a bitfield would take its neighbours along. */
+	why->name = "arm_smmu_attach_state.ats_enabled (a plain bool)";
+	if (VL.state_ats_enabled.bits)
 		return -EINVAL;
 	return 0;
 }

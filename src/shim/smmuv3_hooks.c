@@ -18,12 +18,12 @@
  * 6.12's arm-smmu-v3.c).
  *
  * None escapes by inlining: alloc_user is reached through arm_smmu_ops
- * (checked: the hook is the function the live table points at), and in
- * our build both callers of remove_master_domain (attach_commit,
- * remove_dev_pasid) and of queue_remove_raw call the symbol. A distro
- * build may inline differently: a static function that was inlined
- * everywhere has no symbol and the backend stays off; one inlined into
- * only some callers cannot be told from here (see the report).
+ * (checked: the hook is the function the live table points at), and
+ * arm_smmu_attach_commit, through which every attach leaves its old
+ * domain, is checked at load to branch to remove_master_domain (smmuv3.c).
+ * A static function inlined everywhere has no symbol: the backend stays
+ * off. queue_remove_raw inlined into the event thread would only leave
+ * events with the host, as without the backend.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,6 +31,7 @@
 #include <linux/delay.h>
 #include <linux/iommu.h>
 #include <uapi/linux/iommufd.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include "smmuv3_internal.h"
@@ -136,6 +137,8 @@ static int viommu_smmu_queue_remove_raw(struct arm_smmu_queue *q, u64 *ent)
 		rc = VIOMMU_ORIG(VIOMMU_SMMU_HOOK_QUEUE_REMOVE_RAW,
 				 viommu_smmu_queue_remove_raw_fn)(q, ent);
 		viommu_hook_unbypass(&f);
+		/* A guest can fault at line rate: let others run. */
+		cond_resched();
 	} while (!rc && smmu && viommu_smmu_event(smmu, ent));
 	viommu_hook_leave(&f);
 	return rc;

@@ -253,6 +253,44 @@ bool viommu_sym_vmlinux_is(unsigned long addr, const char *name)
 	return addr && viommu_sym_is(addr, name, NULL);
 }
 
+/* arm64 B and BL: opcode in bits 31:26, a signed word offset in 25:0. */
+#define VIOMMU_INSN_B_MASK	0x7c000000
+#define VIOMMU_INSN_B		0x14000000
+
+/**
+ * viommu_sym_vmlinux_calls() - Whether a vmlinux function branches to another
+ * @addr: The caller, the start of @name
+ * @name: Its symbol, which gives its size
+ * @callee: The address it must call (BL) or tail-call (B)
+ *
+ * A hook sees only the calls that reach the hooked function's own code: a
+ * caller that got an inlined copy would bypass it, and nothing else tells.
+ *
+ * Return: true if one of @name's instructions branches to @callee.
+ */
+bool viommu_sym_vmlinux_calls(unsigned long addr, const char *name,
+			      unsigned long callee)
+{
+	unsigned long size = 0, off;
+	u32 insn;
+	s32 imm;
+
+	if (!addr || !viommu_sym_sized(addr, name, NULL, &size))
+		return false;
+	for (off = 0; off + 4 <= size; off += 4) {
+		if (copy_from_kernel_nofault(&insn, (void *)(addr + off), 4))
+			return false;
+		insn = le32_to_cpu((__force __le32)insn);
+		if ((insn & VIOMMU_INSN_B_MASK) != VIOMMU_INSN_B)
+			continue;
+		/* imm26, sign-extended, in words. */
+		imm = (s32)(insn << 6) >> 6;
+		if (addr + off + (long)imm * 4 == callee)
+			return true;
+	}
+	return false;
+}
+
 /**
  * viommu_sym_resolve_vmlinux() - The address of a vmlinux function
  * @name: The function; its name must be unique in vmlinux

@@ -51,9 +51,9 @@ struct vsmmu_instance *vsmmu_instance(struct viommu_smmu *smmu)
  * Domains whose ops are ours (nest parents, nested domains) pin the module:
  * a stock HWPT outlives every file of ours. Their free cannot drop the pin
  * itself and then return into the module, so it counts the pin here and a
- * work item drops it; exit flushes that work. What is left is the return
- * of the free that queued the work: a few instructions, during which that
- * task would have to stay preempted while the whole unload runs.
+ * work item drops it; exit flushes that work. The return of the free that
+ * queued it is waited out too: removing the SMMU hooks at exit waits for
+ * RCU-tasks, which counts a task preempted anywhere as still inside.
  */
 static atomic_t vsmmu_pins_to_drop = ATOMIC_INIT(0);
 

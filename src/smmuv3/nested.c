@@ -188,8 +188,14 @@ static int vsmmu_attach_dev_nested(struct iommu_domain *domain,
 		vm->vsid = vsid;
 	}
 
+	/*
+	 * ATS stays off whatever the guest's EATS: 6.12 flushes a parent's
+	 * ATCs by IPA range, but a nested device caches guest IOVAs, so a
+	 * host unmap would leave its ATC pointing at freed pages (upstream
+	 * 7.2 flushes them whole). QEMU has no ATS to prove otherwise.
+	 */
 	rc = viommu_shim_smmu_attach(dev, vsmmu->s2_parent, kind, nested->ste,
-				     nested->enable_ats);
+				     false);
 	if (rc) {
 		kfree(vm);
 		return rc;

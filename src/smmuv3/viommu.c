@@ -16,23 +16,23 @@
 /*
  * Upstream offers a vIOMMU only where the guest cannot make DMA
  * non-coherent behind the host's back (VFIO does no cache maintenance):
- * the root complex is CANWBS (IORT) or the SMMU forces write-back (S2FWB).
- * 6.12 knows no CANWBS, and QEMU's SMMU has neither: this lets an admin
- * (or a test bed) accept the risk.
+ * the root complex is CANWBS (IORT), or the SMMU forces write-back (S2FWB)
+ * and the nest parent is built to use it. 6.12 parses no CANWBS and
+ * programs no S2FWB (neither the STE bit nor the io-pgtable quirk), so an
+ * SMMU with FWB is no safer here than one without: only an admin (or a
+ * test bed) accepting the risk opens the gate.
  */
 static bool vsmmu_allow_noncoherent;
 module_param_named(smmuv3_allow_noncoherent, vsmmu_allow_noncoherent, bool,
 		   0644);
 MODULE_PARM_DESC(smmuv3_allow_noncoherent,
-		 "Offer SMMUv3 vIOMMUs without S2FWB: the guest may make its DMA non-coherent (default: N)");
+		 "Offer SMMUv3 vIOMMUs although 6.12 cannot keep guest DMA coherent (no S2FWB, no CANWBS): only for I/O-coherent devices and cacheable guest DMA (default: N)");
 
-static bool vsmmu_coherent_enough(u32 idr3)
+static bool vsmmu_coherent_enough(void)
 {
-	if (idr3 & VSMMU_IDR3_FWB)
-		return true;
 	if (!READ_ONCE(vsmmu_allow_noncoherent))
 		return false;
-	pr_warn_once("SMMUv3 vIOMMU without S2FWB allowed by smmuv3_allow_noncoherent: guest DMA may be non-coherent\n");
+	pr_warn_once("SMMUv3 vIOMMU allowed by smmuv3_allow_noncoherent: 6.12 enforces no coherency, guest DMA may be non-coherent\n");
 	return true;
 }
 
@@ -47,7 +47,7 @@ static size_t vsmmu_get_viommu_size(struct device *dev, u32 viommu_type)
 	if (!viommu_smmuv3_nesting_ok(readl_relaxed(base + VSMMU_IDR0),
 				      readl_relaxed(base + VSMMU_IIDR)))
 		return 0;
-	if (!vsmmu_coherent_enough(readl_relaxed(base + VSMMU_IDR3)))
+	if (!vsmmu_coherent_enough())
 		return 0;
 	return VIOMMU_STRUCT_SIZE(struct vsmmu, core);
 }
