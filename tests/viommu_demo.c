@@ -97,6 +97,7 @@ static void mock_walk(void)
 	int iommufd, vfd, qfd, rc;
 	void *buf;
 
+	printf("== Part 1 of 2: the vIOMMU flow on the selftest backend (a mock IOMMU)\n");
 	printf("== The stock iommufd: an IOAS with two pages of our memory\n");
 	iommufd = open("/dev/iommu", O_RDWR);
 	if (iommufd < 0) {
@@ -320,7 +321,7 @@ static void smmu_hw_info(struct nest *n)
 	       ((idr0 >> 27) & 3) == 1 ? "yes" : "no");
 	printf(MORE "IDR3 %#010x: S2FWB (stage 2 forces write-back) %s\n",
 	       info.idr[3], yes(info.idr[3], 8));
-	printf(MORE "IDR1 %#010x: %u StreamID bits; IIDR %#x, AIDR %#x (SMMUv3.%u)\n",
+	printf(MORE "IDR1 %#010x: %u StreamID bits; IIDR %#010x, AIDR %#x (SMMUv3.%u)\n",
 	       info.idr[1], info.idr[1] & 0x3f, info.iidr, info.aidr,
 	       info.aidr & 0xf);
 
@@ -348,7 +349,7 @@ static void nest_say(struct nest *n, enum nest_step s, int err)
 
 	switch (s) {
 	case NS_IOMMUFD:
-		printf("== SMMUv3: the VMM's side, on the stock iommufd\n");
+		printf("== SMMUv3: what the VMM sets up on the stock iommufd\n");
 		step(!err, "opened /dev/iommu%s", err_tail(err));
 		break;
 	case NS_EDU:
@@ -390,7 +391,8 @@ static void nest_say(struct nest *n, enum nest_step s, int err)
 		break;
 	case NS_GATE:
 		step(!err,
-		     "smmuv3_allow_noncoherent=Y: a test override, and the kernel logs it once");
+		     "smmuv3_allow_noncoherent set to Y (was %s): a test override, which the kernel logs",
+		     saved_gate);
 		printf(MORE
 		       "Upstream makes a vIOMMU only where the guest cannot make its device's DMA bypass the\n"
 		       "        CPU caches (VFIO does no cache maintenance for it): the SMMU forces write-back at\n"
@@ -478,13 +480,16 @@ static void smmu_walk(void)
 	fill(n.g.b, SEED_B);
 	edu_copy(&n, IOVA_X, IOVA_Y);
 	step(holds(n.g.c, SEED_A, PG) && holds(n.g.b, SEED_B, PG),
-	     "edu copied 4 KiB from IOVA %#llx to IOVA %#llx: page C now equals page A, byte for byte",
+	     "edu copied 4 KiB from IOVA %#llx (page A) to IOVA %#llx (page C): C now equals A,",
 	     IOVA_X, IOVA_Y);
+	printf(MORE
+	       "byte for byte, and page B (IPA %#llx) is untouched: the guest's stage 1 decided\n",
+	       IPA_B);
 
 	l3 = tbl_page(&n.g, TBL_L3);
 	l3[va_index(IOVA_X, 3)] = pte_page(IPA_B);
 	__sync_synchronize();
-	step(1, "the guest points IOVA %#llx at page B (IPA %#llx) and does not invalidate",
+	step(1, "the guest changes its PTE: IOVA %#llx -> page B (IPA %#llx), and sends no TLBI",
 	     IOVA_X, IPA_B);
 	memset(n.g.c, 0, PG);
 	edu_copy(&n, IOVA_X, IOVA_Y);
@@ -501,16 +506,19 @@ static void smmu_walk(void)
 	num = 1;
 	rc = nest_invalidate(&n, cmds, &num);
 	step(!rc && num == 1,
-	     "the guest's TLBI_NH_VA(ASID %u, IOVA %#llx), raw command %016llx %016llx,",
+	     "the guest's TLBI_NH_VA(ASID %u, IOVA %#llx), command %016llx %016llx,",
 	     S1_ASID, IOVA_X, (unsigned long long)cmds[0][0],
 	     (unsigned long long)cmds[0][1]);
 	printf(MORE
-	       "through VIOMMU_HWPT_INVALIDATE on the vIOMMU (upstream's IOMMU_HWPT_INVALIDATE): %s\n",
-	       rc ? strerror(errno) : "accepted, the kernel added the VMID and issued it");
+	       "through VIOMMU_HWPT_INVALIDATE (upstream's IOMMU_HWPT_INVALIDATE) on the vIOMMU:\n"
+	       MORE "%s\n",
+	       rc ? strerror(errno) :
+	       "accepted; the kernel put in the parent's VMID and issued it to the SMMU");
 	memset(n.g.c, 0, PG);
 	edu_copy(&n, IOVA_X, IOVA_Y);
 	step(holds(n.g.c, SEED_B, PG),
-	     "edu copied from IOVA %#llx once more: page B now", IOVA_X);
+	     "edu copied from IOVA %#llx once more: page B now, the new PTE is used",
+	     IOVA_X);
 
 	printf("== SMMUv3: a DMA the guest did not map\n");
 	memset(n.g.c, 0, PG);
@@ -522,7 +530,7 @@ static void smmu_walk(void)
 	     IOVA_Z);
 	nr = read_smmu_vevents(n.qfd, ev, 8, 3000, 500);
 	step(nr == 1 && !ev[0].flags,
-	     "read() on the vEVENTQ: %d record(s), the first numbered %u", nr,
+	     "read() on the vEVENTQ fd: %d record, sequence %u, none lost", nr,
 	     nr ? ev[0].sequence : 0);
 	if (nr) {
 		__u64 *e = ev[0].evt;
@@ -530,14 +538,16 @@ static void smmu_walk(void)
 
 		step(id == EVT_ID_TRANSLATION && e[0] >> EVT_SID_SHIFT == VSID &&
 		     e[2] == IOVA_Z && !(e[1] & EVT1_RNW) && !(e[1] & EVT1_S2),
-		     "the record: %s (0x%02x), StreamID 0x%llx (the vSID), address %#llx, a %s, stage %d",
+		     "the record: %s (0x%02x), StreamID 0x%llx (the vSID, not 0x10), address %#llx, a %s,",
 		     smmu_event_name(id), id,
 		     (unsigned long long)(e[0] >> EVT_SID_SHIFT),
 		     (unsigned long long)e[2],
-		     e[1] & EVT1_RNW ? "read" : "write",
-		     e[1] & EVT1_S2 ? 2 : 1);
+		     e[1] & EVT1_RNW ? "read" : "write");
+		printf(MORE "%s\n", e[1] & EVT1_S2 ?
+		       "at stage 2: the host's table" :
+		       "at stage 1: the guest's own table, for the guest's driver to handle");
 		printf(MORE
-		       "raw %016llx %016llx %016llx %016llx: what the guest's SMMU driver will read\n",
+		       "raw %016llx %016llx %016llx %016llx (the VMM copies it into the guest's event queue)\n",
 		       (unsigned long long)e[0], (unsigned long long)e[1],
 		       (unsigned long long)e[2], (unsigned long long)e[3]);
 	}
@@ -563,7 +573,7 @@ static void smmu_part(void)
 	int had, status;
 	pid_t pid;
 
-	printf("== SMMUv3: nested translation on the emulated SMMUv3\n");
+	printf("== Part 2 of 2: nested translation on the emulated SMMUv3, with QEMU's edu\n");
 	if (ready != 'Y') {
 		printf("  skip  the SMMUv3 backend is off (smmuv3_ready = %s): see dmesg for why\n",
 		       ready ? (char[]){ ready, 0 } : "absent");
