@@ -290,7 +290,9 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 			btf = btfs[e->btf];
 		}
 		if (viommu_layout_forced(e, fail_check)) {
-			bool field = e->kind == VIOMMU_LAYOUT_FIELD;
+			/* An enumerator is named with its enum, as a member. */
+			bool field = e->kind == VIOMMU_LAYOUT_FIELD ||
+				     e->kind == VIOMMU_LAYOUT_ENUM;
 
 			scnprintf(why, why_len, "%s%s%s: %s", e->name,
 				  field ? "." : "", field ? e->member : "",

@@ -26,8 +26,11 @@ struct viommu_smmu;
  * Verify the driver, find its instances and install the SMMU hooks (they
  * stay until viommu_shim_smmu_exit()). 0, or a negative errno after one
  * log line "SMMUv3 backend off: ..." that names what failed. Needs
- * viommu_shim_ready(). exit removes the hooks and waits until no task
- * runs a replacement; it is safe to call when init failed.
+ * viommu_shim_ready(). The backend's callbacks below may run as soon as
+ * the hooks are in, before init returns: set the backend up first. exit
+ * removes the hooks and waits until no task runs a replacement; it is
+ * safe to call when init failed. The SMMUv3 driver must be built in (its
+ * layouts are read from vmlinux BTF): a modular one turns this off.
  */
 int viommu_shim_smmu_init(void);
 void viommu_shim_smmu_exit(void);
@@ -87,9 +90,10 @@ enum viommu_smmu_ste {
  * words, VMID and, for NESTED, Config=nested with @vste[0..1]'s S1 fields;
  * no MEV, which 6.12 does not count as used), install, commit (the old
  * domain's bookkeeping goes through the remove_master_domain hook).
- * @ats: the guest allows ATS (vSTE EATS=trans); without it ATS stays off
- * for NESTED. -EINVAL if @dev is not on @s2_parent's SMMU, -EBUSY when
- * the master has SSIDs in use, -ENOMEM.
+ * @ats: the guest allows ATS (vSTE EATS=trans); honoured for NESTED only
+ * (as 7.2: ABORT and BYPASS keep ATS off). -EINVAL if @dev is not on
+ * @s2_parent's SMMU or @vste is NULL for NESTED, -EBUSY when the master
+ * has SSIDs in use, -ENOMEM.
  */
 int viommu_shim_smmu_attach(struct device *dev, struct iommu_domain *s2_parent,
 			    enum viommu_smmu_ste kind, const __le64 *vste,
