@@ -313,15 +313,15 @@ static void smmu_hw_info(struct nest *n)
 	     "GET_HW_INFO on edu: its SMMU's ID registers, for the VMM to model the guest's SMMU on%s",
 	     err_tail(rc ? errno : 0));
 	printf(MORE
-	       "IDR0 %#010x: stage 1 %s, stage 2 %s (both: nesting can work), AArch64 tables %s,\n",
+	       "IDR0 0x%08x: stage 1 %s, stage 2 %s (both: nesting can work), AArch64 tables %s,\n",
 	       idr0, yes(idr0, 1), yes(idr0, 0), yes(idr0, 3));
 	printf(MORE
 	       "  coherent table walks (COHACC) %s, 16-bit ASIDs %s, 16-bit VMIDs %s, 2-level stream table %s\n",
 	       yes(idr0, 4), yes(idr0, 12), yes(idr0, 18),
 	       ((idr0 >> 27) & 3) == 1 ? "yes" : "no");
-	printf(MORE "IDR3 %#010x: S2FWB (stage 2 forces write-back) %s\n",
+	printf(MORE "IDR3 0x%08x: S2FWB (stage 2 forces write-back) %s\n",
 	       info.idr[3], yes(info.idr[3], 8));
-	printf(MORE "IDR1 %#010x: %u StreamID bits; IIDR %#010x, AIDR %#x (SMMUv3.%u)\n",
+	printf(MORE "IDR1 0x%08x: %u StreamID bits; IIDR 0x%08x, AIDR %#x (SMMUv3.%u)\n",
 	       info.idr[1], info.idr[1] & 0x3f, info.iidr, info.aidr,
 	       info.aidr & 0xf);
 
