@@ -133,7 +133,7 @@ check load_viommu_selftest modprobe viommu_selftest
 check load_viommu_selftest_kunit modprobe viommu_selftest_kunit
 
 if [ "$MODE" = demo ]; then
-	say "A small program walks the vIOMMU flow on the selftest backend"
+	say "A small program walks the vIOMMU flow: on the selftest backend, then nested translation on the emulated SMMUv3 with edu"
 	check demo_walks_viommu_flow viommu_demo
 else
 	for t in /tests/*_test; do
