@@ -287,7 +287,7 @@ static int gate_log_line(char *line, size_t len)
 		return 0;
 	n = klogctl(3, buf, size);		/* SYSLOG_ACTION_READ_ALL */
 	buf[n > 0 ? n : 0] = 0;
-	hit = strstr(buf, "viommu: SMMUv3 vIOMMU without S2FWB");
+	hit = strstr(buf, "viommu: SMMUv3 vIOMMU allowed by smmuv3_allow_noncoherent");
 	if (hit) {
 		end = strchr(hit, '\n');
 		if (end)
@@ -332,7 +332,7 @@ static void smmu_hw_info(struct nest *n)
 	rc = vt_viommu_alloc(n->vfd, n->e.dev_id, n->parent_id,
 			     VIOMMU_VIOMMU_TYPE_ARM_SMMUV3, NULL, 0, &id);
 	step(rc == -1 && errno == EOPNOTSUPP,
-	     "VIOMMU_ALLOC(ARM_SMMUV3) as things stand: %s (no S2FWB here)",
+	     "VIOMMU_ALLOC(ARM_SMMUV3) as things stand: %s (6.12 cannot keep guest DMA coherent)",
 	     rc ? strerror(errno) : "made, unexpectedly");
 	if (!rc)
 		vt_destroy(n->vfd, id);
@@ -396,8 +396,9 @@ static void nest_say(struct nest *n, enum nest_step s, int err)
 		printf(MORE
 		       "Upstream makes a vIOMMU only where the guest cannot make its device's DMA bypass the\n"
 		       "        CPU caches (VFIO does no cache maintenance for it): the SMMU forces write-back at\n"
-		       "        stage 2 (IDR3.S2FWB), or the firmware marks the root complex always-coherent (IORT\n"
-		       "        CANWBS, which 6.12 cannot read). QEMU's SMMU has no S2FWB and its IORT no CANWBS.\n"
+		       "        stage 2 (IDR3.S2FWB, and the kernel uses it), or the firmware marks the root complex\n"
+		       "        always-coherent (IORT CANWBS). 6.12 programs no S2FWB and reads no CANWBS, so the\n"
+		       "        backend offers no vIOMMU unless told to (QEMU's SMMU has neither anyway).\n"
 		       "        On real hardware set it only where every DMA of the assigned devices snoops the\n"
 		       "        caches whatever the guest's stage-1 attributes say (CANWBS in fact, not in IORT).\n");
 		break;
