@@ -291,43 +291,12 @@ bool viommu_sym_vmlinux_calls(unsigned long addr, const char *name,
 	return false;
 }
 
-/**
- * viommu_sym_resolve_vmlinux() - The address of a vmlinux function
- * @name: The function; its name must be unique in vmlinux
- * @addr: Where to put its address
- *
- * Return: 0; -ENOENT if there is no such symbol, -ENOTUNIQ if vmlinux has
- * more than one (or cannot tell), -EINVAL if the lookup is not the start
- * of @name in vmlinux.
+/*
+ * The address of @name in vmlinux, which must be unique there and at
+ * least @size bytes long (0: any).
  */
-int viommu_sym_resolve_vmlinux(const char *name, unsigned long *addr)
-{
-	unsigned long a;
-
-	if (!viommu_kallsyms_lookup_name)
-		return -ENOENT;
-	a = viommu_kallsyms_lookup_name(name);
-	if (!a)
-		return -ENOENT;
-	if (viommu_sym_vmlinux_count(name) != 1)
-		return -ENOTUNIQ;
-	if (!viommu_sym_is(a, name, NULL))
-		return -EINVAL;
-	*addr = a;
-	return 0;
-}
-
-/**
- * viommu_sym_resolve_vmlinux_data() - The address of a vmlinux data object
- * @name: The object (static data is listed with KALLSYMS_ALL); unique
- * @size: How many bytes of it the caller uses
- * @addr: Where to put its address
- *
- * Return: as viommu_sym_resolve_vmlinux(); also -EINVAL if the symbol is
- * smaller than @size.
- */
-int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
-				    unsigned long *addr)
+static int viommu_sym_unique_vmlinux(const char *name, size_t size,
+				     unsigned long *addr)
 {
 	unsigned long symsize = 0;
 	unsigned long a;
@@ -343,6 +312,35 @@ int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
 		return -EINVAL;
 	*addr = a;
 	return 0;
+}
+
+/**
+ * viommu_sym_resolve_vmlinux() - The address of a vmlinux function
+ * @name: The function; its name must be unique in vmlinux
+ * @addr: Where to put its address
+ *
+ * Return: 0; -ENOENT if there is no such symbol, -ENOTUNIQ if vmlinux has
+ * more than one (or cannot tell), -EINVAL if the lookup is not the start
+ * of @name in vmlinux.
+ */
+int viommu_sym_resolve_vmlinux(const char *name, unsigned long *addr)
+{
+	return viommu_sym_unique_vmlinux(name, 0, addr);
+}
+
+/**
+ * viommu_sym_resolve_vmlinux_data() - The address of a vmlinux data object
+ * @name: The object (static data is listed with KALLSYMS_ALL); unique
+ * @size: How many bytes of it the caller uses
+ * @addr: Where to put its address
+ *
+ * Return: as viommu_sym_resolve_vmlinux(); also -EINVAL if the symbol is
+ * smaller than @size.
+ */
+int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
+				    unsigned long *addr)
+{
+	return viommu_sym_unique_vmlinux(name, size, addr);
 }
 
 /**
