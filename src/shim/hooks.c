@@ -63,9 +63,6 @@ static viommu_device_replace_fn viommu_device_replace;
 static viommu_iopt_unmap_iova_fn viommu_iopt_unmap_iova;
 static viommu_iopt_unmap_all_fn viommu_iopt_unmap_all;
 
-#define VIOMMU_HOOK(_id, _fn, _repl) \
-	[_id] = { .name = #_fn, .replacement = _repl }
-
 static struct viommu_hook viommu_hooks[VIOMMU_NR_HOOKS] = {
 	VIOMMU_HOOK(VIOMMU_HOOK_DEVICE_UNBIND, iommufd_device_unbind,
 		    viommu_device_unbind),

@@ -82,6 +82,10 @@ struct viommu_hook_set {
 	bool stuck;
 };
 
+/* A line of a hook table: calls to @_fn go to @_repl. */
+#define VIOMMU_HOOK(_id, _fn, _repl) \
+	[_id] = { .name = #_fn, .replacement = _repl }
+
 /* ftrace_hook.c */
 int viommu_hook_set_install(struct viommu_hook_set *set);
 int viommu_hook_set_remove(struct viommu_hook_set *set);

@@ -49,9 +49,6 @@ static viommu_smmu_domain_alloc_user_fn viommu_smmu_alloc_user;
 static viommu_smmu_remove_master_domain_fn viommu_smmu_remove_master_domain;
 static viommu_smmu_queue_remove_raw_fn viommu_smmu_queue_remove_raw;
 
-#define VIOMMU_HOOK(_id, _fn, _repl) \
-	[_id] = { .name = #_fn, .replacement = _repl }
-
 static struct viommu_hook viommu_smmu_hooks[VIOMMU_SMMU_NR_HOOKS] = {
 	VIOMMU_HOOK(VIOMMU_SMMU_HOOK_ALLOC_USER, arm_smmu_domain_alloc_user,
 		    viommu_smmu_alloc_user),
