@@ -108,15 +108,24 @@ else
 	echo "  (full console log: $log)"
 fi
 
-echo "== VM with one shim check forced to fail (shim_fail_check)"
-log=$TOP_DIR/out/vm-shimoff.log
-if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
-	res fail vm_shimoff_not_run_build_failed
-else
-	VIOMMU_OPTS=shim_fail_check=iommufd_hwpt_nested.parent \
-		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" shimoff "$log" ||
-		res fail vm_shimoff_run
+# A boot with one check forced to fail (MODE, shim_fail_check NAME): its
+# log is judged without KUnit; the caller then checks what must be skipped.
+forced_off_boot() {
+	local mode=$1 name=$2
+	log=$TOP_DIR/out/vm-$mode.log
+	if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
+		res fail "vm_${mode}_not_run_build_failed"
+		return 1
+	fi
+	VIOMMU_OPTS=shim_fail_check=$name \
+		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" "$mode" "$log" ||
+		res fail "vm_${mode}_run"
 	vm_report --no-kunit "$kdir/src" "$log"
+	echo "  (full console log: $log)"
+}
+
+echo "== VM with one shim check forced to fail (shim_fail_check)"
+if forced_off_boot shimoff iommufd_hwpt_nested.parent; then
 	# What needs the shim was skipped, not passed.
 	if grep -q '^viommu-test: ok [0-9]* viommu_auto_destroy # SKIP' "$log" &&
 	   ! grep -q '^viommu-test: ok [0-9]* viommu_auto_destroy$' "$log"; then
@@ -124,17 +133,10 @@ else
 	else
 		res fail shimoff_tests_needing_the_shim_are_skipped
 	fi
-	echo "  (full console log: $log)"
 fi
+
 echo "== VM with one SMMUv3 layout check forced to fail (backend off, rest on)"
-log=$TOP_DIR/out/vm-smmuoff.log
-if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
-	res fail vm_smmuoff_not_run_build_failed
-else
-	VIOMMU_OPTS=shim_fail_check=arm_smmu_stream.id \
-		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" smmuoff "$log" ||
-		res fail vm_smmuoff_run
-	vm_report --no-kunit "$kdir/src" "$log"
+if forced_off_boot smmuoff arm_smmu_stream.id; then
 	# The nested cases were skipped, the mock's ran.
 	if grep -q '^viommu-test: ok [0-9]* nested_dma_both_directions # SKIP' "$log" &&
 	   grep -q '^viommu-test: ok [0-9]* vdevice_alloc$' "$log"; then
@@ -142,7 +144,5 @@ else
 	else
 		res fail smmuoff_backend_tests_skipped_mock_tests_pass
 	fi
-	echo "  (full console log: $log)"
 fi
-
 finish

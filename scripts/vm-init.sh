@@ -77,6 +77,18 @@ shim_verified() {	# the stock-internals shim said it is on
 	dmesg | grep -q "viommu: shim: ready"
 }
 
+# The end of a forced-off boot: these tests, then unload and power off.
+run_tests_unload_and_stop() {
+	local t
+	for t in "$@"; do
+		/tests/$t
+	done
+	check unload_viommu_selftest rmmod viommu_selftest
+	check unload_viommu rmmod viommu
+	echo "viommu-vm: done"
+	poweroff -f
+}
+
 # MODE=shimoff: one shim check made to fail on purpose (VIOMMU_OPTS, a
 # test-only module parameter): the module must still load and answer, say
 # why in one line, and every test that needs the shim must be skipped.
@@ -87,13 +99,7 @@ if [ "$MODE" = shimoff ]; then
 		'[ "$(dmesg | grep -c "viommu: .*shim off")" = 1 ] && ! dmesg | grep -q "viommu: shim: ready"'
 	check dev_viommu_present test -c /dev/viommu
 	check load_viommu_selftest modprobe viommu_selftest
-	for t in dispatch_test bind_test viommu_test vdevice_test; do
-		/tests/$t
-	done
-	check unload_viommu_selftest rmmod viommu_selftest
-	check unload_viommu rmmod viommu
-	echo "viommu-vm: done"
-	poweroff -f
+	run_tests_unload_and_stop dispatch_test bind_test viommu_test vdevice_test
 fi
 
 # MODE=smmuoff: one check of the SMMUv3 table made to fail on purpose: the
@@ -108,13 +114,7 @@ if [ "$MODE" = smmuoff ]; then
 		'[ "$(dmesg | grep -c "viommu: SMMUv3 backend off")" = 1 ] && ! dmesg | grep -q "viommu: SMMUv3 backend on"'
 	check smmuv3_ready_says_no grep -qx N /sys/module/viommu/parameters/smmuv3_ready
 	check load_viommu_selftest modprobe viommu_selftest
-	for t in vdevice_test smmuv3_test vfio_test; do
-		/tests/$t
-	done
-	check unload_viommu_selftest rmmod viommu_selftest
-	check unload_viommu rmmod viommu
-	echo "viommu-vm: done"
-	poweroff -f
+	run_tests_unload_and_stop vdevice_test smmuv3_test vfio_test
 fi
 
 say "Loading the stock modules this kernel has: kunit, iommufd, vfio-pci"
