@@ -364,6 +364,13 @@ TEST(nest_parent_pins_module)
 	ASSERT_OK(close(iommufd));
 }
 
+/* edu reads a page at IOVA X and writes it to IOVA Y. */
+static void copy_x_to_y(struct nest *n)
+{
+	edu_from_ram(&n->e, IOVA_X, PG);
+	edu_to_ram(&n->e, IOVA_Y, PG);
+}
+
 /* nest_build()'s report: any failed step fails the test there. */
 static void nest_fail(struct nest *n, enum nest_step step, int err)
 {
@@ -458,8 +465,7 @@ TEST(nested_dma_both_directions)
 	nest_setup(&n, N_NESTED);
 	fill(n.g.a, SEED_A);
 	fill(n.g.b, SEED_B);
-	edu_from_ram(&n.e, IOVA_X, PG);
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);
 	ASSERT_TRUE(holds(n.g.c, SEED_A, PG));
 	/* Stage 1 decided: nothing went to the IPAs themselves */
 	ASSERT_TRUE(holds(n.g.b, SEED_B, PG));
@@ -484,16 +490,14 @@ TEST(nested_stale_then_fresh)
 	l3 = tbl_page(&n.g, TBL_L3);
 	fill(n.g.a, SEED_A);
 	fill(n.g.b, SEED_B);
-	edu_from_ram(&n.e, IOVA_X, PG);		/* X -> A now cached */
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);		/* X -> A now cached */
 	ASSERT_TRUE(holds(n.g.c, SEED_A, PG));
 
 	/* X -> B, no invalidation */
 	l3[va_index(IOVA_X, 3)] = pte_page(IPA_B);
 	__sync_synchronize();
 	memset(n.g.c, 0, PG);
-	edu_from_ram(&n.e, IOVA_X, PG);
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);
 	if (holds(n.g.c, SEED_A, PG))
 		printf("#   without TLBI: the stale X -> A was used (cached)\n");
 	else if (holds(n.g.c, SEED_B, PG))
@@ -505,8 +509,7 @@ TEST(nested_stale_then_fresh)
 	cmd_tlbi_nh_va(cmd, S1_ASID, IOVA_X);
 	nest_invalidate_one(&n, cmd);
 	memset(n.g.c, 0, PG);
-	edu_from_ram(&n.e, IOVA_X, PG);
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);
 	ASSERT_TRUE(holds(n.g.c, SEED_B, PG));
 
 	/* Back to A, invalidated by ASID this time */
@@ -515,8 +518,7 @@ TEST(nested_stale_then_fresh)
 	cmd_tlbi_nh_asid(cmd, S1_ASID);
 	nest_invalidate_one(&n, cmd);
 	memset(n.g.c, 0, PG);
-	edu_from_ram(&n.e, IOVA_X, PG);
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);
 	ASSERT_TRUE(holds(n.g.c, SEED_A, PG));
 
 	/* And by NH_ALL */
@@ -525,8 +527,7 @@ TEST(nested_stale_then_fresh)
 	cmd_tlbi_nh_all(cmd);
 	nest_invalidate_one(&n, cmd);
 	memset(n.g.c, 0, PG);
-	edu_from_ram(&n.e, IOVA_X, PG);
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);
 	ASSERT_TRUE(holds(n.g.c, SEED_B, PG));
 	expect_no_vevent(&n, 200);
 }
@@ -576,8 +577,7 @@ TEST(nested_fault_to_veventq)
 	 * The device still translates (the failed read may have left
 	 * anything in the edu buffer: fill it again)
 	 */
-	edu_from_ram(&n.e, IOVA_X, PG);
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);
 	ASSERT_TRUE(holds(n.g.c, SEED_A, PG));
 	expect_no_vevent(&n, 200);
 }
@@ -713,8 +713,7 @@ TEST(nested_bad_input)
 
 	/* The device still works after all that */
 	fill(n.g.a, SEED_A);
-	edu_from_ram(&n.e, IOVA_X, PG);
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);
 	ASSERT_TRUE(holds(n.g.c, SEED_A, PG));
 }
 
@@ -725,8 +724,7 @@ TEST(nested_teardown_order)
 
 	nest_setup(&n, N_NESTED);
 	fill(n.g.a, SEED_A);
-	edu_from_ram(&n.e, IOVA_X, PG);
-	edu_to_ram(&n.e, IOVA_Y, PG);
+	copy_x_to_y(&n);
 	ASSERT_TRUE(holds(n.g.c, SEED_A, PG));
 
 	ASSERT_OK(edu_detach(&n.e));
