@@ -289,3 +289,44 @@ int viommu_shim_hooks_get(void)
 	return 0;
 }
 
+/**
+ * viommu_shim_door_init() - No door without the shim
+ * @door_fops: Unused
+ * @stock_fops: Unused
+ * @stock_test_cmd: Unused
+ * @reason: Set to why
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int viommu_shim_door_init(const struct file_operations *door_fops,
+			  const struct file_operations **stock_fops,
+			  bool *stock_test_cmd, const char **reason)
+{
+	*reason = "the stock iommufd shim is off: " VIOMMU_SHIM_OFF;
+	return -EOPNOTSUPP;
+}
+
+/**
+ * viommu_shim_door_exit() - Nothing to undo
+ */
+void viommu_shim_door_exit(void)
+{
+}
+
+/**
+ * viommu_shim_unpinned_begin() - Never reached: there is no door file
+ * @u: Unused
+ * @ictx: Unused
+ */
+void viommu_shim_unpinned_begin(struct viommu_shim_unpinned *u,
+				struct iommufd_ctx *ictx)
+{
+}
+
+/**
+ * viommu_shim_unpinned_end() - Never reached: there is no door file
+ * @u: Unused
+ */
+void viommu_shim_unpinned_end(struct viommu_shim_unpinned *u)
+{
+}
