@@ -39,10 +39,10 @@ static void route_only_viommu_numbers_are_claimed(struct kunit *test)
 		bool shared = nr == 0x80 || nr == 0x89 || nr == 0x8a ||
 			      nr == 0x8d;
 
-		/* A value no shared number claims: a stock id, no flags. */
-		KUNIT_EXPECT_EQ_MSG(test, door_claims(nr, 1, false), ours,
+		/* A value no shared number claims: id 0, no flags. */
+		KUNIT_EXPECT_EQ_MSG(test, door_claims(nr, 0, false), ours,
 				    "nr 0x%x", nr);
-		KUNIT_EXPECT_EQ_MSG(test, door_claims(nr, 1, true),
+		KUNIT_EXPECT_EQ_MSG(test, door_claims(nr, 0, true),
 				    ours || nr == 0xa0, "nr 0x%x", nr);
 		if (shared)
 			KUNIT_EXPECT_GE(test, viommu_door_route(_IO(';', nr), true), 0);
