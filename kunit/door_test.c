@@ -172,6 +172,23 @@ static void live_unpinned_section_skips_only_its_context(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, file_count(file), count);
 }
 
+static void live_pinned_put_is_real_inside_a_section(struct kunit *test)
+{
+	struct file *file = door_file(test);
+	struct iommufd_ctx *ictx = file->private_data;
+	struct viommu_shim_unpinned u;
+	long count = file_count(file);
+
+	/* A /dev/viommu context bound to the file took this pin. */
+	iommufd_ctx_get(ictx);
+	KUNIT_ASSERT_EQ(test, file_count(file), count + 1);
+	/* Its last put may come from a door ioctl of that same file. */
+	viommu_shim_unpinned_begin(&u, ictx);
+	viommu_shim_ctx_put_pinned(ictx);
+	viommu_shim_unpinned_end(&u);
+	KUNIT_EXPECT_EQ(test, file_count(file), count);
+}
+
 static struct kunit_case door_test_cases[] = {
 	KUNIT_CASE(route_only_viommu_numbers_are_claimed),
 	KUNIT_CASE(route_other_type_or_size_bits_go_stock),
@@ -180,6 +197,7 @@ static struct kunit_case door_test_cases[] = {
 	KUNIT_CASE(live_open_gives_a_bound_door_context),
 	KUNIT_CASE(live_stock_takes_a_door_file_as_its_own),
 	KUNIT_CASE(live_unpinned_section_skips_only_its_context),
+	KUNIT_CASE(live_pinned_put_is_real_inside_a_section),
 	{}
 };
 

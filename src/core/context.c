@@ -64,7 +64,7 @@ void viommu_ctx_put(struct viommu_ctx *ctx)
 	viommu_mmap_destroy_all(ctx);
 	xa_destroy(&ctx->objects);
 	if (ctx->ictx && !ctx->door)
-		iommufd_ctx_put(ctx->ictx);
+		viommu_shim_ctx_put_pinned(ctx->ictx);
 	kfree(ctx);
 }
 
@@ -261,12 +261,12 @@ int viommu_bind_iommufd_ioctl(struct viommu_ucmd *ucmd)
 	}
 	/* A stock layout that does not match is never used. */
 	if (viommu_shim_ready() && viommu_shim_verify_ictx(ictx)) {
-		iommufd_ctx_put(ictx);
+		viommu_shim_ctx_put_pinned(ictx);
 		return -EOPNOTSUPP;
 	}
 
 	rc = viommu_ctx_bind(ucmd->ctx, ictx);
 	if (rc)
-		iommufd_ctx_put(ictx);
+		viommu_shim_ctx_put_pinned(ictx);
 	return rc;
 }

@@ -106,8 +106,10 @@ int viommu_door_opened(struct file *filp, struct iommufd_ctx *ictx)
 /* Whether the core serves @cmd: a peek at the u32 that decides, if any. */
 static bool viommu_door_claims(unsigned int cmd, void __user *arg)
 {
-	int off = viommu_door_route(cmd, !viommu_stock_serves_test_cmd &&
-					 viommu_test_cmd_served());
+	bool test_cmd_ours = _IOC_NR(cmd) == VIOMMU_CMD_TEST &&
+			     !viommu_stock_serves_test_cmd &&
+			     viommu_test_cmd_served();
+	int off = viommu_door_route(cmd, test_cmd_ours);
 	u32 size, value;
 
 	if (off == VIOMMU_DOOR_OURS)
@@ -127,13 +129,14 @@ static bool viommu_door_claims(unsigned int cmd, void __user *arg)
 static long viommu_door_ioctl(struct file *filp, unsigned int cmd,
 			      unsigned long arg)
 {
-	struct viommu_ctx *ctx = viommu_door_ctx(filp);
 	struct viommu_shim_unpinned unpinned;
+	struct viommu_ctx *ctx;
 	long rc;
 
 	if (!viommu_door_claims(cmd, (void __user *)arg))
 		return viommu_stock_fops->unlocked_ioctl(filp, cmd, arg);
 
+	ctx = viommu_door_ctx(filp);
 	/* Objects of the file must not pin it, or it never closes. */
 	viommu_shim_unpinned_begin(&unpinned, ctx->ictx);
 	rc = viommu_ioctl(ctx, cmd, (void __user *)arg);
@@ -150,6 +153,7 @@ static int viommu_door_release(struct inode *inode, struct file *filp)
 {
 	struct viommu_shim_unpinned unpinned;
 	struct viommu_door *door;
+	bool closed;
 
 	spin_lock(&viommu_doors_lock);
 	door = viommu_door_find(filp);
@@ -158,9 +162,15 @@ static int viommu_door_release(struct inode *inode, struct file *filp)
 
 	/* The pins skipped when they were made are not dropped either. */
 	viommu_shim_unpinned_begin(&unpinned, door->ctx->ictx);
-	viommu_ctx_close_door(door->ctx);
+	closed = viommu_ctx_close_door(door->ctx);
 	viommu_shim_unpinned_end(&unpinned);
 	kfree(door);
+	/*
+	 * What is left points into the stock context: leak both rather
+	 * than let the stock release free it under them (warned already).
+	 */
+	if (!closed)
+		return 0;
 	return viommu_stock_fops->release(inode, filp);
 }
 

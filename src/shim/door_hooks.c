@@ -15,6 +15,13 @@
  *    "unpinned" section of a task (the door's ioctls and its release) the
  *    pins of that one context are not taken nor dropped, as 7.2 exempts its
  *    mock devices and internal accesses.
+ * The rule that keeps the count right: a pin skipped in a section is one
+ * an object of the file made there, and such an object (mock device,
+ * HW_QUEUE access) is destroyed only by a door ioctl or the door's
+ * release of that file, in a section too. Pins from elsewhere (VFIO, a
+ * /dev/viommu context bound to the file) are taken and dropped for real:
+ * the from_file/_fd hooks take them as the stock functions do, and
+ * /dev/viommu drops its own with viommu_shim_ctx_put_pinned().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +30,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
+#include <linux/iommufd.h>
+#include <linux/miscdevice.h>
 #include <linux/spinlock.h>
 #include <linux/sched.h>
 
@@ -71,6 +80,8 @@ static bool viommu_door_hooks_in;
 #define VIOMMU_UNPINNED_BITS 5
 static struct hlist_head viommu_unpinned_sections[1 << VIOMMU_UNPINNED_BITS];
 static DEFINE_SPINLOCK(viommu_unpinned_lock);
+/* Sections open anywhere: every iommufd_ctx_get/_put looks at it first. */
+static atomic_t viommu_unpinned_open = ATOMIC_INIT(0);
 
 /**
  * viommu_shim_unpinned_begin() - Start a section that does not pin @ictx
@@ -87,6 +98,7 @@ void viommu_shim_unpinned_begin(struct viommu_shim_unpinned *u,
 {
 	u->task = current;
 	u->ictx = ictx;
+	atomic_inc(&viommu_unpinned_open);
 	spin_lock(&viommu_unpinned_lock);
 	hlist_add_head(&u->node,
 		       &viommu_unpinned_sections[hash_ptr(current, VIOMMU_UNPINNED_BITS)]);
@@ -103,6 +115,7 @@ void viommu_shim_unpinned_end(struct viommu_shim_unpinned *u)
 	spin_lock(&viommu_unpinned_lock);
 	hlist_del(&u->node);
 	spin_unlock(&viommu_unpinned_lock);
+	atomic_dec(&viommu_unpinned_open);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_unpinned_end);
 
@@ -113,6 +126,9 @@ static bool viommu_unpinned(struct iommufd_ctx *ictx)
 	struct viommu_shim_unpinned *u;
 	bool found = false;
 
+	/* A task's own section is linked before it calls get or put. */
+	if (!atomic_read(&viommu_unpinned_open))
+		return false;
 	spin_lock(&viommu_unpinned_lock);
 	hlist_for_each_entry(u, bucket, node) {
 		if (u->task == current && u->ictx == ictx) {
@@ -127,10 +143,17 @@ static bool viommu_unpinned(struct iommufd_ctx *ictx)
 static int viommu_door_fops_open(struct inode *inode, struct file *filp)
 {
 	struct viommu_hook *hook = &viommu_door_hooks[VIOMMU_DOOR_HOOK_OPEN];
+	struct miscdevice *misc;
 	struct viommu_hook_frame f;
 	int rc;
 
 	viommu_hook_enter(&f, hook);
+	/*
+	 * misc_open() left the misc device here. The VFIO container
+	 * (/dev/vfio/vfio with IOMMUFD_VFIO_CONTAINER) has the same open:
+	 * only /dev/iommu gets the door.
+	 */
+	misc = filp->private_data;
 	viommu_hook_bypass(&f, hook);
 	rc = VIOMMU_ORIG(VIOMMU_DOOR_HOOK_OPEN, viommu_fops_open_fn)(inode, filp);
 	viommu_hook_unbypass(&f);
@@ -138,7 +161,8 @@ static int viommu_door_fops_open(struct inode *inode, struct file *filp)
 	 * Only a file the stock open set up, and only while this module
 	 * can be pinned: a file left stock is a plain iommufd file.
 	 */
-	if (!rc && fops_get(viommu_door_fops)) {
+	if (!rc && misc && misc->name && !strcmp(misc->name, "iommu") &&
+	    fops_get(viommu_door_fops)) {
 		if (viommu_door_opened(filp, filp->private_data))
 			fops_put(viommu_door_fops);
 		else
@@ -221,6 +245,33 @@ static void viommu_door_ctx_put(struct iommufd_ctx *ictx)
 	}
 	viommu_hook_leave(&f);
 }
+
+/**
+ * viommu_shim_ctx_put_pinned() - Drop a pin taken outside any door section
+ * @ictx: A context pinned by iommufd_ctx_from_fd() or _from_file()
+ *
+ * A section skips every put of its context by its task, and the last put
+ * of a /dev/viommu context bound to a door file can happen inside one (a
+ * door ioctl that tore down that context's vDEVICE): this put is real
+ * wherever it runs.
+ */
+void viommu_shim_ctx_put_pinned(struct iommufd_ctx *ictx)
+{
+	struct viommu_hook *hook = &viommu_door_hooks[VIOMMU_DOOR_HOOK_CTX_PUT];
+	struct viommu_hook_frame f;
+
+	/* The hooks stay in while any context exists. */
+	if (!READ_ONCE(viommu_door_hooks_in)) {
+		iommufd_ctx_put(ictx);
+		return;
+	}
+	viommu_hook_enter(&f, hook);
+	viommu_hook_bypass(&f, hook);
+	VIOMMU_ORIG(VIOMMU_DOOR_HOOK_CTX_PUT, viommu_ctx_put_fn)(ictx);
+	viommu_hook_unbypass(&f);
+	viommu_hook_leave(&f);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_ctx_put_pinned);
 
 /*
  * The stock fops, checked against the functions the hooks and the door

@@ -177,6 +177,7 @@ struct viommu_shim_unpinned {
 void viommu_shim_unpinned_begin(struct viommu_shim_unpinned *u,
 				struct iommufd_ctx *ictx);
 void viommu_shim_unpinned_end(struct viommu_shim_unpinned *u);
+void viommu_shim_ctx_put_pinned(struct iommufd_ctx *ictx);
 
 /*
  * Implemented by the door, called by the open hook after the stock open

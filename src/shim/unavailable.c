@@ -9,6 +9,7 @@
 
 #include <linux/bug.h>
 #include <linux/err.h>
+#include <linux/iommufd.h>
 #include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
@@ -329,4 +330,13 @@ void viommu_shim_unpinned_begin(struct viommu_shim_unpinned *u,
  */
 void viommu_shim_unpinned_end(struct viommu_shim_unpinned *u)
 {
+}
+
+/**
+ * viommu_shim_ctx_put_pinned() - Without the door, every put is real
+ * @ictx: The context to unpin
+ */
+void viommu_shim_ctx_put_pinned(struct iommufd_ctx *ictx)
+{
+	iommufd_ctx_put(ictx);
 }
