@@ -312,7 +312,6 @@ int mock_iommu_register(void)
 err_iopf:
 	iopf_queue_free(mock_iopf_queue);
 	mock_iopf_queue = NULL;
-err_sysfs:
 	iommu_device_sysfs_remove(&mock_iommu);
 err_pdev:
 	platform_device_unregister(mock_iommu_pdev);
