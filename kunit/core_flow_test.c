@@ -4,8 +4,9 @@
  * through the real entry points only: viommu_ioctl() on /dev/viommu
  * contexts and stock ioctls on a /dev/iommu file, all on user memory.
  * Covers the vDEVICE rules, the pins a vIOMMU counts, vDEVICE tombstones
- * on unbind, and the teardown of a context closed while the stock side
- * still holds its nested HWPT.
+ * on unbind, the teardown of a context closed while the stock side
+ * still holds its nested HWPT, and stock fault queues on nested HWPTs
+ * (IOMMU_HWPT_FAULT_ID_VALID, TRIGGER_IOPF).
  */
 #include <kunit/test.h>
 #include <linux/fdtable.h>
@@ -15,6 +16,7 @@
 #include <uapi/linux/iommufd.h>
 
 #include "test_util.h"
+#include "layout.h"
 #include "shim.h"
 #include "../src/selftest/mock.h"
 
@@ -595,6 +597,249 @@ static void orphan_freed_after_other_device_moves_away(struct kunit *test)
 	flow_expect_reaped(test, &o.f, &o.refs);
 }
 
+/* IOPF: stock fault queues on nested HWPTs */
+
+/* A nested HWPT on @f's vIOMMU with @flags and @fault_id. */
+static long flow_nested_alloc_fault(struct kunit *test, struct flow *f,
+				    u32 flags, u32 fault_id, u32 data_type,
+				    u32 data_len, u32 *hwpt_id)
+{
+	struct viommu_hwpt_selftest data = {
+		.iotlb = VIOMMU_TEST_IOTLB_DEFAULT,
+	};
+	struct viommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = f->idev_id,
+		.pt_id = f->viommu_id,
+		.data_type = data_type,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)f->data,
+		.fault_id = fault_id,
+	};
+	long rc;
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->data, &data, sizeof(data)));
+	rc = flow_ioctl(test, f, f->ctx, VIOMMU_HWPT_ALLOC, &cmd, sizeof(cmd));
+	if (hwpt_id)
+		*hwpt_id = cmd.out_hwpt_id;
+	return rc;
+}
+
+/* The users count of a stock object. */
+static unsigned int flow_obj_users(struct iommufd_object *obj)
+{
+	return refcount_read((refcount_t *)((u8 *)obj +
+					    viommu_layout.object_users.offset));
+}
+
+/* A stock fault queue of @f's iommufd; its fd is closed when the test ends. */
+static u32 flow_fault_alloc(struct kunit *test, struct flow *f, int *fd)
+{
+	struct iommu_fault_alloc cmd = { .size = sizeof(cmd) };
+
+	if (!current->files)
+		kunit_skip(test, "the test thread has no file table");
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_stock_ioctl(test, f, IOMMU_FAULT_QUEUE_ALLOC, &cmd,
+					 sizeof(cmd)));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, flow_close_fd,
+						  (void *)(uintptr_t)cmd.out_fault_fd));
+	*fd = cmd.out_fault_fd;
+	return cmd.out_fault_id;
+}
+
+/* read() or write() of the fault fd @fd, through @f's user page. */
+static ssize_t flow_fault_rw(struct kunit *test, struct flow *f, int fd,
+			     bool write, void *buf, size_t count)
+{
+	struct file *file = fget(fd);
+	loff_t pos = 0;
+	ssize_t n;
+
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	KUNIT_ASSERT_LE(test, count, PAGE_SIZE);
+	if (write) {
+		KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->data, buf, count));
+		n = file->f_op->write(file, f->data, count, &pos);
+	} else {
+		n = file->f_op->read(file, f->data, count, &pos);
+		if (n > 0)
+			KUNIT_ASSERT_EQ(test, 0, copy_from_user(buf, f->data, n));
+	}
+	fput(file);
+	return n;
+}
+
+static long flow_trigger_iopf(struct kunit *test, struct flow *f, u32 dev_id,
+			      u32 pasid, u32 grpid)
+{
+	struct viommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = VIOMMU_TEST_OP_TRIGGER_IOPF,
+		.trigger_iopf = {
+			.dev_id = dev_id,
+			.pasid = pasid,
+			.grpid = grpid,
+			.perm = IOMMU_PGFAULT_PERM_READ,
+			.addr = 0x1000 * grpid,
+		},
+	};
+
+	return flow_ioctl(test, f, f->ctx, VIOMMU_TEST_CMD, &cmd, sizeof(cmd));
+}
+
+/*
+ * Upstream's order: unknown flags, then the driver's own checks, then
+ * the fault queue lookup. Failures leave no pin; a success holds the
+ * fault queue and sets the domain up as 6.12 does for its own HWPTs.
+ */
+static void nested_fault_id_errno_order(struct kunit *test)
+{
+	const u32 valid = VIOMMU_HWPT_FAULT_ID_VALID;
+	const u32 sz = sizeof(struct viommu_hwpt_selftest);
+	struct iommufd_object *fault, *hwpt;
+	struct iommufd_ctx *ictx;
+	struct iommu_domain *domain;
+	u32 fault_id, hwpt_id;
+	struct flow f;
+	int fd;
+
+	flow_setup(test, &f);
+	ictx = viommu_ctx_ictx(f.ctx);
+	KUNIT_ASSERT_TRUE(test, viommu_shim_fault_ready());
+	fault_id = flow_fault_alloc(test, &f, &fd);
+
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			flow_nested_alloc_fault(test, &f, valid | BIT(31), 0,
+						VIOMMU_HWPT_DATA_SELFTEST, sz,
+						NULL));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			flow_nested_alloc_fault(test, &f, valid, 0,
+						VIOMMU_HWPT_DATA_SELFTEST, 2,
+						NULL));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			flow_nested_alloc_fault(test, &f, valid, 0, 0xbeef, sz,
+						NULL));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_nested_alloc_fault(test, &f, valid, 0,
+						VIOMMU_HWPT_DATA_SELFTEST, sz,
+						NULL));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_nested_alloc_fault(test, &f, valid, f.parent_id,
+						VIOMMU_HWPT_DATA_SELFTEST, sz,
+						NULL));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_nested_alloc_fault(test, &f, valid, f.viommu_id,
+						VIOMMU_HWPT_DATA_SELFTEST, sz,
+						NULL));
+	/* Nothing pinned the vIOMMU or the fault queue. */
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+	fault = viommu_shim_get_fault(ictx, fault_id);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(fault));
+	/* The object, its fd, and this lookup. */
+	KUNIT_EXPECT_EQ(test, 3,
+			flow_obj_users(fault));
+
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_nested_alloc_fault(test, &f, valid, fault_id,
+						VIOMMU_HWPT_DATA_SELFTEST, sz,
+						&hwpt_id));
+	KUNIT_EXPECT_EQ(test, 4,
+			flow_obj_users(fault));
+	hwpt = viommu_shim_get_object(ictx, hwpt_id, VIOMMU_STOCK_HWPT_NESTED);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(hwpt));
+	KUNIT_EXPECT_PTR_EQ(test, fault, viommu_shim_hwpt_fault(hwpt));
+	domain = viommu_shim_hwpt_domain(hwpt);
+	KUNIT_EXPECT_NOT_NULL(test, domain->iopf_handler);
+	/* 6.12's handler finds the HWPT there: the object is at its start. */
+	KUNIT_EXPECT_PTR_EQ(test, (void *)hwpt, domain->fault_data);
+	viommu_shim_put_object(ictx, hwpt);
+
+	/* The stock destroy of the HWPT gives the reference back. */
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, hwpt_id));
+	KUNIT_EXPECT_EQ(test, 3,
+			flow_obj_users(fault));
+	viommu_shim_put_object(ictx, fault);
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+}
+
+/*
+ * TRIGGER_IOPF reaches the stock fault fd of the HWPT the device is
+ * attached to; answers are taken once; detach answers what is pending;
+ * the HWPT pins its fault queue until it goes.
+ */
+static void trigger_iopf_delivers(struct kunit *test)
+{
+	struct iommu_hwpt_page_response resp = {};
+	struct iommu_hwpt_pgfault pf[2] = {};
+	u32 fault_id, hwpt_id;
+	struct flow f;
+	int fd;
+
+	flow_setup(test, &f);
+	fault_id = flow_fault_alloc(test, &f, &fd);
+	if (!IS_ENABLED(CONFIG_IOMMU_IOPF)) {
+		KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+				flow_trigger_iopf(test, &f, f.idev_id, 0, 1));
+		kunit_skip(test, "no CONFIG_IOMMU_IOPF");
+	}
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_nested_alloc_fault(test, &f,
+						VIOMMU_HWPT_FAULT_ID_VALID,
+						fault_id,
+						VIOMMU_HWPT_DATA_SELFTEST,
+						sizeof(struct viommu_hwpt_selftest),
+						&hwpt_id));
+	KUNIT_ASSERT_EQ(test, 0, flow_vdevice_alloc(test, &f, f.viommu_id,
+						    f.idev_id, 0x99, NULL));
+	/* On the IOAS nobody takes it: no error, nothing queued. */
+	KUNIT_EXPECT_EQ(test, 0, flow_trigger_iopf(test, &f, f.idev_id, 0, 1));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			flow_trigger_iopf(test, &f, f.stdev_id, 0, 1));
+	KUNIT_ASSERT_EQ(test, 0, flow_mock_replace(test, &f, f.ctx, f.stdev_id,
+						   hwpt_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_fault_rw(test, &f, fd, false, pf,
+					       sizeof(pf)));
+
+	KUNIT_EXPECT_EQ(test, 0, flow_trigger_iopf(test, &f, f.idev_id, 0, 1));
+	KUNIT_EXPECT_EQ(test, 0, flow_trigger_iopf(test, &f, f.idev_id, 7, 2));
+	KUNIT_ASSERT_EQ(test, sizeof(pf),
+			flow_fault_rw(test, &f, fd, false, pf, sizeof(pf)));
+	KUNIT_EXPECT_EQ(test, IOMMU_PGFAULT_FLAGS_LAST_PAGE, pf[0].flags);
+	KUNIT_EXPECT_EQ(test, IOMMU_PGFAULT_FLAGS_LAST_PAGE |
+			      IOMMU_PGFAULT_FLAGS_PASID_VALID, pf[1].flags);
+	KUNIT_EXPECT_EQ(test, f.idev_id, pf[0].dev_id);
+	KUNIT_EXPECT_EQ(test, 7, pf[1].pasid);
+	KUNIT_EXPECT_EQ(test, 2, pf[1].grpid);
+	KUNIT_EXPECT_EQ(test, IOMMU_PGFAULT_PERM_READ, pf[1].perm);
+	KUNIT_EXPECT_EQ(test, 0x2000, pf[1].addr);
+	KUNIT_EXPECT_NE(test, pf[0].cookie, pf[1].cookie);
+
+	resp.cookie = pf[0].cookie;
+	resp.code = IOMMUFD_PAGE_RESP_SUCCESS;
+	KUNIT_EXPECT_EQ(test, sizeof(resp),
+			flow_fault_rw(test, &f, fd, true, &resp, sizeof(resp)));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			flow_fault_rw(test, &f, fd, true, &resp, sizeof(resp)));
+	/* Moving the device away answers pf[1]: its cookie is gone too. */
+	KUNIT_ASSERT_EQ(test, 0, flow_mock_replace(test, &f, f.ctx, f.stdev_id,
+						   f.ioas_id));
+	resp.cookie = pf[1].cookie;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			flow_fault_rw(test, &f, fd, true, &resp, sizeof(resp)));
+	KUNIT_EXPECT_EQ(test, 0, flow_trigger_iopf(test, &f, f.idev_id, 0, 3));
+	KUNIT_EXPECT_EQ(test, 0, flow_fault_rw(test, &f, fd, false, pf,
+					       sizeof(pf)));
+
+	/* Without its fd, the fault queue is held by the HWPT alone. */
+	kunit_release_action(test, flow_close_fd, (void *)(uintptr_t)fd);
+	KUNIT_EXPECT_EQ(test, -EBUSY, flow_stock_destroy(test, &f, fault_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, hwpt_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, fault_id));
+}
+
 static struct kunit_case core_flow_test_cases[] = {
 	KUNIT_CASE(vdevice_one_per_device_and_virt_id),
 	KUNIT_CASE(vdevice_needs_the_viommus_iommu),
@@ -603,6 +848,8 @@ static struct kunit_case core_flow_test_cases[] = {
 	KUNIT_CASE(orphan_freed_after_stock_destroy),
 	KUNIT_CASE(orphan_freed_after_other_context_detaches),
 	KUNIT_CASE(orphan_freed_after_other_device_moves_away),
+	KUNIT_CASE(nested_fault_id_errno_order),
+	KUNIT_CASE(trigger_iopf_delivers),
 	{}
 };
 

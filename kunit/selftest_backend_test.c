@@ -807,6 +807,87 @@ static void test_cmd_check_refs(struct kunit *test)
 			test_cmd(NULL, &cmd, VIOMMU_TEST_OP_MD_CHECK_REFS, 0));
 }
 
+/* upstream's bound: one batch element; the value is not kept on 6.12. */
+static void test_cmd_set_temp_memory_limit(struct kunit *test)
+{
+	const u32 min = sizeof(unsigned long) + sizeof(u32);
+	struct viommu_test_cmd cmd = {};
+
+	cmd.memory_limit.limit = 0;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			test_cmd(NULL, &cmd,
+				 VIOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT, 0));
+	cmd.memory_limit.limit = min - 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			test_cmd(NULL, &cmd,
+				 VIOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT, 0));
+	cmd.memory_limit.limit = min;
+	KUNIT_EXPECT_EQ(test, 0,
+			test_cmd(NULL, &cmd,
+				 VIOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT, 0));
+	cmd.memory_limit.limit = U32_MAX;
+	KUNIT_EXPECT_EQ(test, 0,
+			test_cmd(NULL, &cmd,
+				 VIOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT, 0));
+}
+
+/*
+ * What 6.12's stock attach asks of a device for a HWPT with a fault
+ * queue: IOMMU_DEV_FEAT_IOPF puts it on the mock IOPF queue, once.
+ */
+static void mock_dev_iopf_feature(struct kunit *test)
+{
+	struct device *dev = test_mock_dev(test);
+
+	KUNIT_EXPECT_EQ(test, -ENODEV,
+			iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_SVA));
+	KUNIT_EXPECT_EQ(test, -ENODEV,
+			iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_SVA));
+	if (!IS_ENABLED(CONFIG_IOMMU_IOPF)) {
+		/* No queue: a HWPT with a fault queue cannot attach. */
+		KUNIT_EXPECT_EQ(test, -ENODEV,
+				iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_IOPF));
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, 0,
+			iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_IOPF));
+	KUNIT_EXPECT_NOT_NULL(test,
+			      rcu_access_pointer(dev->iommu->fault_param));
+	/* The queue takes a device once; iommufd counts enables itself. */
+	KUNIT_EXPECT_EQ(test, -EBUSY,
+			iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_IOPF));
+	KUNIT_EXPECT_EQ(test, 0,
+			iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_IOPF));
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(dev->iommu->fault_param));
+	/* And again, as the next attach would. */
+	KUNIT_EXPECT_EQ(test, 0,
+			iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_IOPF));
+	KUNIT_EXPECT_EQ(test, 0,
+			iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_IOPF));
+}
+
+/* Page requests of an unbound context, or of no mock device. */
+static void test_cmd_trigger_iopf_errors(struct kunit *test)
+{
+	struct viommu_test_cmd cmd = {};
+	struct viommu_ctx *ctx;
+	u32 ioas_id;
+
+	if (!IS_ENABLED(CONFIG_IOMMU_IOPF)) {
+		KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+				test_cmd(NULL, &cmd,
+					 VIOMMU_TEST_OP_TRIGGER_IOPF, 0));
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, -EBADFD,
+			test_cmd(viommu_test_ctx(test), &cmd,
+				 VIOMMU_TEST_OP_TRIGGER_IOPF, 0));
+	ctx = test_bound_ctx(test, &ioas_id);
+	cmd.trigger_iopf.dev_id = ioas_id;
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			test_cmd(ctx, &cmd, VIOMMU_TEST_OP_TRIGGER_IOPF, 0));
+}
+
 static struct kunit_case selftest_backend_test_cases[] = {
 	KUNIT_CASE(hw_info_types),
 	KUNIT_CASE(viommu_size_only_for_selftest_type),
@@ -826,6 +907,9 @@ static struct kunit_case selftest_backend_test_cases[] = {
 	KUNIT_CASE(test_cmd_mock_domain),
 	KUNIT_CASE(test_cmd_mock_domain_bad_pt_unwinds),
 	KUNIT_CASE(test_cmd_check_refs),
+	KUNIT_CASE(test_cmd_set_temp_memory_limit),
+	KUNIT_CASE(mock_dev_iopf_feature),
+	KUNIT_CASE(test_cmd_trigger_iopf_errors),
 	{}
 };
 

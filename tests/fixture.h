@@ -351,6 +351,77 @@ static inline int vt_trigger_vevent(int vfd, __u32 dev_id)
 	return vt_test_cmd(vfd, &cmd);
 }
 
+/* upstream's test_ioctl_set_temp_memory_limit() */
+static inline int vt_set_temp_memory_limit(int vfd, __u32 limit)
+{
+	struct viommu_test_cmd cmd = {
+		.op = VIOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT,
+		.memory_limit.limit = limit,
+	};
+
+	return vt_test_cmd(vfd, &cmd);
+}
+
+/* Fault queues: stock IOMMU_FAULT_QUEUE_ALLOC and TRIGGER_IOPF */
+
+static inline int vt_fault_alloc(int fd, __u32 *fault_id, int *fault_fd)
+{
+	struct iommu_fault_alloc cmd = { .size = sizeof(cmd) };
+	int rc = ioctl(fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd) ? -1 : 0;
+
+	if (!rc) {
+		*fault_id = cmd.out_fault_id;
+		*fault_fd = cmd.out_fault_fd;
+	}
+	return rc;
+}
+
+/* upstream's _test_cmd_hwpt_alloc_iopf() on a vIOMMU */
+static inline int vt_nested_alloc_iopf(int vfd, __u32 dev_id, __u32 viommu_id,
+				       __u32 fault_id, __u32 flags,
+				       __u32 *hwpt_id)
+{
+	struct viommu_hwpt_selftest data = {
+		.iotlb = VIOMMU_TEST_IOTLB_DEFAULT,
+	};
+	struct viommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev_id,
+		.pt_id = viommu_id,
+		.data_type = VIOMMU_HWPT_DATA_SELFTEST,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
+		.fault_id = fault_id,
+	};
+	int rc = ioctl(vfd, VIOMMU_HWPT_ALLOC, &cmd) ? -1 : 0;
+
+	if (!rc && hwpt_id)
+		*hwpt_id = cmd.out_hwpt_id;
+	return rc;
+}
+
+/* The page request upstream's _test_cmd_trigger_iopf() sends. */
+#define VT_IOPF_GRPID 0x2
+#define VT_IOPF_PERM (IOMMU_PGFAULT_PERM_READ | IOMMU_PGFAULT_PERM_WRITE)
+#define VT_IOPF_ADDR 0xdeadbeafULL
+
+static inline int vt_trigger_iopf(int vfd, __u32 dev_id, __u32 pasid)
+{
+	struct viommu_test_cmd cmd = {
+		.op = VIOMMU_TEST_OP_TRIGGER_IOPF,
+		.trigger_iopf = {
+			.dev_id = dev_id,
+			.pasid = pasid,
+			.grpid = VT_IOPF_GRPID,
+			.perm = VT_IOPF_PERM,
+			.addr = VT_IOPF_ADDR,
+		},
+	};
+
+	return vt_test_cmd(vfd, &cmd);
+}
+
 /* The fixture: upstream's iommufd_viommu, over two files */
 
 /**
@@ -437,6 +508,8 @@ static inline void vt_setup(struct vt_fixture *f, enum vt_level level)
 	f->buffer = vt_buffer();
 	vt_open_pair(&f->iommufd, &f->vfd);
 	ASSERT_OK(ioas_alloc(f->iommufd, &f->ioas_id));
+	/* upstream's test_ioctl_set_default_memory_limit() */
+	ASSERT_OK(vt_set_temp_memory_limit(f->vfd, 65536));
 	if (level < VT_DEVICE)
 		return;
 

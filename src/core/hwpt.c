@@ -5,7 +5,10 @@
  *
  * A nested HWPT is a genuine stock IOMMUFD_OBJ_HWPT_NESTED of the bound
  * iommufd, so stock attach and IOMMU_DESTROY work on it; it pins the vIOMMU
- * until the stock destroy path tells us it is gone.
+ * until the stock destroy path tells us it is gone. With
+ * IOMMU_HWPT_FAULT_ID_VALID it reports its IOPFs to a stock fault queue,
+ * set up as 6.12 does for its own HWPTs: stock attach, detach and destroy
+ * then do the rest.
  */
 #include <linux/iommu.h>
 #include <linux/mutex.h>
@@ -30,6 +33,8 @@ static DEFINE_MUTEX(viommu_nested_lock);
 struct viommu_nested_prep {
 	struct viommu_ucmd *ucmd;
 	struct viommu_nested *nested;
+	struct iommu_domain *domain;
+	struct iommufd_object *fault;
 };
 
 /* Runs before the stock object is visible; may still fail. */
@@ -51,6 +56,9 @@ static int viommu_nested_prepare(struct iommufd_object *obj, void *arg)
 	if (!rc)
 		refcount_inc(&nested->viommu->obj.users);
 	mutex_unlock(&viommu_nested_lock);
+	/* Last: nothing may fail after it, the object is only aborted then. */
+	if (!rc && prep->fault)
+		viommu_shim_hwpt_set_fault(obj, prep->domain, prep->fault);
 	return rc;
 }
 
@@ -66,13 +74,19 @@ viommu_alloc_domain_nested(struct viommu *viommu, struct viommu_hwpt_alloc *cmd)
 
 	if (cmd->flags & ~(VIOMMU_HWPT_FAULT_ID_VALID | VIOMMU_HWPT_ALLOC_PASID))
 		return ERR_PTR(-EOPNOTSUPP);
-	/* No fault objects on this side: say so rather than drop faults. */
-	if (cmd->flags & VIOMMU_HWPT_FAULT_ID_VALID)
+	/* Without the stock fault queue, say so rather than drop faults. */
+	if ((cmd->flags & VIOMMU_HWPT_FAULT_ID_VALID) &&
+	    !viommu_shim_fault_ready()) {
+		pr_warn_once("viommu: nested HWPTs cannot take a stock fault queue on this kernel\n");
 		return ERR_PTR(-EOPNOTSUPP);
+	}
 	if (!cmd->data_len || !viommu->ops->alloc_domain_nested)
 		return ERR_PTR(-EOPNOTSUPP);
 
-	domain = viommu->ops->alloc_domain_nested(viommu, cmd->flags, &user_data);
+	/* As upstream: the fault queue is none of the driver's business. */
+	domain = viommu->ops->alloc_domain_nested(viommu,
+						  cmd->flags & ~VIOMMU_HWPT_FAULT_ID_VALID,
+						  &user_data);
 	if (IS_ERR(domain))
 		return domain;
 	if (WARN_ON_ONCE(domain->type != IOMMU_DOMAIN_NESTED)) {
@@ -141,12 +155,23 @@ int viommu_hwpt_alloc_ioctl(struct viommu_ucmd *ucmd)
 		goto out_put_viommu;
 	}
 
+	/* Upstream looks the fault queue up once the HWPT exists: ENOENT. */
+	if (cmd->flags & VIOMMU_HWPT_FAULT_ID_VALID) {
+		prep.fault = viommu_shim_get_fault(ictx, cmd->fault_id);
+		if (IS_ERR(prep.fault)) {
+			rc = PTR_ERR(prep.fault);
+			prep.fault = NULL;
+			goto out_free_domain;
+		}
+	}
+
 	prep.nested = kzalloc(sizeof(*prep.nested), GFP_KERNEL_ACCOUNT);
 	if (!prep.nested) {
 		rc = -ENOMEM;
 		goto out_free_domain;
 	}
 	prep.nested->viommu = viommu;
+	prep.domain = domain;
 	rc = viommu_shim_nested_add(ictx, viommu->hwpt, domain,
 				    viommu_nested_prepare, &prep, &id, &obj);
 	if (rc) {
@@ -154,10 +179,13 @@ int viommu_hwpt_alloc_ioctl(struct viommu_ucmd *ucmd)
 		goto out_free_domain;
 	}
 	/* The stock object owns the domain now. */
-	goto out_put_viommu;
+	goto out_put_fault;
 
 out_free_domain:
 	iommu_domain_free(domain);
+out_put_fault:
+	if (prep.fault)
+		viommu_shim_put_object(ictx, prep.fault);
 out_put_viommu:
 	viommu_put_object(ucmd->ctx, viommu_obj);
 out_put_idev:

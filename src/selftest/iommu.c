@@ -22,6 +22,8 @@
 
 static struct iommu_device mock_iommu;
 static struct platform_device *mock_iommu_pdev;
+/* NULL without CONFIG_IOMMU_IOPF: no device can then enable IOPF. */
+static struct iopf_queue *mock_iopf_queue;
 static struct irq_domain *mock_msi_domain;
 static DEFINE_IDA(mock_dev_ida);
 
@@ -69,6 +71,28 @@ static void *mock_iommu_hw_info(struct device *dev, u32 *length, u32 *type)
 	return mock_hw_info(dev, length, type);
 }
 
+/* A mock device has no hardware queue to answer. */
+static void mock_page_response(struct device *dev, struct iopf_fault *evt,
+			       struct iommu_page_response *msg)
+{
+}
+
+/* Stock attach of a HWPT with a fault queue enables IOPF, as upstream. */
+static int mock_dev_enable_feat(struct device *dev, enum iommu_dev_features feat)
+{
+	if (feat != IOMMU_DEV_FEAT_IOPF || !mock_iopf_queue)
+		return -ENODEV;
+	return iopf_queue_add_device(mock_iopf_queue, dev);
+}
+
+static int mock_dev_disable_feat(struct device *dev, enum iommu_dev_features feat)
+{
+	if (feat != IOMMU_DEV_FEAT_IOPF || !mock_iopf_queue)
+		return -ENODEV;
+	iopf_queue_remove_device(mock_iopf_queue, dev);
+	return 0;
+}
+
 const struct iommu_ops mock_ops = {
 	.owner = THIS_MODULE,
 	.default_domain = &mock_blocking_domain,
@@ -81,6 +105,11 @@ const struct iommu_ops mock_ops = {
 	.probe_device = mock_probe_device,
 	.release_device = mock_release_device,
 	.device_group = generic_device_group,
+	.page_response = mock_page_response,
+	.dev_enable_feat = mock_dev_enable_feat,
+	.dev_disable_feat = mock_dev_disable_feat,
+	/* As upstream: a fault with a PASID goes to the RID's nested domain. */
+	.user_pasid_table = true,
 };
 
 /*
@@ -159,6 +188,7 @@ struct mock_dev *viommu_mock_dev_create(void)
 
 	mdev->pdev.name = "viommu_mock";
 	dev->release = mock_dev_release;
+	init_rwsem(&mdev->iopf_rwsem);
 	init_rwsem(&mdev->viommu_rwsem);
 	for (i = 0; i < VIOMMU_MOCK_DEV_CACHE_NUM; i++)
 		mdev->cache[i] = VIOMMU_TEST_DEV_CACHE_DEFAULT;
@@ -270,13 +300,18 @@ int mock_iommu_register(void)
 	if (rc)
 		goto err_pdev;
 
+	/* As upstream, no queue is no error: attaching with IOPF fails. */
+	mock_iopf_queue = iopf_queue_alloc("viommu-mock-iopfq");
+
 	rc = iommu_device_register(&mock_iommu, &mock_ops,
 				   &mock_iommu_pdev->dev);
 	if (rc)
-		goto err_sysfs;
+		goto err_iopf;
 	return 0;
 
-err_sysfs:
+err_iopf:
+	iopf_queue_free(mock_iopf_queue);
+	mock_iopf_queue = NULL;
 	iommu_device_sysfs_remove(&mock_iommu);
 err_pdev:
 	platform_device_unregister(mock_iommu_pdev);
@@ -293,6 +328,8 @@ err_msi:
 void mock_iommu_unregister(void)
 {
 	iommu_device_unregister(&mock_iommu);
+	iopf_queue_free(mock_iopf_queue);
+	mock_iopf_queue = NULL;
 	iommu_device_sysfs_remove(&mock_iommu);
 	platform_device_unregister(mock_iommu_pdev);
 	mock_msi_domain_remove();

@@ -82,6 +82,9 @@ struct mock_hw_queue {
 /**
  * struct mock_dev - A mock device behind the mock IOMMU
  * @pdev: A platform device, so the 6.12 IOMMU core probes it
+ * @iopf_rwsem: Held for write around attach, replace and detach, for read
+ *              around a reported fault: the attach handle the IOMMU core
+ *              finds the fault's domain by must not go away under it
  * @viommu_rwsem: Protects @viommu and @vdev_id
  * @viommu: The vIOMMU of the nested domain the device is attached to
  * @vdev_id: Its virtual id on @viommu, from its vDEVICE at attach time
@@ -89,6 +92,7 @@ struct mock_hw_queue {
  */
 struct mock_dev {
 	struct platform_device pdev;
+	struct rw_semaphore iopf_rwsem;
 	struct rw_semaphore viommu_rwsem;
 	struct mock_viommu *viommu;
 	unsigned long vdev_id;

@@ -5,8 +5,11 @@
  * A mock device ("stdev") is an object of the /dev/viommu context whose
  * idev lives in the bound stock iommufd. Ops that name a device by its
  * stock id find it in mock_stdevs: only the stock core can resolve stock
- * ids, and it does not export that.
+ * ids, and it does not export that. So a stock device that is no mock
+ * device is ENOENT here, where upstream says EINVAL.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/iommufd.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -38,6 +41,40 @@ struct mock_stdev {
 static LIST_HEAD(mock_stdevs);
 static DEFINE_MUTEX(mock_stdevs_lock);
 
+/*
+ * Attach, replace and detach of a mock device exclude a fault report
+ * (mock_test_trigger_iopf()): the IOMMU core finds the fault's domain
+ * through the attach handle these change and free.
+ */
+static int mock_dev_attach(struct mock_dev *mdev, struct iommufd_device *idev,
+			   u32 *pt_id)
+{
+	int rc;
+
+	down_write(&mdev->iopf_rwsem);
+	rc = iommufd_device_attach(idev, pt_id);
+	up_write(&mdev->iopf_rwsem);
+	return rc;
+}
+
+static int mock_dev_replace(struct mock_dev *mdev, struct iommufd_device *idev,
+			    u32 *pt_id)
+{
+	int rc;
+
+	down_write(&mdev->iopf_rwsem);
+	rc = iommufd_device_replace(idev, pt_id);
+	up_write(&mdev->iopf_rwsem);
+	return rc;
+}
+
+static void mock_dev_detach(struct mock_dev *mdev, struct iommufd_device *idev)
+{
+	down_write(&mdev->iopf_rwsem);
+	iommufd_device_detach(idev);
+	up_write(&mdev->iopf_rwsem);
+}
+
 static void mock_stdev_destroy(struct viommu_object *obj)
 {
 	struct mock_stdev *stdev = container_of(obj, struct mock_stdev, obj);
@@ -46,7 +83,7 @@ static void mock_stdev_destroy(struct viommu_object *obj)
 	list_del(&stdev->node);
 	mutex_unlock(&mock_stdevs_lock);
 
-	iommufd_device_detach(stdev->idev);
+	mock_dev_detach(stdev->mdev, stdev->idev);
 	iommufd_device_unbind(stdev->idev);
 	viommu_mock_dev_destroy(stdev->mdev);
 }
@@ -108,7 +145,7 @@ static int mock_test_mock_domain(struct viommu_ctx *ctx,
 		goto err_mdev;
 	}
 
-	rc = iommufd_device_attach(idev, &pt_id);
+	rc = mock_dev_attach(mdev, idev, &pt_id);
 	if (rc)
 		goto err_unbind;
 
@@ -131,7 +168,7 @@ static int mock_test_mock_domain(struct viommu_ctx *ctx,
 	return 0;
 
 err_detach:
-	iommufd_device_detach(idev);
+	mock_dev_detach(mdev, idev);
 err_unbind:
 	iommufd_device_unbind(idev);
 err_mdev:
@@ -155,7 +192,7 @@ static int mock_test_mock_domain_replace(struct viommu_ctx *ctx,
 		return PTR_ERR(obj);
 	stdev = container_of(obj, struct mock_stdev, obj);
 
-	rc = iommufd_device_replace(stdev->idev, &pt_id);
+	rc = mock_dev_replace(stdev->mdev, stdev->idev, &pt_id);
 	if (!rc)
 		cmd->mock_domain_replace.pt_id = pt_id;
 	viommu_object_put(ctx, obj);
@@ -250,6 +287,60 @@ out_unlock:
 	return rc;
 }
 
+/*
+ * Upstream keeps the limit to shrink the batches that pin pages; the 6.12
+ * stock iommufd has it only when built with IOMMUFD_TEST, which is not
+ * this kernel (else it would serve IOMMU_TEST_CMD itself), so there is
+ * nothing to set: check the value as upstream does and accept it.
+ */
+static int mock_test_set_temp_memory_limit(struct viommu_test_cmd *cmd)
+{
+	/* Upstream: a batch needs room for one element at least. */
+	if (cmd->memory_limit.limit < sizeof(unsigned long) + sizeof(u32))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Report a page request from the mock device @dev_id, as upstream. The
+ * stock fault queue of the HWPT the device is attached to gets it, or the
+ * IOMMU core answers it itself when no handler is attached: not an error
+ * here either.
+ */
+static int mock_test_trigger_iopf(struct viommu_ctx *ctx,
+				  struct viommu_test_cmd *cmd)
+{
+	struct iommufd_ctx *ictx = viommu_ctx_iommufd(ctx);
+	struct iopf_fault event = {};
+	struct mock_dev *mdev;
+
+	if (!IS_ENABLED(CONFIG_IOMMU_IOPF)) {
+		pr_info_once("TRIGGER_IOPF: this kernel has no CONFIG_IOMMU_IOPF\n");
+		return -EOPNOTSUPP;
+	}
+	if (!ictx)
+		return -EBADFD;
+
+	event.fault.type = IOMMU_FAULT_PAGE_REQ;
+	event.fault.prm.flags = IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
+	if (cmd->trigger_iopf.pasid != IOMMU_NO_PASID)
+		event.fault.prm.flags |= IOMMU_FAULT_PAGE_REQUEST_PASID_VALID;
+	event.fault.prm.addr = cmd->trigger_iopf.addr;
+	event.fault.prm.pasid = cmd->trigger_iopf.pasid;
+	event.fault.prm.grpid = cmd->trigger_iopf.grpid;
+	event.fault.prm.perm = cmd->trigger_iopf.perm;
+
+	mutex_lock(&mock_stdevs_lock);
+	mdev = mock_stdev_find(ictx, cmd->trigger_iopf.dev_id);
+	if (mdev) {
+		down_read(&mdev->iopf_rwsem);
+		iommu_report_device_fault(&mdev->pdev.dev, &event);
+		up_read(&mdev->iopf_rwsem);
+	}
+	mutex_unlock(&mock_stdevs_lock);
+	return mdev ? 0 : -ENOENT;
+}
+
 /**
  * mock_test_cmd() - The selftest backend's VIOMMU_TEST_CMD
  * @ctx: The /dev/viommu context of the caller
@@ -271,6 +362,10 @@ int mock_test_cmd(struct viommu_ctx *ctx, void *data, struct viommu_ucmd *ucmd)
 		return mock_test_md_check_refs(u64_to_user_ptr(cmd->check_refs.uptr),
 					       cmd->check_refs.length,
 					       cmd->check_refs.refs);
+	case VIOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
+		return mock_test_set_temp_memory_limit(cmd);
+	case VIOMMU_TEST_OP_TRIGGER_IOPF:
+		return mock_test_trigger_iopf(ctx, cmd);
 	case VIOMMU_TEST_OP_DEV_CHECK_CACHE:
 		return mock_test_dev_check_cache(ctx, cmd);
 	case VIOMMU_TEST_OP_TRIGGER_VEVENT:

@@ -95,6 +95,8 @@ static int viommu_iommufd_check_sizes(struct viommu_shim_why *why)
 	return 0;
 }
 
+static int viommu_iommufd_fault_init(struct viommu_shim_why *why);
+
 /**
  * viommu_iommufd_init() - Learn the private layouts, resolve the stock functions
  * @why: Filled with the check or symbol that failed
@@ -138,7 +140,7 @@ int viommu_iommufd_init(struct viommu_shim_why *why)
 	viommu_stock.object_finalize = (void *)addr[2];
 	viommu_stock.object_abort = (void *)addr[3];
 	viommu_stock.object_remove = (void *)addr[4];
-	return 0;
+	return viommu_iommufd_fault_init(why);
 }
 
 /**
@@ -495,6 +497,109 @@ void viommu_shim_access_unpin(struct iommufd_access *access)
 	refcount_dec(vl_users(vl_at(access, &VL.access_obj)));
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_access_unpin);
+
+/*
+ * IOPF of nested HWPTs: what 6.12's iommufd_hwpt_alloc() does for a HWPT
+ * allocated with IOMMU_HWPT_FAULT_ID_VALID, on the core's nested HWPTs.
+ */
+static viommu_fault_iopf_handler_fn *viommu_stock_iopf_handler;
+
+static int viommu_iommufd_fault_init(struct viommu_shim_why *why)
+{
+	unsigned long addr;
+	int rc;
+
+	why->step = "BTF layout check:";
+	why->name = "iommufd_hw_pagetable.fault";
+	if (VL.hwpt_fault.size != sizeof(void *))
+		return -EINVAL;
+	why->step = "check";
+	why->name = "iommufd_fault_iopf_handler";
+	rc = viommu_layout_check_func(why->name);
+	if (rc)
+		return rc;
+	why->step = "resolve";
+	rc = viommu_sym_resolve(VIOMMU_STOCK_MODULE, why->name, &addr);
+	if (rc)
+		return rc;
+	viommu_stock_iopf_handler = (void *)addr;
+	return 0;
+}
+
+/**
+ * viommu_shim_fault_ready() - Whether nested HWPTs can take a fault queue
+ *
+ * Return: true when the shim is ready and knows the stock IOPF handler.
+ */
+bool viommu_shim_fault_ready(void)
+{
+	return viommu_shim_ready() && viommu_stock_iopf_handler;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_fault_ready);
+
+/**
+ * viommu_shim_get_fault() - Look up a stock fault queue
+ * @ictx: The stock context
+ * @id: Its id, from IOMMU_FAULT_QUEUE_ALLOC
+ *
+ * Return: The fault object, held as by viommu_shim_get_object();
+ * ERR_PTR(-ENOENT) for a missing id or another type, ERR_PTR(-EOPNOTSUPP)
+ * when viommu_shim_fault_ready() is false.
+ */
+struct iommufd_object *viommu_shim_get_fault(struct iommufd_ctx *ictx, u32 id)
+{
+	if (!viommu_shim_fault_ready())
+		return ERR_PTR(-EOPNOTSUPP);
+	return viommu_stock.get_object(ictx, id, VL.obj_fault);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_get_fault);
+
+/**
+ * viommu_shim_hwpt_set_fault() - Report a HWPT's IOPFs to a fault queue
+ * @hwpt: A HWPT object not yet finalized, without a fault queue
+ * @domain: Its domain (not necessarily stored in @hwpt yet)
+ * @fault: A fault object the caller holds (viommu_shim_get_fault())
+ *
+ * As 6.12: hwpt->fault, the stock handler and hwpt as the domain's fault
+ * data, and one users reference on @fault, dropped by the stock HWPT
+ * destroy (also on abort_and_destroy), so stock IOMMU_DESTROY of the
+ * fault queue gives EBUSY while the HWPT lives. Stock attach then enables
+ * IOPF on the device (IOMMU_DEV_FEAT_IOPF) and detach answers what is
+ * pending.
+ */
+void viommu_shim_hwpt_set_fault(struct iommufd_object *hwpt,
+				struct iommu_domain *domain,
+				struct iommufd_object *fault)
+{
+	void *common = vl_container(hwpt, &VL.hwpt_obj);
+
+	if (WARN_ON_ONCE(vl_obj_type(fault) != VL.obj_fault ||
+			 *VL_PTR(common, hwpt_fault, void *)))
+		return;
+	refcount_inc(vl_users(fault));
+	*VL_PTR(common, hwpt_fault, void *) = vl_container(fault, &VL.fault_obj);
+	domain->iopf_handler = viommu_stock_iopf_handler;
+	domain->fault_data = common;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_set_fault);
+
+/**
+ * viommu_shim_hwpt_fault() - The fault queue of a HWPT
+ * @hwpt: A HWPT_PAGING or HWPT_NESTED object
+ *
+ * Return: The fault object, or NULL if @hwpt has none or is no HWPT.
+ */
+struct iommufd_object *viommu_shim_hwpt_fault(struct iommufd_object *hwpt)
+{
+	u32 type = vl_obj_type(hwpt);
+	void *fault;
+
+	if (type != VL.obj_hwpt_paging && type != VL.obj_hwpt_nested)
+		return NULL;
+	fault = *VL_PTR(vl_container(hwpt, &VL.hwpt_obj), hwpt_fault, void *);
+	return fault ? vl_at(fault, &VL.fault_obj) : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_fault);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /**

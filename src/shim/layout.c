@@ -135,6 +135,19 @@ const struct viommu_layout_entry viommu_layout_table[] = {
 	FN(iommufd_object_remove,
 	   { VB_INT(int), 4, { P_CTX, P_OBJ, VB_U32, VB_U32 } }),
 
+	/*
+	 * IOPF of nested HWPTs (iommufd.c): 6.12's HWPT_ALLOC sets
+	 * hwpt->fault, domain->iopf_handler and ->fault_data, and takes a
+	 * users reference on the fault object; the stock HWPT destroy drops it.
+	 */
+	S("iommufd_hw_pagetable", IOMMUFD, NULL),
+	F("iommufd_hw_pagetable", "fault", hwpt_fault, VB_PTR("iommufd_fault")),
+	S("iommufd_fault", IOMMUFD, &viommu_layout.fault_size),
+	F("iommufd_fault", "obj", fault_obj, VB_STRUCT("iommufd_object", 0)),
+	E("iommufd_object_type", "IOMMUFD_OBJ_FAULT", obj_fault),
+	FN(iommufd_fault_iopf_handler,
+	   { VB_INT(int), 1, { VB_PTR("iopf_group") } }),
+
 	/* Hooked by hooks.c. */
 	FN(iommufd_device_unbind, { VB_VOID, 1, { P_IDEV } }),
 	FN(iommufd_hwpt_nested_destroy, { VB_VOID, 1, { P_OBJ } }),

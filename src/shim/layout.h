@@ -190,6 +190,11 @@ struct viommu_layout {
 	struct viommu_field ops_destroy, ops_abort;
 	u32 obj_any, obj_device, obj_hwpt_paging, obj_hwpt_nested, obj_ioas,
 		obj_max;
+	/* IOPF of nested HWPTs: the stock fault queue (fault.c of 6.12). */
+	struct viommu_field hwpt_fault;
+	u32 fault_size;
+	struct viommu_field fault_obj;
+	u32 obj_fault;
 };
 
 extern struct viommu_layout viommu_layout;
@@ -297,5 +302,9 @@ typedef struct iommufd_ctx *(viommu_ctx_from_file_fn)(struct file *file);
 typedef struct iommufd_ctx *(viommu_ctx_from_fd_fn)(int fd);
 typedef void viommu_ctx_get_fn(struct iommufd_ctx *ictx);
 typedef void viommu_ctx_put_fn(struct iommufd_ctx *ictx);
+
+/* The domain->iopf_handler 6.12 gives HWPTs that have a fault queue. */
+struct iopf_group;
+typedef int viommu_fault_iopf_handler_fn(struct iopf_group *group);
 
 #endif /* _VIOMMU_SHIM_LAYOUT_H */

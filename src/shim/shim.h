@@ -97,6 +97,23 @@ int viommu_shim_nested_add(struct iommufd_ctx *ictx,
 			   struct iommufd_object **out_obj);
 
 /*
+ * Stock fault queues (IOMMU_FAULT_QUEUE_ALLOC) on nested HWPTs, as 6.12's
+ * own HWPT_ALLOC with IOMMU_HWPT_FAULT_ID_VALID. fault_ready: the shim is
+ * ready and found the stock IOPF handler. get_fault: as get_object for a
+ * fault queue (ERR_PTR(-ENOENT) for anything else, -EOPNOTSUPP when not
+ * fault_ready). hwpt_set_fault: @hwpt (a new HWPT not yet visible, whose
+ * domain is @domain) reports its IOPFs to @fault, which gets a users
+ * reference the stock HWPT destroy drops. hwpt_fault: the fault queue of
+ * a HWPT, or NULL.
+ */
+bool viommu_shim_fault_ready(void);
+struct iommufd_object *viommu_shim_get_fault(struct iommufd_ctx *ictx, u32 id);
+void viommu_shim_hwpt_set_fault(struct iommufd_object *hwpt,
+				struct iommu_domain *domain,
+				struct iommufd_object *fault);
+struct iommufd_object *viommu_shim_hwpt_fault(struct iommufd_object *hwpt);
+
+/*
  * Keep stock IOMMU_DESTROY from freeing an access the core owns. Unpin
  * before iommufd_access_destroy(), which WARNs on a pinned access.
  */

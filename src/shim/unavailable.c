@@ -340,3 +340,50 @@ void viommu_shim_ctx_put_pinned(struct iommufd_ctx *ictx)
 {
 	iommufd_ctx_put(ictx);
 }
+
+/**
+ * viommu_shim_fault_ready() - Never
+ *
+ * Return: false.
+ */
+bool viommu_shim_fault_ready(void)
+{
+	return false;
+}
+
+/**
+ * viommu_shim_get_fault() - No fault queue without the shim
+ * @ictx: Unused
+ * @id: Unused
+ *
+ * Return: ERR_PTR(-EOPNOTSUPP).
+ */
+struct iommufd_object *viommu_shim_get_fault(struct iommufd_ctx *ictx, u32 id)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+/**
+ * viommu_shim_hwpt_set_fault() - Never reached
+ * @hwpt: Unused
+ * @domain: Unused
+ * @fault: Unused
+ */
+void viommu_shim_hwpt_set_fault(struct iommufd_object *hwpt,
+				struct iommu_domain *domain,
+				struct iommufd_object *fault)
+{
+	WARN_ON_ONCE(1);
+}
+
+/**
+ * viommu_shim_hwpt_fault() - Never reached
+ * @hwpt: Unused
+ *
+ * Return: NULL.
+ */
+struct iommufd_object *viommu_shim_hwpt_fault(struct iommufd_object *hwpt)
+{
+	WARN_ON_ONCE(1);
+	return NULL;
+}

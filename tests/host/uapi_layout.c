@@ -306,8 +306,11 @@ static void check_selftest(void)
 {
 	SAME(VIOMMU_TEST_OP_MOCK_DOMAIN, IOMMU_TEST_OP_MOCK_DOMAIN);
 	SAME(VIOMMU_TEST_OP_MD_CHECK_REFS, IOMMU_TEST_OP_MD_CHECK_REFS);
+	SAME(VIOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT,
+	     IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT);
 	SAME(VIOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
 	     IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE);
+	SAME(VIOMMU_TEST_OP_TRIGGER_IOPF, IOMMU_TEST_OP_TRIGGER_IOPF);
 	SAME(VIOMMU_TEST_OP_DEV_CHECK_CACHE, IOMMU_TEST_OP_DEV_CHECK_CACHE);
 	SAME(VIOMMU_TEST_OP_TRIGGER_VEVENT, IOMMU_TEST_OP_TRIGGER_VEVENT);
 
@@ -331,6 +334,18 @@ static void check_selftest(void)
 		    P(iommu_test_cmd)->check_refs.uptr);
 	SAME_MEMBER(P(viommu_test_cmd)->check_refs.refs,
 		    P(iommu_test_cmd)->check_refs.refs);
+	SAME_MEMBER(P(viommu_test_cmd)->memory_limit.limit,
+		    P(iommu_test_cmd)->memory_limit.limit);
+	SAME_MEMBER(P(viommu_test_cmd)->trigger_iopf.dev_id,
+		    P(iommu_test_cmd)->trigger_iopf.dev_id);
+	SAME_MEMBER(P(viommu_test_cmd)->trigger_iopf.pasid,
+		    P(iommu_test_cmd)->trigger_iopf.pasid);
+	SAME_MEMBER(P(viommu_test_cmd)->trigger_iopf.grpid,
+		    P(iommu_test_cmd)->trigger_iopf.grpid);
+	SAME_MEMBER(P(viommu_test_cmd)->trigger_iopf.perm,
+		    P(iommu_test_cmd)->trigger_iopf.perm);
+	SAME_MEMBER(P(viommu_test_cmd)->trigger_iopf.addr,
+		    P(iommu_test_cmd)->trigger_iopf.addr);
 	SAME_MEMBER(P(viommu_test_cmd)->check_dev_cache.id,
 		    P(iommu_test_cmd)->check_dev_cache.id);
 	SAME_MEMBER(P(viommu_test_cmd)->check_dev_cache.cache,

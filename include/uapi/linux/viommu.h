@@ -119,8 +119,10 @@ struct viommu_hwpt_arm_smmuv3 {
  *
  * Only the vIOMMU form exists here: the nested HWPT is created as a stock
  * IOMMUFD_OBJ_HWPT_NESTED in the bound iommufd, so attaching it and
- * destroying it are done there. Fault queues are not supported: a set
- * VIOMMU_HWPT_FAULT_ID_VALID fails with EOPNOTSUPP.
+ * destroying it are done there, and so is the fault queue @fault_id names
+ * (IOMMU_FAULT_QUEUE_ALLOC): its IOPFs arrive on the stock fault fd. A
+ * kernel whose stock fault queue the module cannot reach answers
+ * VIOMMU_HWPT_FAULT_ID_VALID with EOPNOTSUPP.
  */
 struct viommu_hwpt_alloc {
 	__u32 size;

@@ -16,7 +16,9 @@
 enum viommu_test_op {
 	VIOMMU_TEST_OP_MOCK_DOMAIN = 2,
 	VIOMMU_TEST_OP_MD_CHECK_REFS = 4,
+	VIOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT = 9,
 	VIOMMU_TEST_OP_MOCK_DOMAIN_REPLACE = 10,
+	VIOMMU_TEST_OP_TRIGGER_IOPF = 15,
 	VIOMMU_TEST_OP_DEV_CHECK_CACHE = 16,
 	VIOMMU_TEST_OP_TRIGGER_VEVENT = 17,
 };
@@ -36,6 +38,10 @@ enum viommu_test_op {
  * @mock_domain_replace: Attach the mock device @id to @pt_id instead
  * @check_refs: Check that each page of @uptr..@uptr+@length is pinned
  *              @refs times (0: not pinned at all)
+ * @memory_limit: Upstream's temporary page-batch memory limit; accepted
+ *                when at least sizeof(long) + sizeof(__u32), else EINVAL
+ * @trigger_iopf: Report a page request (@addr, @pasid, @grpid, @perm) from
+ *                the mock device @dev_id, a device id of the bound iommufd
  * @check_dev_cache: Check the mock device's cache entry @id equals @cache
  * @trigger_vevent: Report a selftest vEVENT for the device @dev_id
  * @__union_size: Keeps the union as large as upstream's
@@ -60,6 +66,16 @@ struct viommu_test_cmd {
 			__aligned_u64 uptr;
 			__u32 refs;
 		} check_refs;
+		struct {
+			__u32 limit;
+		} memory_limit;
+		struct {
+			__u32 dev_id;
+			__u32 pasid;
+			__u32 grpid;
+			__u32 perm;
+			__u64 addr;
+		} trigger_iopf;
 		struct {
 			__u32 id;
 			__u32 cache;
