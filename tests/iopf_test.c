@@ -252,6 +252,37 @@ TEST(nested_iopf_close_frees_all)
 	vt_teardown(&f);
 }
 
+/* Unanswered requests are capped per device; answering frees room. */
+TEST(trigger_iopf_unanswered_capped)
+{
+	struct iommu_hwpt_pgfault fault;
+	struct vt_fixture f;
+	__u32 hwpt_id, fault_id;
+	int fault_fd, i;
+
+	vt_setup(&f, VT_NESTED);
+	vt_require_iopf(&f);
+	ASSERT_OK(vt_fault_alloc(f.iommufd, &fault_id, &fault_fd));
+	ASSERT_OK(vt_nested_alloc_iopf(f.vfd, f.device_id, f.viommu_id,
+				       fault_id, VIOMMU_HWPT_FAULT_ID_VALID,
+				       &hwpt_id));
+	ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, f.device_id, 0x99,
+				   NULL));
+	ASSERT_OK(vt_mock_replace(f.vfd, f.stdev_id, hwpt_id));
+	for (i = 0; i < 1024; i++)
+		ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0));
+	ASSERT_ERRNO(EBUSY, vt_trigger_iopf(f.vfd, f.device_id, 0));
+	vt_read_fault(fault_fd, &fault);
+	ASSERT_OK(vt_respond(fault_fd, fault.cookie, IOMMUFD_PAGE_RESP_SUCCESS));
+	ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0));
+	ASSERT_ERRNO(EBUSY, vt_trigger_iopf(f.vfd, f.device_id, 0));
+	/* Closing the queue answers the rest: the device has room again. */
+	ASSERT_OK(close(fault_fd));
+	ASSERT_OK(vt_mock_replace(f.vfd, f.stdev_id, f.nested_hwpt_id));
+	ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0));
+	vt_teardown(&f);
+}
+
 TEST(trigger_iopf_errors)
 {
 	struct vt_fixture f;

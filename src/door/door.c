@@ -169,8 +169,11 @@ static int viommu_door_release(struct inode *inode, struct file *filp)
 	 * What is left points into the stock context: leak both rather
 	 * than let the stock release free it under them (warned already).
 	 */
-	if (!closed)
+	if (!closed) {
+		/* The leftovers run this module's code: keep it. */
+		__module_get(THIS_MODULE);
 		return 0;
+	}
 	return viommu_stock_fops->release(inode, filp);
 }
 

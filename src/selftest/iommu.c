@@ -72,9 +72,11 @@ static void *mock_iommu_hw_info(struct device *dev, u32 *length, u32 *type)
 }
 
 /* A mock device has no hardware queue to answer. */
+/* Every last-page request is answered once: by its handler or the core. */
 static void mock_page_response(struct device *dev, struct iopf_fault *evt,
 			       struct iommu_page_response *msg)
 {
+	atomic_dec(&to_mock_dev(dev)->iopf_pending);
 }
 
 /* Stock attach of a HWPT with a fault queue enables IOPF, as upstream. */

@@ -85,6 +85,9 @@ struct mock_hw_queue {
  * @iopf_rwsem: Held for write around attach, replace and detach, for read
  *              around a reported fault: the attach handle the IOMMU core
  *              finds the fault's domain by must not go away under it
+ * @iopf_gone: Set under @iopf_rwsem when the device leaves its iommufd:
+ *             no fault is reported after that
+ * @iopf_pending: Page requests reported and not answered yet
  * @viommu_rwsem: Protects @viommu and @vdev_id
  * @viommu: The vIOMMU of the nested domain the device is attached to
  * @vdev_id: Its virtual id on @viommu, from its vDEVICE at attach time
@@ -93,6 +96,8 @@ struct mock_hw_queue {
 struct mock_dev {
 	struct platform_device pdev;
 	struct rw_semaphore iopf_rwsem;
+	bool iopf_gone;
+	atomic_t iopf_pending;
 	struct rw_semaphore viommu_rwsem;
 	struct mock_viommu *viommu;
 	unsigned long vdev_id;

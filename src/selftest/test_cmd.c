@@ -39,6 +39,8 @@ struct mock_stdev {
 
 /* All bound mock devices; the lock also keeps a found one alive. */
 static LIST_HEAD(mock_stdevs);
+/* Page requests of one device no one answered yet: beyond, EBUSY. */
+#define MOCK_IOPF_MAX_PENDING 1024
 static DEFINE_MUTEX(mock_stdevs_lock);
 
 /*
@@ -83,6 +85,10 @@ static void mock_stdev_destroy(struct viommu_object *obj)
 	list_del(&stdev->node);
 	mutex_unlock(&mock_stdevs_lock);
 
+	/* A fault report that found the device before the del sees this. */
+	down_write(&stdev->mdev->iopf_rwsem);
+	stdev->mdev->iopf_gone = true;
+	up_write(&stdev->mdev->iopf_rwsem);
 	mock_dev_detach(stdev->mdev, stdev->idev);
 	iommufd_device_unbind(stdev->idev);
 	viommu_mock_dev_destroy(stdev->mdev);
@@ -313,6 +319,7 @@ static int mock_test_trigger_iopf(struct viommu_ctx *ctx,
 	struct iommufd_ctx *ictx = viommu_ctx_iommufd(ctx);
 	struct iopf_fault event = {};
 	struct mock_dev *mdev;
+	int rc = 0;
 
 	if (!IS_ENABLED(CONFIG_IOMMU_IOPF)) {
 		pr_info_once("TRIGGER_IOPF: this kernel has no CONFIG_IOMMU_IOPF\n");
@@ -332,13 +339,30 @@ static int mock_test_trigger_iopf(struct viommu_ctx *ctx,
 
 	mutex_lock(&mock_stdevs_lock);
 	mdev = mock_stdev_find(ictx, cmd->trigger_iopf.dev_id);
-	if (mdev) {
-		down_read(&mdev->iopf_rwsem);
-		iommu_report_device_fault(&mdev->pdev.dev, &event);
-		up_read(&mdev->iopf_rwsem);
-	}
+	if (mdev)
+		get_device(&mdev->pdev.dev);
 	mutex_unlock(&mock_stdevs_lock);
-	return mdev ? 0 : -ENOENT;
+	if (!mdev)
+		return -ENOENT;
+
+	/*
+	 * Not under the global lock: an attach holding iopf_rwsem may wait
+	 * long on its IOAS, and other tenants' mock devices must not.
+	 */
+	down_read(&mdev->iopf_rwsem);
+	if (mdev->iopf_gone) {
+		rc = -ENOENT;
+	} else if (atomic_inc_return(&mdev->iopf_pending) >
+		   MOCK_IOPF_MAX_PENDING) {
+		/* Unread faults are kernel memory no one is charged for. */
+		atomic_dec(&mdev->iopf_pending);
+		rc = -EBUSY;
+	} else {
+		iommu_report_device_fault(&mdev->pdev.dev, &event);
+	}
+	up_read(&mdev->iopf_rwsem);
+	put_device(&mdev->pdev.dev);
+	return rc;
 }
 
 /**

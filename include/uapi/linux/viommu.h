@@ -120,9 +120,10 @@ struct viommu_hwpt_arm_smmuv3 {
  * Only the vIOMMU form exists here: the nested HWPT is created as a stock
  * IOMMUFD_OBJ_HWPT_NESTED in the bound iommufd, so attaching it and
  * destroying it are done there, and so is the fault queue @fault_id names
- * (IOMMU_FAULT_QUEUE_ALLOC): its IOPFs arrive on the stock fault fd. A
- * kernel whose stock fault queue the module cannot reach answers
- * VIOMMU_HWPT_FAULT_ID_VALID with EOPNOTSUPP.
+ * (IOMMU_FAULT_QUEUE_ALLOC): its IOPFs arrive on the stock fault fd. The
+ * stock fault queue's layout is part of what the module checks at load: a
+ * kernel where it differs gets no vIOMMU ioctl at all (the load log says
+ * why), never a fault queue that drops faults.
  */
 struct viommu_hwpt_alloc {
 	__u32 size;

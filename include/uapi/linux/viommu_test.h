@@ -41,7 +41,12 @@ enum viommu_test_op {
  * @memory_limit: Upstream's temporary page-batch memory limit; accepted
  *                when at least sizeof(long) + sizeof(__u32), else EINVAL
  * @trigger_iopf: Report a page request (@addr, @pasid, @grpid, @perm) from
- *                the mock device @dev_id, a device id of the bound iommufd
+ *                the mock device @dev_id, a device id of the bound iommufd.
+ *                Differences from upstream: ENOENT for a device that is not
+ *                a mock device of this file (upstream EINVAL), EOPNOTSUPP on
+ *                a kernel without CONFIG_IOMMU_IOPF (upstream builds with
+ *                it), EBUSY with 1024 requests of the device unanswered
+ *                (the queued requests are uncharged kernel memory)
  * @check_dev_cache: Check the mock device's cache entry @id equals @cache
  * @trigger_vevent: Report a selftest vEVENT for the device @dev_id
  * @__union_size: Keeps the union as large as upstream's
