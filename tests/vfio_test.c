@@ -39,8 +39,7 @@ static void vfio_setup(struct vfio_fixture *f)
 	f->dev_id = bind.out_devid;
 	ASSERT_OK(ioctl(f->iommufd, IOMMU_IOAS_ALLOC, &ioas));
 	f->ioas_id = ioas.out_ioas_id;
-	f->vfd = open_viommu();
-	ASSERT_OK(bind_iommufd(f->vfd, f->iommufd));
+	ASSERT_OK(vt_door_bind(f->iommufd, &f->vfd));
 }
 
 /*
