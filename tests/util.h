@@ -117,6 +117,19 @@ static inline int vt_door_bind(int iommufd, int *vfd)
 	return *vfd < 0 ? -1 : 0;
 }
 
+/*
+ * The module an open /dev/iommu file pins: iommufd.ko, or viommu.ko for a
+ * door file (the door gives it viommu.ko's fops; viommu.ko pins
+ * iommufd.ko). *@own: how many references to it an open /dev/viommu adds.
+ */
+static inline const char *iommu_file_module(int *own)
+{
+	int door = viommu_param_state("stock_door_ready") == 'Y';
+
+	*own = door;
+	return door ? "viommu" : "iommufd";
+}
+
 /* The module's reference count from sysfs, -1 when unreadable. */
 static inline long module_refcnt(const char *module)
 {

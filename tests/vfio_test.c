@@ -122,9 +122,10 @@ TEST(unbind_hook_passes_devices_through)
 
 	vfio_setup(&f);
 	ASSERT_OK(close(f.devfd));
-	ASSERT_OK(ioctl(f.iommufd, IOMMU_IOAS_ALLOC, &ioas));
+	/* Before the IOAS: through the stock door it could take that id. */
 	destroy.id = f.dev_id;
 	ASSERT_ERRNO(ENOENT, ioctl(f.vfd, VIOMMU_DESTROY, &destroy));
+	ASSERT_OK(ioctl(f.iommufd, IOMMU_IOAS_ALLOC, &ioas));
 	ASSERT_OK(close(f.vfd));
 	ASSERT_OK(close(f.iommufd));
 
