@@ -18,6 +18,11 @@ hash=$(sha256sum "$frag" | cut -c1-12)
 kdir=$VIOMMU_CACHE/kernel/${ver//[:~]/_}-$hash
 mkdir -p "$VIOMMU_CACHE/kernel"
 
+# A ready kernel is never touched again: no need to wait for another build.
+if [ -f "$kdir/ready" ]; then
+	echo "$kdir"
+	exit 0
+fi
 exec 9>"$VIOMMU_CACHE/kernel/.lock"
 flock 9
 

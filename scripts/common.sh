@@ -51,3 +51,14 @@ fetch_deb() {
 	[ -n "$deb" ] || die "downloaded $spec but cannot find its .deb"
 	dpkg-deb -x "$deb" "$dest"
 }
+
+# The test kernel's own uAPI headers (headers_install, once): prints the
+# directory to put on the include path.
+kernel_uapi_headers() {
+	local hdr=$1/headers
+	if [ ! -f "$hdr/ready" ]; then
+		make -s -C "$1/build" ARCH=arm64 INSTALL_HDR_PATH="$hdr" headers_install >&2
+		touch "$hdr/ready"
+	fi
+	echo "$hdr/include"
+}

@@ -56,6 +56,95 @@ judge lockdep_splat 1 '/^viommu-vm: done/i [    2.0] WARNING: possible circular 
 judge kmemleak_report 2 '/kmemleak report ends/i unreferenced object 0xffff000012345678 (size 64):'
 judge guest_did_not_finish 1 '/^viommu-vm: done/d'
 
+# Upstream's selftest: the TAP of each run, tagged by the guest, counts
+# row by row. judge_upstream NAME "PASSED FAILED SKIPPED" [OPT]: the clean
+# log plus the block on stdin, counted beyond the clean log's own counts.
+clean_log >"$work/up_clean.log"
+read -r cp cf cs < <(python3 "$SCRIPTS_DIR/vm-report.py" "$kdir/src" "$work/up_clean.log" |
+	sed -n 's/^counts: //p')
+judge_upstream() {
+	local name=$1 want=$2 opt=${3:-} got p f s
+	{ clean_log | sed '/^viommu-vm: done/d'
+	  cat
+	  echo "viommu-vm: done"; } >"$work/up_$name.log"
+	python3 "$SCRIPTS_DIR/vm-report.py" $opt "$kdir/src" "$work/up_$name.log" \
+		>"$work/up_$name.out"
+	read -r p f s < <(sed -n 's/^counts: //p' "$work/up_$name.out")
+	got="$((p - cp)) $((f - cf)) $((s - cs))"
+	if [ "$got" = "$want" ]; then
+		echo "ok upstream_tap_$name"
+	else
+		log "upstream_tap_$name: expected +$want (passed failed skipped), got +$got"
+		cat "$work/up_$name.out" >&2
+		echo "not ok upstream_tap_$name"
+	fi
+}
+B=viommu-upstream
+judge_upstream ok_skip_notok "1 1 1" <<TAP
+$B-begin: iommufd -f iommufd_viommu
+$B: TAP version 13
+$B: 1..3
+$B: # Starting 3 tests from 2 test cases.
+$B: #  RUN           iommufd_viommu.no_viommu.viommu_auto_destroy ...
+$B: #            OK  iommufd_viommu.no_viommu.viommu_auto_destroy
+$B: ok 1 iommufd_viommu.no_viommu.viommu_auto_destroy
+$B: #  RUN           iommufd_viommu.no_viommu.hw_queue ...
+$B: #            OK  iommufd_viommu.no_viommu.hw_queue
+$B: ok 2 iommufd_viommu.no_viommu.hw_queue # SKIP Skipping test for variant no_viommu
+$B: #  RUN           iommufd_viommu.mock_viommu.hw_queue ...
+$B: # iommufd.c:2830:hw_queue:Expected 0 (0) == _test_ioctl_set_temp_memory_limit(self->fd, 64) (-1)
+$B: #          FAIL  iommufd_viommu.mock_viommu.hw_queue
+$B: not ok 3 iommufd_viommu.mock_viommu.hw_queue
+$B: # FAILED: 2 / 3 tests passed.
+$B-end: iommufd rc=1 (2 s)
+TAP
+# The failing row is named, with the harness's diagnostic; the skip too.
+out=$work/up_ok_skip_notok.out
+if grep -q '^  FAIL upstream: iommufd_viommu.mock_viommu.hw_queue$' "$out" &&
+	grep -q 'iommufd.c:2830:hw_queue:Expected' "$out" &&
+	grep -q '^  SKIP upstream: iommufd_viommu.no_viommu.hw_queue (skipped: Skipping test for variant no_viommu)$' "$out"; then
+	echo "ok upstream_tap_rows_named"
+else
+	echo "not ok upstream_tap_rows_named"
+fi
+judge_upstream missing_plan "1 1 0" <<TAP
+$B-begin: iommufd -f iommufd_viommu
+$B: ok 1 iommufd_viommu.no_viommu.viommu_auto_destroy
+$B-end: iommufd rc=0
+TAP
+# Output cut inside a row: that row, the row never run and the end all fail.
+judge_upstream truncated "1 3 0" <<TAP
+$B-begin: iommufd -f iommufd_viommu
+$B: 1..3
+$B: #  RUN           iommufd_viommu.no_viommu.viommu_auto_destroy ...
+$B: ok 1 iommufd_viommu.no_viommu.viommu_auto_destroy
+$B: #  RUN           iommufd_viommu.no_viommu.vdevice_alloc ...
+TAP
+judge_upstream binary_crashed "0 1 0" <<TAP
+$B-begin: iommufd -f iommufd_viommu
+$B: Segmentation fault
+$B-end: iommufd rc=139
+TAP
+judge_upstream no_row_selected "0 1 0" <<TAP
+$B-begin: iommufd -f iommufd_viommu
+$B: 1..0
+$B: # PASSED: 0 / 0 tests passed.
+$B-end: iommufd rc=0
+TAP
+judge_upstream all_ok_but_exit_status "1 1 0" <<TAP
+$B-begin: iommufd -f iommufd_viommu
+$B: 1..1
+$B: ok 1 iommufd_viommu.no_viommu.viommu_auto_destroy
+$B-end: iommufd rc=1
+TAP
+judge_upstream not_run_when_expected "0 1 0" --upstream </dev/null
+judge_upstream tried_rows_not_counted "0 0 0" <<TAP
+$B-tried-begin: iommufd -r iommufd.cmd_length
+$B-tried: 1..1
+$B-tried: not ok 1 iommufd.cmd_length
+$B-tried-end: iommufd rc=1
+TAP
+
 # The kernel config check must name an option Kconfig dropped.
 printf 'CONFIG_FOO=y\nCONFIG_BAR=m\n' >"$work/frag"
 printf 'CONFIG_FOO=y\n# CONFIG_BAR is not set\n' >"$work/config"

@@ -82,8 +82,9 @@ add_suites() {
 	updated=
 }
 
-# Foreign arm64 package lists: busybox-static and linux-headers for arm64
-# are downloaded (never installed) from them.
+# Foreign arm64 package lists: busybox-static, linux-headers and
+# libcap-dev (upstream's selftest links it) for arm64 are downloaded (never
+# installed) from them.
 add_arm64() {
 	dpkg --print-foreign-architectures | grep -qx arm64 && return 0
 	sudo_ dpkg --add-architecture arm64

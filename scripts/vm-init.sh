@@ -122,6 +122,38 @@ shim_verified() {	# the stock-internals shim said it is on
 	dmesg | grep -q "viommu: shim: ready"
 }
 
+# Upstream 7.2's own iommufd selftest, built unmodified, run through the
+# kselftest harness's own filters. Its output goes to the console, each
+# line tagged, between begin and end lines (the end has the exit status):
+# the host parses the TAP of "viommu-upstream" and counts every row. In
+# test mode it runs unless TESTS is given without "upstream". The rows of
+# "viommu-upstream-tried" (TESTS has "upstream_tried") cannot pass on 6.12
+# (README, "Upstream's selftest"): printed for a look, never counted.
+run_upstream_selftest() {
+	[ "$MODE" = test ] || return 0
+	case ",$TESTS," in
+	,,|*,upstream,*) upstream_run viommu-upstream iommufd -f iommufd_viommu;;
+	esac
+	case ",$TESTS," in
+	*,upstream_tried,*)
+		upstream_run viommu-upstream-tried iommufd -r iommufd.cmd_length
+		upstream_run viommu-upstream-tried iommufd -f iommufd_device_pasid
+		upstream_run viommu-upstream-tried iommufd_fail_nth -r basic_fail_nth.device;;
+	esac
+}
+
+upstream_run() {	# upstream_run TAG BIN ARGS...
+	local tag=$1 rc t0
+	shift
+	echo "$tag-begin: $*"
+	t0=$(date +%s)
+	# The harness times each row out itself (30 s); this bounds the rest.
+	timeout 400 /tests/upstream/"$@" >/tmp/upstream.out 2>&1
+	rc=$?
+	sed "s/^/$tag: /" /tmp/upstream.out
+	echo "$tag-end: $1 rc=$rc ($(($(date +%s) - t0)) s)"
+}
+
 # The end of a forced-off boot: these tests, then unload and power off.
 run_tests_unload_and_stop() {
 	local t
@@ -199,6 +231,7 @@ else
 			door_mmap_nothing_is_enxio door_close_frees_everything
 	fi
 fi
+run_upstream_selftest
 
 check unload_viommu_selftest_kunit rmmod viommu_selftest_kunit
 check unload_viommu_selftest rmmod viommu_selftest

@@ -4,11 +4,13 @@
 
 Counts KUnit cases (parsed by the kernel's own tools/testing/kunit/kunit.py),
 the userspace test lines ("viommu-test: ok|not ok"), the guest's own checks
-("viommu-vm: ok|not ok"), and fails the run on any kernel splat or kmemleak
+("viommu-vm: ok|not ok"), every row of upstream's own selftest (its TAP,
+between "viommu-upstream-begin:" and "viommu-upstream-end:"), and fails the run on any kernel splat or kmemleak
 report. Prints one line per result, then "counts: PASSED FAILED SKIPPED".
 
-usage: vm-report.py [--no-kunit] KERNEL_SRC LOG
+usage: vm-report.py [--no-kunit] [--upstream] KERNEL_SRC LOG
   --no-kunit: the boot loaded no KUnit module (no KTAP expected)
+  --upstream: the boot must have run upstream's selftest
 """
 import json
 import re
@@ -73,10 +75,98 @@ def kunit_document_cases(ksrc, kernel_lines):
     return out
 
 
+UP_TAG = 'viommu-upstream'
+TAP_PLAN_RE = re.compile(r'^1\.\.(\d+)')
+TAP_RESULT_RE = re.compile(r'^(ok|not ok) (\d+) (\S+)(?: # ?(\S*) ?(.*))?$')
+TAP_RUN_RE = re.compile(r'^#\s+RUN\s+(\S+) \.\.\.$')
+# The harness's own lines around a row: not diagnostics.
+TAP_NOISE_RE = re.compile(r'^(#\s+(RUN|OK|FAIL)\s|TAP version|# (Starting|PASSED|FAILED|Totals))')
+
+
+def upstream_blocks(lines):
+    """[(command, output lines, exit status or None)] of each upstream run.
+
+    A run with no end line (the guest hung, the output was cut) has None.
+    """
+    blocks = []
+    cur = None
+    for l in lines:
+        if l.startswith(UP_TAG + '-begin: '):
+            if cur:
+                blocks.append(cur)
+            cur = (l.split(': ', 1)[1], [], None)
+        elif cur and l.startswith(UP_TAG + ': '):
+            cur[1].append(l[len(UP_TAG) + 2:])
+        elif cur and l.startswith(UP_TAG + '-end: '):
+            m = re.search(r' rc=(\d+)', l)
+            blocks.append((cur[0], cur[1], int(m.group(1)) if m else -1))
+            cur = None
+    if cur:
+        blocks.append(cur)
+    return blocks
+
+
+def upstream_rows(command, out, rc):
+    """(ok, name, why) for each row of one run of a kselftest-harness binary.
+
+    ok is True, False or None (skipped). A row the plan announces but that
+    never reported, a missing plan, a plan of no row, a missing end and a
+    failing exit status with no failing row are all failures.
+    """
+    binary = command.split()[0]
+    plan = None
+    runs, seen, rows = [], set(), []
+    diag, cur = {}, None
+    for l in out:
+        m = TAP_PLAN_RE.match(l)
+        if m and plan is None:
+            plan = int(m.group(1))
+            continue
+        m = TAP_RUN_RE.match(l)
+        if m:
+            cur = m.group(1)
+            runs.append(cur)
+            diag[cur] = []
+            continue
+        m = TAP_RESULT_RE.match(l)
+        if m:
+            status, num, name, directive, reason = m.groups()
+            seen.add(int(num))
+            if status == 'ok' and directive == 'SKIP':
+                rows.append((None, name, f' (skipped: {reason})'))
+            elif status == 'ok' and directive in (None, '', 'XFAIL'):
+                rows.append((True, name, ''))
+            else:
+                why = ''.join(f'\n      {d}' for d in diag.get(name, [])[:8])
+                rows.append((False, name, why))
+            cur = None
+            continue
+        if l.startswith('Bail out!'):
+            rows.append((False, f'{binary}.bail_out', f' ({l})'))
+        elif cur and not TAP_NOISE_RE.match(l):
+            diag[cur].append(l)
+    if plan is None:
+        rows.append((False, f'{binary}.tap_plan', f' (no TAP plan from "{command}")'))
+    elif plan == 0:
+        rows.append((False, f'{binary}.tap_plan', f' ("{command}" selected no row)'))
+    else:
+        for i in range(1, plan + 1):
+            if i not in seen:
+                name = runs[i - 1] if i <= len(runs) else f'{binary}.row{i}'
+                why = ''.join(f'\n      {d}' for d in diag.get(name, [])[:8])
+                rows.append((False, name, ' (no result: crashed, hung or output cut)' + why))
+    if rc is None:
+        rows.append((False, f'{binary}.ran_to_its_end', f' ("{command}" has no end line)'))
+    elif rc != 0 and all(ok is not False for ok, _, _ in rows):
+        rows.append((False, f'{binary}.exit_status', f' ("{command}" exited {rc})'))
+    return rows
+
+
 def main():
     args = sys.argv[1:]
     want_kunit = '--no-kunit' not in args
-    args = [a for a in args if a != '--no-kunit']
+    want_upstream = '--upstream' in args
+    args = [a for a in args if a not in ('--no-kunit', '--upstream')]
     ksrc, logpath = args[0], args[1]
     with open(logpath, errors='replace') as f:
         lines = [l.rstrip('\n') for l in f]
@@ -110,6 +200,13 @@ def main():
         skip = '# SKIP' in m.group(4)
         report(None if skip else m.group(2) == 'ok',
                f'{kind}: {m.group(3)}', m.group(4))
+
+    blocks = upstream_blocks(lines)
+    for command, out, rc in blocks:
+        for ok, name, why in upstream_rows(command, out, rc):
+            report(ok, f'upstream: {name}', why)
+    if not blocks and want_upstream:
+        report(False, 'upstream: selftest ran', ' (no upstream run in the log)')
 
     splats = [l for l in lines if SPLAT_RE.search(l)]
     leak = False

@@ -63,8 +63,8 @@ void viommu_ctx_put(struct viommu_ctx *ctx)
 	WARN_ON(!viommu_objects_empty(ctx));
 	viommu_mmap_destroy_all(ctx);
 	xa_destroy(&ctx->objects);
-	if (ctx->ictx)
-		iommufd_ctx_put(ctx->ictx);
+	if (ctx->ictx && !ctx->door)
+		viommu_shim_ctx_put_pinned(ctx->ictx);
 	kfree(ctx);
 }
 
@@ -152,6 +152,53 @@ void viommu_ctx_free(struct viommu_ctx *ctx)
 EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_free);
 
 /**
+ * viommu_ctx_alloc_door() - Allocate the context of a stock iommufd file
+ * @stock_file: The file, just opened
+ * @ictx: Its iommufd context
+ *
+ * The context is bound from the start and holds no reference on the file:
+ * the file owns it and closes it with viommu_ctx_close_door() before its
+ * stock release. vEVENTQ files and mmaps of its objects hold the file, as
+ * upstream's do.
+ *
+ * Return: the context, or NULL when out of memory.
+ */
+struct viommu_ctx *viommu_ctx_alloc_door(struct file *stock_file,
+					 struct iommufd_ctx *ictx)
+{
+	struct viommu_ctx *ctx;
+
+	ctx = viommu_ctx_alloc();
+	if (!ctx)
+		return NULL;
+	ctx->door = true;
+	ctx->file = stock_file;
+	ctx->ictx = ictx;
+	return ctx;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_alloc_door);
+
+/**
+ * viommu_ctx_close_door() - Free a door context before its file's release
+ * @ctx: The context; its file has no user left
+ *
+ * With the file's count at zero nothing outside can hold an object of
+ * @ctx: a bound VFIO device, a vEVENTQ file and a mapping each hold the
+ * file. So everything goes now, while the stock context is intact.
+ *
+ * Return: true; false (and a warning) if something was left, in which case
+ * the context is leaked rather than freed under a user.
+ */
+bool viommu_ctx_close_door(struct viommu_ctx *ctx)
+{
+	if (WARN_ON(!viommu_ctx_teardown(ctx)))
+		return false;
+	viommu_ctx_put(ctx);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_ctx_close_door);
+
+/**
  * viommu_ctx_bind() - Bind a context to a stock iommufd context
  * @ctx: The context
  * @ictx: The iommufd context; on success @ctx owns the caller's reference
@@ -214,12 +261,12 @@ int viommu_bind_iommufd_ioctl(struct viommu_ucmd *ucmd)
 	}
 	/* A stock layout that does not match is never used. */
 	if (viommu_shim_ready() && viommu_shim_verify_ictx(ictx)) {
-		iommufd_ctx_put(ictx);
+		viommu_shim_ctx_put_pinned(ictx);
 		return -EOPNOTSUPP;
 	}
 
 	rc = viommu_ctx_bind(ucmd->ctx, ictx);
 	if (rc)
-		iommufd_ctx_put(ictx);
+		viommu_shim_ctx_put_pinned(ictx);
 	return rc;
 }

@@ -32,6 +32,8 @@ struct iommufd_ctx;
  * @mt_mmap: mmap regions by byte offset (struct viommu_mmap)
  * @refs: The file, an orphaned close and short-lived users hold one each
  * @orphan_node: On the orphan list after a close that left objects behind
+ * @door: The context of a stock iommufd file (the door): @ictx and @file
+ *        are that file's own, and no reference is held on them
  */
 struct viommu_ctx {
 	struct iommufd_ctx *ictx;
@@ -41,10 +43,14 @@ struct viommu_ctx {
 	struct maple_tree mt_mmap;
 	refcount_t refs;
 	struct list_head orphan_node;
+	bool door;
 };
 
 struct viommu_ctx *viommu_ctx_alloc(void);
 void viommu_ctx_free(struct viommu_ctx *ctx);
+struct viommu_ctx *viommu_ctx_alloc_door(struct file *stock_file,
+					 struct iommufd_ctx *ictx);
+bool viommu_ctx_close_door(struct viommu_ctx *ctx);
 int viommu_ctx_bind(struct viommu_ctx *ctx, struct iommufd_ctx *ictx);
 struct iommufd_ctx *viommu_ctx_ictx(struct viommu_ctx *ctx);
 
@@ -175,6 +181,7 @@ void viommu_hw_queue_destroy(struct viommu_object *obj);
 struct viommu_driver *viommu_driver_get(struct device *dev);
 void viommu_driver_put(struct viommu_driver *drv);
 int viommu_test_cmd_dispatch(struct viommu_ucmd *ucmd);
+bool viommu_test_cmd_served(void);
 
 /* mmap (mmap.c) */
 void viommu_mmap_init(struct viommu_ctx *ctx);

@@ -119,6 +119,23 @@ int viommu_test_cmd_dispatch(struct viommu_ucmd *ucmd)
 }
 
 /**
+ * viommu_test_cmd_served() - Whether a driver serves VIOMMU_TEST_CMD now
+ *
+ * Return: true while one is registered.
+ */
+bool viommu_test_cmd_served(void)
+{
+	struct viommu_driver *drv;
+	bool served = false;
+
+	mutex_lock(&viommu_drivers_lock);
+	list_for_each_entry(drv, &viommu_drivers, node)
+		served |= !!drv->test_cmd;
+	mutex_unlock(&viommu_drivers_lock);
+	return served;
+}
+
+/**
  * viommu_ctx_iommufd() - The stock iommufd a context is bound to
  * @ctx: The context
  *

@@ -11,6 +11,7 @@
 
 #include "compat.h"
 #include "core.h"
+#include "../door/door.h"
 #include "../shim/shim.h"
 #include "../smmuv3/backend.h"
 
@@ -84,15 +85,18 @@ static int __init viommu_init(void)
 	 * ours, which a failed load could not wait for.
 	 */
 	viommu_smmuv3_init();
+	viommu_door_init();
 	return 0;
 }
 
 static void __exit viommu_exit(void)
 {
 	/*
-	 * No file and no orphan is left (each holds the module), so no
-	 * context holds the hooks and no hook runs: nothing queues more work.
+	 * No file and no orphan is left (each holds the module, door files
+	 * too), so no context holds the hooks and no hook runs: nothing
+	 * queues more work.
 	 */
+	viommu_door_exit();
 	misc_deregister(&viommu_misc);
 	viommu_ctx_reap_flush();
 	viommu_smmuv3_exit();

@@ -148,6 +148,14 @@ const struct viommu_layout_entry viommu_layout_table[] = {
 			       VB_PTR_TO(VB_INT(unsigned long)) } }),
 	FN(iopt_unmap_all,
 	   { VB_INT(int), 2, { P_IOPT, VB_PTR_TO(VB_INT(unsigned long)) } }),
+
+	/* Hooked by door_hooks.c. */
+	FN(iommufd_fops_open,
+	   { VB_INT(int), 2, { VB_PTR("inode"), VB_PTR("file") } }),
+	FN(iommufd_ctx_from_file, { P_CTX, 1, { VB_PTR("file") } }),
+	FN(iommufd_ctx_from_fd, { P_CTX, 1, { VB_S32 } }),
+	FN(iommufd_ctx_get, { VB_VOID, 1, { P_CTX } }),
+	FN(iommufd_ctx_put, { VB_VOID, 1, { P_CTX } }),
 };
 EXPORT_SYMBOL_IF_KUNIT(viommu_layout_table);
 

@@ -74,6 +74,7 @@ struct viommu_btf_want {
 #define VB_INT(t) { .kind = VIOMMU_WANT_INT, .size = sizeof(t), \
 		    .is_signed = is_signed_type(t) }
 #define VB_U32 VB_INT(u32)
+#define VB_S32 VB_INT(s32)
 #define VB_BOOL { .kind = VIOMMU_WANT_BOOL }
 /* An enum the module handles as the C integer type @t. */
 #define VB_ENUM(n, t) { .kind = VIOMMU_WANT_ENUM, .name = n, .size = sizeof(t) }
@@ -266,6 +267,8 @@ int viommu_layout_verify_running(const char *fail_check, char *why,
  * is declared with the same typedef, e.g.
  *	static viommu_iopt_unmap_iova_fn viommu_iopt_unmap_iova;
  */
+struct file;
+struct inode;
 struct io_pagetable;
 typedef struct iommufd_object *(viommu_get_object_fn)(struct iommufd_ctx *ictx,
 						      u32 id, u32 type);
@@ -288,5 +291,11 @@ typedef int viommu_iopt_unmap_iova_fn(struct io_pagetable *iopt,
 				      unsigned long *unmapped);
 typedef int viommu_iopt_unmap_all_fn(struct io_pagetable *iopt,
 				     unsigned long *unmapped);
+
+typedef int viommu_fops_open_fn(struct inode *inode, struct file *filp);
+typedef struct iommufd_ctx *(viommu_ctx_from_file_fn)(struct file *file);
+typedef struct iommufd_ctx *(viommu_ctx_from_fd_fn)(int fd);
+typedef void viommu_ctx_get_fn(struct iommufd_ctx *ictx);
+typedef void viommu_ctx_put_fn(struct iommufd_ctx *ictx);
 
 #endif /* _VIOMMU_SHIM_LAYOUT_H */

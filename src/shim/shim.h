@@ -145,4 +145,44 @@ void viommu_core_nested_destroyed(struct iommufd_object *nested);
 /* A device was detached or moved to another HWPT. */
 void viommu_core_attach_changed(void);
 
+/*
+ * The stock-file door (door_hooks.c). init checks the stock iommufd_fops
+ * and installs the hooks: from then on, a /dev/iommu file whose stock open
+ * succeeded gets @door_fops, once viommu_door_opened() accepted it. exit
+ * removes them (call when no door file is left).
+ */
+#include <linux/fs.h>
+
+struct task_struct;
+int viommu_shim_door_init(const struct file_operations *door_fops,
+			  const struct file_operations **stock_fops,
+			  bool *stock_test_cmd, const char **reason);
+void viommu_shim_door_exit(void);
+#if IS_ENABLED(CONFIG_KUNIT)
+long viommu_shim_door_hook_calls(const char *name);
+#endif
+
+/**
+ * struct viommu_shim_unpinned - A section that does not pin a door file
+ * @node: Linkage in the shim's table of sections
+ * @task: The task running it
+ * @ictx: The context whose pins are skipped
+ */
+struct viommu_shim_unpinned {
+	struct hlist_node node;
+	struct task_struct *task;
+	struct iommufd_ctx *ictx;
+};
+
+void viommu_shim_unpinned_begin(struct viommu_shim_unpinned *u,
+				struct iommufd_ctx *ictx);
+void viommu_shim_unpinned_end(struct viommu_shim_unpinned *u);
+void viommu_shim_ctx_put_pinned(struct iommufd_ctx *ictx);
+
+/*
+ * Implemented by the door, called by the open hook after the stock open
+ * succeeded: 0 if @filp becomes a door file, an errno to leave it stock.
+ */
+int viommu_door_opened(struct file *filp, struct iommufd_ctx *ictx);
+
 #endif /* _VIOMMU_SHIM_H */

@@ -9,6 +9,7 @@
 
 #include <linux/bug.h>
 #include <linux/err.h>
+#include <linux/iommufd.h>
 #include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
@@ -289,3 +290,53 @@ int viommu_shim_hooks_get(void)
 	return 0;
 }
 
+/**
+ * viommu_shim_door_init() - No door without the shim
+ * @door_fops: Unused
+ * @stock_fops: Unused
+ * @stock_test_cmd: Unused
+ * @reason: Set to why
+ *
+ * Return: -EOPNOTSUPP.
+ */
+int viommu_shim_door_init(const struct file_operations *door_fops,
+			  const struct file_operations **stock_fops,
+			  bool *stock_test_cmd, const char **reason)
+{
+	*reason = "the stock iommufd shim is off: " VIOMMU_SHIM_OFF;
+	return -EOPNOTSUPP;
+}
+
+/**
+ * viommu_shim_door_exit() - Nothing to undo
+ */
+void viommu_shim_door_exit(void)
+{
+}
+
+/**
+ * viommu_shim_unpinned_begin() - Never reached: there is no door file
+ * @u: Unused
+ * @ictx: Unused
+ */
+void viommu_shim_unpinned_begin(struct viommu_shim_unpinned *u,
+				struct iommufd_ctx *ictx)
+{
+}
+
+/**
+ * viommu_shim_unpinned_end() - Never reached: there is no door file
+ * @u: Unused
+ */
+void viommu_shim_unpinned_end(struct viommu_shim_unpinned *u)
+{
+}
+
+/**
+ * viommu_shim_ctx_put_pinned() - Without the door, every put is real
+ * @ictx: The context to unpin
+ */
+void viommu_shim_ctx_put_pinned(struct iommufd_ctx *ictx)
+{
+	iommufd_ctx_put(ictx);
+}
