@@ -149,7 +149,7 @@ static inline int vt_main(int argc, char **argv)
 	/* A run through the stock-file door is counted apart: "name[stock]" */
 	const char *door = getenv("VT_DOOR");
 	const char *tag = door && !strcmp(door, "stock") ? "[stock]" : "";
-	int passed = 0, failed = 0, skipped = 0, i;
+	int passed = 0, failed = 0, skipped = 0, ran = 0, i;
 
 	for (i = 0; i < vt_nr_tests; i++) {
 		const struct vt_test *t = &vt_tests[i];
@@ -158,6 +158,7 @@ static inline int vt_main(int argc, char **argv)
 
 		if (argc > 1 && !vt_named(t->name, argc, argv))
 			continue;
+		ran++;
 		fflush(stdout);
 		pid = fork();
 		if (pid == 0) {
@@ -188,6 +189,13 @@ static inline int vt_main(int argc, char **argv)
 						     WEXITSTATUS(status));
 			failed++;
 		}
+	}
+	/* A misspelt name must not pass as "nothing failed". */
+	if (argc > 1 && ran < argc - 1) {
+		printf("viommu-test: not ok %d unknown_test_name%s # %d of %d names unknown\n",
+		       vt_nr_tests + 1, tag, argc - 1 - ran,
+		       argc - 1);
+		failed++;
 	}
 	printf("viommu-test: %d passed, %d failed, %d skipped%s\n", passed,
 	       failed, skipped, *tag ? " through the stock door" : "");
