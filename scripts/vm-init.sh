@@ -51,22 +51,67 @@ bind_edu_to_vfio() {
 	return $found
 }
 
-unload_refused_while_open() {	# an open context pins the module
-	exec 3<>/dev/viommu || return 1
+# unload_refused_while_open NODE: an open context pins the module, be it
+# /dev/viommu or a door file (/dev/iommu opened with the door on).
+unload_refused_while_open() {
+	exec 3<>"$1" || return 1
 	rmmod viommu 2>/dev/null && unloaded=1 || unloaded=0
 	exec 3>&-
-	[ $unloaded = 0 ] && [ -c /dev/viommu ]
+	# Unloaded after all: load it again, so that the next step stays
+	# about itself.
+	[ $unloaded = 0 ] || { modprobe viommu; return 1; }
+	[ -c /dev/viommu ]
 }
 
-reload_all() {	# load, use and unload every module of ours 20 times
+selected() {	# selected PROGRAM: in TESTS, or TESTS unset
+	case ",$TESTS," in
+	,,|*,"$1",*) return 0;;
+	esac
+	return 1
+}
+
+door_steps() {	# door_test's steps run: a test boot that selected it
+	[ "$MODE" = test ] && selected door_test
+}
+
+# run_suite viommu|stock: every selected test program, through that door
+# (VT_DOOR, see tests/util.h). door_test runs in its own steps.
+run_suite() {
+	local t
+	for t in /tests/*_test; do
+		[ "${t##*/}" != door_test ] && selected "${t##*/}" &&
+			VT_DOOR=$1 "$t"
+	done
+	return 0
+}
+
+# Load, use and unload every module of ours 20 times. Odd rounds load
+# viommu.ko with stock_door=0, even ones with the door: a /dev/iommu file
+# answers as before viommu.ko ever loaded (door_test's baseline), a door
+# file adds the door's numbers, and a file opened before the load stays
+# stock and pins nothing. Door misses count in door_bad, not here.
+door_bad=0
+reload_all() {
+	local door state
 	# The suites already ran: KUnit skips them on these loads.
 	echo "viommu-reload-runs-no-suite" >/sys/module/kunit/parameters/filter_glob ||
 		return 1
 	for i in $(seq 20); do
+		door=$((1 - i % 2))
+		state=$([ $door = 1 ] && echo on || echo off)
+		exec 3<>/dev/iommu || return 1
+		modprobe viommu stock_door=$door || return 1
 		modprobe -a viommu_kunit viommu_selftest_kunit || return 1
 		[ -c /dev/viommu ] || return 1
 		dispatch_test contexts_are_per_open >/dev/null || return 1
 		viommu_test viommu_auto_destroy >/dev/null || return 1
+		if door_steps; then
+			door_test stock_answers_$state >/dev/null ||
+				door_bad=$((door_bad + 1))
+			[ $state = off ] || door_test preopened_stays_stock >/dev/null ||
+				door_bad=$((door_bad + 1))
+		fi
+		exec 3>&-
 		rmmod viommu_selftest_kunit viommu_kunit viommu_selftest viommu ||
 			return 1
 		[ ! -e /dev/viommu ] || return 1
@@ -154,6 +199,12 @@ check load_stock_modules modprobe -a kunit iommufd vfio-pci
 say "Handing the edu PCI device (behind the emulated SMMUv3) to vfio-pci"
 check edu_bound_to_vfio_pci bind_edu_to_vfio
 check vfio_device_cdev_present test -c /dev/vfio/devices/vfio0
+if door_steps; then
+	# Before viommu.ko ever loads: the stock file's baseline, and a file
+	# (fd 3) that must stay stock once the door is on.
+	exec 3<>/dev/iommu
+	door_test stock_answers_absent
+fi
 say "Loading viommu.ko: it registers /dev/viommu"
 check load_viommu modprobe viommu
 check shim_verified_at_load shim_verified
@@ -168,20 +219,28 @@ if [ "$MODE" = demo ]; then
 	say "A small program walks the vIOMMU flow: on the selftest backend, then nested translation on the emulated SMMUv3 with edu"
 	check demo_walks_viommu_flow viommu_demo
 else
-	for t in /tests/*_test; do
-		case ",$TESTS," in
-		,,|*,"${t##*/}",*) "$t";;
-		esac
-	done
+	if door_steps; then
+		door_test stock_answers_on preopened_stays_stock
+		exec 3>&-
+	fi
+	run_suite viommu
+	# The same programs through the stock-file door: rows end in [stock].
+	run_suite stock
+	if door_steps; then
+		door_test door_ids_never_collide door_destroy_unknown_is_enoent \
+			door_mmap_nothing_is_enxio door_close_frees_everything
+	fi
 fi
 run_upstream_selftest
 
 check unload_viommu_selftest_kunit rmmod viommu_selftest_kunit
 check unload_viommu_selftest rmmod viommu_selftest
 check unload_viommu_kunit rmmod viommu_kunit
-check unload_refused_while_open unload_refused_while_open
+check unload_refused_while_open unload_refused_while_open /dev/viommu
+check unload_refused_while_door_file_open unload_refused_while_open /dev/iommu
 check unload_viommu rmmod viommu
 check reload_all_modules_20_times reload_all
+door_steps && check door_states_across_reloads [ "$door_bad" = 0 ]
 
 if [ -w $kmemleak ]; then
 	# kmemleak reports only objects older than 5 s.

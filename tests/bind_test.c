@@ -48,41 +48,45 @@ TEST(second_bind_is_ebusy)
 }
 
 /*
- * Each open /dev/iommu file pins iommufd.ko, so its refcount shows whether
- * the bound context still holds the file and whether release lets it go.
+ * Each open /dev/iommu file pins its module (iommufd.ko, or viommu.ko for
+ * a door file), so that refcount shows whether the bound context still
+ * holds the file and whether release lets it go.
  */
 TEST(release_drops_iommufd_reference)
 {
-	long base = module_refcnt("iommufd");
-	int vfd, iommufd;
+	int vfd, iommufd, own;
+	const char *mod = iommu_file_module(&own);
+	long base = module_refcnt(mod);
 
 	if (base < 0)
-		SKIP("/sys/module/iommufd/refcnt unreadable");
+		SKIP("/sys/module/%s/refcnt unreadable", mod);
 	vfd = open_viommu();
 	iommufd = open_iommufd();
-	ASSERT_EQ(base + 1, module_refcnt("iommufd"));
+	ASSERT_EQ(base + own + 1, module_refcnt(mod));
 	ASSERT_OK(bind_iommufd(vfd, iommufd));
 	ASSERT_OK(close(iommufd));
-	ASSERT_EQ(base + 1, module_refcnt("iommufd"));
+	ASSERT_EQ(base + own + 1, module_refcnt(mod));
 	ASSERT_OK(close(vfd));
-	ASSERT_EQ(base, module_refcnt("iommufd"));
+	ASSERT_EQ(base, module_refcnt(mod));
 }
 
 TEST(refused_bind_takes_no_reference)
 {
-	int vfd = open_viommu(), iommufd2;
+	int vfd = open_viommu(), iommufd2, own;
+	const char *mod = iommu_file_module(&own);
 	long base;
 
 	ASSERT_OK(bind_iommufd(vfd, open_iommufd()));
-	base = module_refcnt("iommufd");
+	base = module_refcnt(mod);
 	if (base < 0)
-		SKIP("/sys/module/iommufd/refcnt unreadable");
+		SKIP("/sys/module/%s/refcnt unreadable", mod);
 	iommufd2 = open_iommufd();
+	ASSERT_EQ(base + 1, module_refcnt(mod));
 	ASSERT_ERRNO(EBUSY, bind_iommufd(vfd, iommufd2));
 	ASSERT_ERRNO(EBUSY, bind_iommufd(vfd, iommufd2));
 	/* Had a refused bind pinned it, the file would outlive this close. */
 	ASSERT_OK(close(iommufd2));
-	ASSERT_EQ(base, module_refcnt("iommufd"));
+	ASSERT_EQ(base, module_refcnt(mod));
 }
 
 #define RACERS 8
@@ -108,14 +112,15 @@ static void *race_bind(void *arg)
 /* Many threads bind one context at once: exactly one wins, no pin leaks. */
 TEST(concurrent_binds_one_wins)
 {
-	long base = module_refcnt("iommufd");
 	struct racer racers[RACERS];
 	pthread_t threads[RACERS];
 	pthread_barrier_t start;
-	int i, round, vfd, won;
+	int i, round, vfd, won, own;
+	const char *mod = iommu_file_module(&own);
+	long base = module_refcnt(mod);
 
 	if (base < 0)
-		SKIP("/sys/module/iommufd/refcnt unreadable");
+		SKIP("/sys/module/%s/refcnt unreadable", mod);
 	for (round = 0; round < 100; round++) {
 		vfd = open_viommu();
 		pthread_barrier_init(&start, NULL, RACERS);
@@ -141,9 +146,9 @@ TEST(concurrent_binds_one_wins)
 		for (i = 0; i < RACERS; i++)
 			close(racers[i].iommufd);
 		/* Only the winner's file is still held, by the context. */
-		ASSERT_EQ(base + 1, module_refcnt("iommufd"));
+		ASSERT_EQ(base + own + 1, module_refcnt(mod));
 		close(vfd);
-		ASSERT_EQ(base, module_refcnt("iommufd"));
+		ASSERT_EQ(base, module_refcnt(mod));
 	}
 }
 

@@ -12,6 +12,7 @@ TEST(dev_node_is_char_0660)
 {
 	struct stat st, stock;
 
+	VT_REQUIRE_VIOMMU_DOOR("the /dev/viommu node");
 	ASSERT_OK(stat("/dev/viommu", &st));
 	ASSERT_TRUE(S_ISCHR(st.st_mode));
 	ASSERT_EQ(0660, st.st_mode & 07777);

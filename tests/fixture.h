@@ -4,7 +4,9 @@
  * tools/testing/selftests/iommu/iommufd_utils.h, for two files instead of
  * one: stock objects (IOAS, HWPT_PAGING, nested HWPT, device ids) live on
  * /dev/iommu; vIOMMUs, vDEVICEs, vEVENTQs, HW_QUEUEs and mock devices on
- * /dev/viommu, bound to it. Each wrapper returns 0, or -1 with errno as
+ * /dev/viommu, bound to it. With VT_DOOR=stock (util.h) the second "file"
+ * is the /dev/iommu file itself, through its stock-file door: the same
+ * calls, one file. Each wrapper returns 0, or -1 with errno as
  * ioctl() left it, so ASSERT_OK and ASSERT_ERRNO take it as it is; outputs
  * are written only on success.
  */
@@ -427,7 +429,7 @@ static inline int vt_trigger_iopf(int vfd, __u32 dev_id, __u32 pasid)
 /**
  * struct vt_fixture - The objects one test starts with
  * @iommufd: The /dev/iommu file
- * @vfd: The /dev/viommu file, bound to @iommufd
+ * @vfd: The /dev/viommu file bound to @iommufd, or (stock door) a dup of it
  * @buffer: BUFFER_PAGES pages of shared memory, MAPPED_PAGES of them
  *          mapped at MOCK_APERTURE_START
  * @ioas_id: The IOAS (stock)
@@ -492,8 +494,16 @@ static inline void vt_require_selftest(void)
 static inline void vt_open_pair(int *iommufd, int *vfd)
 {
 	*iommufd = open_iommufd();
-	*vfd = open_viommu();
-	ASSERT_OK(bind_iommufd(*vfd, *iommufd));
+	ASSERT_OK(vt_door_bind(*iommufd, vfd));
+}
+
+/*
+ * Two files, each with its own ids (/dev/viommu), or one file (the stock
+ * door), where one id names one object whichever fd the call goes through.
+ */
+static inline int vt_two_files(void)
+{
+	return !vt_stock_door();
 }
 
 static inline void vt_setup(struct vt_fixture *f, enum vt_level level)

@@ -3,7 +3,8 @@
  * A small kselftest-style harness for the /dev/viommu tests. Each test runs
  * in its own child process, so a crash or a leaked fd stays in that test.
  * Output, one line a test: "viommu-test: ok|not ok N name [# reason]",
- * then "viommu-test: N passed, N failed, N skipped".
+ * then "viommu-test: N passed, N failed, N skipped". With VT_DOOR=stock
+ * (see util.h) each name ends in "[stock]", so both runs count apart.
  */
 #ifndef VIOMMU_TEST_HARNESS_H
 #define VIOMMU_TEST_HARNESS_H
@@ -132,17 +133,32 @@ static inline const char *strerrorname(int err)
 	}
 }
 
+/* Arguments name the tests to run; none runs them all. */
+static inline int vt_named(const char *name, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return 1;
+	return 0;
+}
+
 static inline int vt_main(int argc, char **argv)
 {
-	int passed = 0, failed = 0, skipped = 0, i;
+	/* A run through the stock-file door is counted apart: "name[stock]" */
+	const char *door = getenv("VT_DOOR");
+	const char *tag = door && !strcmp(door, "stock") ? "[stock]" : "";
+	int passed = 0, failed = 0, skipped = 0, ran = 0, i;
 
 	for (i = 0; i < vt_nr_tests; i++) {
 		const struct vt_test *t = &vt_tests[i];
 		int status;
 		pid_t pid;
 
-		if (argc > 1 && strcmp(argv[1], t->name))
+		if (argc > 1 && !vt_named(t->name, argc, argv))
 			continue;
+		ran++;
 		fflush(stdout);
 		pid = fork();
 		if (pid == 0) {
@@ -151,29 +167,38 @@ static inline int vt_main(int argc, char **argv)
 			_exit(0);
 		}
 		if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-			printf("viommu-test: not ok %d %s # fork/wait failed\n",
-			       i + 1, t->name);
+			printf("viommu-test: not ok %d %s%s # fork/wait failed\n",
+			       i + 1, t->name, tag);
 			failed++;
 			continue;
 		}
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-			printf("viommu-test: ok %d %s\n", i + 1, t->name);
+			printf("viommu-test: ok %d %s%s\n", i + 1, t->name,
+			       tag);
 			passed++;
 		} else if (WIFEXITED(status) &&
 			   WEXITSTATUS(status) == VT_EXIT_SKIP) {
-			printf("viommu-test: ok %d %s # SKIP\n", i + 1, t->name);
+			printf("viommu-test: ok %d %s%s # SKIP\n", i + 1,
+			       t->name, tag);
 			skipped++;
 		} else {
-			printf("viommu-test: not ok %d %s # %s %d\n", i + 1,
-			       t->name,
+			printf("viommu-test: not ok %d %s%s # %s %d\n", i + 1,
+			       t->name, tag,
 			       WIFSIGNALED(status) ? "signal" : "exit",
 			       WIFSIGNALED(status) ? WTERMSIG(status) :
 						     WEXITSTATUS(status));
 			failed++;
 		}
 	}
-	printf("viommu-test: %d passed, %d failed, %d skipped\n", passed,
-	       failed, skipped);
+	/* A misspelt name must not pass as "nothing failed". */
+	if (argc > 1 && ran < argc - 1) {
+		printf("viommu-test: not ok %d unknown_test_name%s # %d of %d names unknown\n",
+		       vt_nr_tests + 1, tag, argc - 1 - ran,
+		       argc - 1);
+		failed++;
+	}
+	printf("viommu-test: %d passed, %d failed, %d skipped%s\n", passed,
+	       failed, skipped, *tag ? " through the stock door" : "");
 	return failed ? 1 : 0;
 }
 

@@ -365,7 +365,7 @@ static inline void allow_noncoherent(int on)
 /**
  * struct nest - One guest with edu assigned, as far as nest_build() goes
  * @iommufd: The stock /dev/iommu
- * @vfd: /dev/viommu, bound to @iommufd
+ * @vfd: /dev/viommu bound to @iommufd, or (stock door) a dup of it
  * @e: edu, bound to @iommufd
  * @g: Guest RAM, mapped in @ioas_id
  * @ioas_id: The guest's IPA space
@@ -534,7 +534,7 @@ enum nest_step {
 	NS_GUEST_RAM,		/* guest RAM mapped at its IPAs */
 	NS_PARENT,		/* the stage-2 nest parent on the IOAS */
 	NS_ATTACH_PARENT,	/* edu attached to it */
-	NS_VIOMMU_FILE,		/* /dev/viommu opened and bound */
+	NS_VIOMMU_FILE,		/* /dev/viommu bound, or the stock door */
 	NS_GATE,		/* smmuv3_allow_noncoherent set */
 	NS_VIOMMU,		/* the ARM_SMMUV3 vIOMMU */
 	NS_VDEVICE,		/* edu's vDEVICE, vSID VSID */
@@ -551,7 +551,7 @@ static const char * const nest_step_name[] = {
 	[NS_GUEST_RAM] = "map guest RAM",
 	[NS_PARENT] = "HWPT_ALLOC(NEST_PARENT)",
 	[NS_ATTACH_PARENT] = "attach to the nest parent",
-	[NS_VIOMMU_FILE] = "bind /dev/viommu",
+	[NS_VIOMMU_FILE] = "bind /dev/viommu (or open the stock door)",
 	[NS_GATE] = "set " PARAM_NONCOHERENT,
 	[NS_VIOMMU] = "VIOMMU_ALLOC",
 	[NS_VDEVICE] = "VDEVICE_ALLOC",
@@ -608,9 +608,8 @@ static inline int nest_build(struct nest *n, enum nest_level level,
 	if (nest_step_done(n, NS_ATTACH_PARENT,
 			   edu_attach(&n->e, n->parent_id), report))
 		return -1;
-	n->vfd = open_viommu();
-	if (nest_step_done(n, NS_VIOMMU_FILE, bind_iommufd(n->vfd, n->iommufd),
-			   report))
+	if (nest_step_done(n, NS_VIOMMU_FILE,
+			   vt_door_bind(n->iommufd, &n->vfd), report))
 		return -1;
 	if (level < N_VIOMMU)
 		return 0;

@@ -31,12 +31,13 @@ TEST(selftest_unload_waits_for_stock_hwpt)
 	__u32 ioas_id, stdev_id, dev_id, hwpt_id;
 
 	vt_require_selftest();
+	/* First, so that a pair that cannot be made unloads nothing. */
+	vt_open_pair(&iommufd, &vfd);
 	/* Its KUnit module depends on it: take that out of the way. */
 	kunit_loaded = !access("/sys/module/viommu_selftest_kunit", F_OK);
 	if (kunit_loaded)
 		ASSERT_OK(unload("viommu_selftest_kunit"));
 
-	vt_open_pair(&iommufd, &vfd);
 	ASSERT_OK(ioas_alloc(iommufd, &ioas_id));
 	ASSERT_OK(vt_mock_domain(vfd, ioas_id, &stdev_id, NULL, &dev_id));
 	ASSERT_OK(stock_hwpt_alloc(iommufd, dev_id, ioas_id, 0, &hwpt_id));

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Helpers shared by the /dev/viommu userspace tests. */
+/* Helpers shared by the userspace tests, for both doors. */
 #ifndef VIOMMU_TEST_UTIL_H
 #define VIOMMU_TEST_UTIL_H
 
@@ -15,9 +15,31 @@
 
 #include "harness.h"
 
+/*
+ * VT_DOOR=stock runs a test through the stock-file door: the vIOMMU uAPI
+ * on the /dev/iommu file itself, with no /dev/viommu file and no bind.
+ * Unset (or "viommu") it runs through /dev/viommu, bound to /dev/iommu.
+ */
+static inline int vt_stock_door(void)
+{
+	const char *door = getenv("VT_DOOR");
+
+	return door && !strcmp(door, "stock");
+}
+
+/* A test of /dev/viommu itself: nothing to run through the stock door. */
+#define VT_REQUIRE_VIOMMU_DOOR(why)                                      \
+	do {                                                             \
+		if (vt_stock_door())                                     \
+			SKIP("/dev/viommu only (" why ")");              \
+	} while (0)
+
 static inline int open_viommu(void)
 {
-	int fd = open("/dev/viommu", O_RDWR | O_CLOEXEC);
+	int fd;
+
+	VT_REQUIRE_VIOMMU_DOOR("opens the /dev/viommu node");
+	fd = open("/dev/viommu", O_RDWR | O_CLOEXEC);
 
 	ASSERT_TRUE(fd >= 0);
 	return fd;
@@ -71,6 +93,41 @@ static inline int bind_iommufd(int vfd, int iommufd)
 	if (viommu_shim_state() == 'N')
 		SKIP("the stock iommufd shim is off (see dmesg)");
 	return rc;
+}
+
+/*
+ * The file the vIOMMU uAPI goes through for @iommufd, in *@vfd: a
+ * /dev/viommu bound to it, or with the stock door a second fd of that very
+ * file (closing both fds, in either order, then closes it, as closing both
+ * files does). Returns 0, or -1 with errno from the bind.
+ */
+static inline int vt_door_bind(int iommufd, int *vfd)
+{
+	if (!vt_stock_door()) {
+		*vfd = open_viommu();
+		return bind_iommufd(*vfd, iommufd);
+	}
+	if (viommu_shim_state() == 'N')
+		SKIP("the stock iommufd shim is off (see dmesg)");
+	/* A door that is not there fails the run, it is not skipped. */
+	if (viommu_param_state("stock_door_ready") != 'Y')
+		FAIL("the stock-file door is not on (stock_door_ready: %c)",
+		     viommu_param_state("stock_door_ready") ?: '-');
+	*vfd = fcntl(iommufd, F_DUPFD_CLOEXEC, 0);
+	return *vfd < 0 ? -1 : 0;
+}
+
+/*
+ * The module an open /dev/iommu file pins: iommufd.ko, or viommu.ko for a
+ * door file (the door gives it viommu.ko's fops; viommu.ko pins
+ * iommufd.ko). *@own: how many references to it an open /dev/viommu adds.
+ */
+static inline const char *iommu_file_module(int *own)
+{
+	int door = viommu_param_state("stock_door_ready") == 'Y';
+
+	*own = door;
+	return door ? "viommu" : "iommufd";
 }
 
 /* The module's reference count from sysfs, -1 when unreadable. */

@@ -39,8 +39,7 @@ static void vfio_setup(struct vfio_fixture *f)
 	f->dev_id = bind.out_devid;
 	ASSERT_OK(ioctl(f->iommufd, IOMMU_IOAS_ALLOC, &ioas));
 	f->ioas_id = ioas.out_ioas_id;
-	f->vfd = open_viommu();
-	ASSERT_OK(bind_iommufd(f->vfd, f->iommufd));
+	ASSERT_OK(vt_door_bind(f->iommufd, &f->vfd));
 }
 
 /*
@@ -123,9 +122,10 @@ TEST(unbind_hook_passes_devices_through)
 
 	vfio_setup(&f);
 	ASSERT_OK(close(f.devfd));
-	ASSERT_OK(ioctl(f.iommufd, IOMMU_IOAS_ALLOC, &ioas));
+	/* Before the IOAS: through the stock door it could take that id. */
 	destroy.id = f.dev_id;
 	ASSERT_ERRNO(ENOENT, ioctl(f.vfd, VIOMMU_DESTROY, &destroy));
+	ASSERT_OK(ioctl(f.iommufd, IOMMU_IOAS_ALLOC, &ioas));
 	ASSERT_OK(close(f.vfd));
 	ASSERT_OK(close(f.iommufd));
 
