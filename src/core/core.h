@@ -138,6 +138,7 @@ int viommu_hw_queue_alloc_ioctl(struct viommu_ucmd *ucmd);
 int viommu_hwpt_alloc_ioctl(struct viommu_ucmd *ucmd);
 int viommu_hwpt_invalidate_ioctl(struct viommu_ucmd *ucmd);
 int viommu_get_hw_info_ioctl(struct viommu_ucmd *ucmd);
+bool viommu_hw_info_has_driver(struct iommufd_ctx *ictx, u32 dev_id);
 int viommu_test_cmd_ioctl(struct viommu_ucmd *ucmd);
 
 /* Object table (object.c), modelled on the stock iommufd one. */

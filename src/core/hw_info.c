@@ -45,6 +45,35 @@ static void *viommu_hw_info_data(struct device *dev, u32 *len, u32 *type)
 }
 
 /**
+ * viommu_hw_info_has_driver() - Whether a vIOMMU driver answers for a device
+ * @ictx: The stock context the device is bound to
+ * @dev_id: Its device id there
+ *
+ * The stock 6.12 IOMMU_GET_HW_INFO knows only the IOMMU driver's own
+ * hw_info (none for SMMUv3): a device a vIOMMU driver of ours backs is
+ * answered by the core on a door file too, as upstream answers it.
+ *
+ * Return: true if such a driver has hw_info for the device.
+ */
+bool viommu_hw_info_has_driver(struct iommufd_ctx *ictx, u32 dev_id)
+{
+	struct iommufd_object *idev_obj;
+	struct viommu_driver *drv;
+	bool ours;
+
+	if (!viommu_shim_ready())
+		return false;
+	idev_obj = viommu_shim_get_object(ictx, dev_id, VIOMMU_STOCK_DEVICE);
+	if (IS_ERR(idev_obj))
+		return false;
+	drv = viommu_driver_get(viommu_shim_idev_dev(viommu_shim_to_idev(idev_obj)));
+	ours = drv && drv->hw_info;
+	viommu_driver_put(drv);
+	viommu_shim_put_object(ictx, idev_obj);
+	return ours;
+}
+
+/**
  * viommu_get_hw_info_ioctl() - IOMMU_GET_HW_INFO on /dev/viommu
  * @ucmd: The command, struct viommu_hw_info
  *

@@ -103,8 +103,26 @@ int viommu_door_opened(struct file *filp, struct iommufd_ctx *ictx)
 	return 0;
 }
 
+/*
+ * IOMMU_GET_HW_INFO without an input type: the core answers for a device a
+ * vIOMMU driver of ours backs (upstream's answer), stock for the others.
+ */
+static bool viommu_door_hw_info_ours(struct file *filp, void __user *arg)
+{
+	u32 size, dev_id;
+
+	if (get_user(size, (u32 __user *)arg) ||
+	    size < offsetofend(struct viommu_hw_info, dev_id) ||
+	    get_user(dev_id, (u32 __user *)(arg +
+					    offsetof(struct viommu_hw_info, dev_id))))
+		return false;
+	return viommu_hw_info_has_driver(viommu_ctx_ictx(viommu_door_ctx(filp)),
+					 dev_id);
+}
+
 /* Whether the core serves @cmd: a peek at the u32 that decides, if any. */
-static bool viommu_door_claims(unsigned int cmd, void __user *arg)
+static bool viommu_door_claims(struct file *filp, unsigned int cmd,
+			       void __user *arg)
 {
 	bool test_cmd_ours = _IOC_NR(cmd) == VIOMMU_CMD_TEST &&
 			     !viommu_stock_serves_test_cmd &&
@@ -123,7 +141,10 @@ static bool viommu_door_claims(unsigned int cmd, void __user *arg)
 	if (get_user(size, (u32 __user *)arg) || size < off + sizeof(u32) ||
 	    get_user(value, (u32 __user *)(arg + off)))
 		return false;
-	return viommu_door_route_value(cmd, value);
+	if (viommu_door_route_value(cmd, value))
+		return true;
+	return _IOC_NR(cmd) == VIOMMU_CMD_GET_HW_INFO &&
+	       viommu_door_hw_info_ours(filp, arg);
 }
 
 static long viommu_door_ioctl(struct file *filp, unsigned int cmd,
@@ -133,7 +154,7 @@ static long viommu_door_ioctl(struct file *filp, unsigned int cmd,
 	struct viommu_ctx *ctx;
 	long rc;
 
-	if (!viommu_door_claims(cmd, (void __user *)arg))
+	if (!viommu_door_claims(filp, cmd, (void __user *)arg))
 		return viommu_stock_fops->unlocked_ioctl(filp, cmd, arg);
 
 	ctx = viommu_door_ctx(filp);
