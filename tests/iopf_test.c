@@ -272,7 +272,8 @@ TEST(trigger_iopf_unanswered_capped)
 	for (i = 0; i < 1024; i++)
 		ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0));
 	ASSERT_ERRNO(EBUSY, vt_trigger_iopf(f.vfd, f.device_id, 0));
-	vt_read_fault(fault_fd, &fault);
+	/* One of the 1024 queued, read alone and answered. */
+	ASSERT_EQ((ssize_t)sizeof(fault), read(fault_fd, &fault, sizeof(fault)));
 	ASSERT_OK(vt_respond(fault_fd, fault.cookie, IOMMUFD_PAGE_RESP_SUCCESS));
 	ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0));
 	ASSERT_ERRNO(EBUSY, vt_trigger_iopf(f.vfd, f.device_id, 0));
