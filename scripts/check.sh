@@ -109,7 +109,8 @@ if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
 	res fail vm_tests_not_run_build_failed
 else
 	# The suite runs through both doors, then upstream's rows: measured
-	# at about 8 minutes on an idle 2-core host; the default 600 s is short.
+	# at 5.5 minutes on an idle 2-core host, twice that under load: the
+	# default 600 s is short.
 	VM_TIMEOUT=${VM_TIMEOUT:-1800} \
 		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" test "$log" ||
 		res fail vm_run
