@@ -61,6 +61,24 @@ static void vt_iopf_round_trip(struct vt_fixture *f, int fault_fd, __u32 pasid)
 	ASSERT_EQ(0, read(fault_fd, &fault, sizeof(fault)));
 }
 
+/*
+ * A fault queue, a nested HWPT on the fixture's vIOMMU that reports to it,
+ * a vDEVICE, and the mock device moved onto that HWPT.
+ */
+static void vt_attach_iopf_hwpt(struct vt_fixture *f, __u32 *hwpt_id,
+				int *fault_fd)
+{
+	__u32 fault_id;
+
+	ASSERT_OK(vt_fault_alloc(f->iommufd, &fault_id, fault_fd));
+	ASSERT_OK(vt_nested_alloc_iopf(f->vfd, f->device_id, f->viommu_id,
+				       fault_id, VIOMMU_HWPT_FAULT_ID_VALID,
+				       hwpt_id));
+	ASSERT_OK(vt_vdevice_alloc(f->vfd, f->viommu_id, f->device_id, 0x99,
+				   NULL));
+	ASSERT_OK(vt_mock_replace(f->vfd, f->stdev_id, *hwpt_id));
+}
+
 TEST(viommu_alloc_nested_iopf)
 {
 	struct vt_fixture f;
@@ -105,18 +123,12 @@ TEST(nested_iopf_no_pasid)
 {
 	struct iommu_hwpt_pgfault fault;
 	struct vt_fixture f;
-	__u32 hwpt_id, fault_id;
+	__u32 hwpt_id;
 	int fault_fd;
 
 	vt_setup(&f, VT_NESTED);
 	vt_require_iopf(&f);
-	ASSERT_OK(vt_fault_alloc(f.iommufd, &fault_id, &fault_fd));
-	ASSERT_OK(vt_nested_alloc_iopf(f.vfd, f.device_id, f.viommu_id,
-				       fault_id, VIOMMU_HWPT_FAULT_ID_VALID,
-				       &hwpt_id));
-	ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, f.device_id, 0x99,
-				   NULL));
-	ASSERT_OK(vt_mock_replace(f.vfd, f.stdev_id, hwpt_id));
+	vt_attach_iopf_hwpt(&f, &hwpt_id, &fault_fd);
 	vt_iopf_round_trip(&f, fault_fd, 0);
 
 	ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0));
@@ -232,18 +244,12 @@ TEST(nested_iopf_close_frees_all)
 {
 	struct iommu_hwpt_pgfault fault;
 	struct vt_fixture f;
-	__u32 hwpt_id, fault_id;
+	__u32 hwpt_id;
 	int fault_fd;
 
 	vt_setup(&f, VT_NESTED);
 	vt_require_iopf(&f);
-	ASSERT_OK(vt_fault_alloc(f.iommufd, &fault_id, &fault_fd));
-	ASSERT_OK(vt_nested_alloc_iopf(f.vfd, f.device_id, f.viommu_id,
-				       fault_id, VIOMMU_HWPT_FAULT_ID_VALID,
-				       &hwpt_id));
-	ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, f.device_id, 0x99,
-				   NULL));
-	ASSERT_OK(vt_mock_replace(f.vfd, f.stdev_id, hwpt_id));
+	vt_attach_iopf_hwpt(&f, &hwpt_id, &fault_fd);
 	ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0x1));
 	vt_read_fault(fault_fd, &fault);
 	ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0x1));
@@ -257,18 +263,12 @@ TEST(trigger_iopf_unanswered_capped)
 {
 	struct iommu_hwpt_pgfault fault;
 	struct vt_fixture f;
-	__u32 hwpt_id, fault_id;
+	__u32 hwpt_id;
 	int fault_fd, i;
 
 	vt_setup(&f, VT_NESTED);
 	vt_require_iopf(&f);
-	ASSERT_OK(vt_fault_alloc(f.iommufd, &fault_id, &fault_fd));
-	ASSERT_OK(vt_nested_alloc_iopf(f.vfd, f.device_id, f.viommu_id,
-				       fault_id, VIOMMU_HWPT_FAULT_ID_VALID,
-				       &hwpt_id));
-	ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, f.device_id, 0x99,
-				   NULL));
-	ASSERT_OK(vt_mock_replace(f.vfd, f.stdev_id, hwpt_id));
+	vt_attach_iopf_hwpt(&f, &hwpt_id, &fault_fd);
 	for (i = 0; i < 1024; i++)
 		ASSERT_OK(vt_trigger_iopf(f.vfd, f.device_id, 0));
 	ASSERT_ERRNO(EBUSY, vt_trigger_iopf(f.vfd, f.device_id, 0));

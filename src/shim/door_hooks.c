@@ -26,7 +26,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
-#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
@@ -388,29 +387,6 @@ void viommu_shim_door_exit(void)
 {
 	if (!viommu_door_hooks_in)
 		return;
-	if (viommu_hook_set_remove(&viommu_door_hook_set)) {
-		pr_emerg("ftrace cannot remove the door hooks: unload blocked for good, so that ftrace never calls freed code\n");
-		for (;;)
-			msleep_interruptible(MSEC_PER_SEC * 3600);
-	}
+	viommu_hook_set_remove_for_unload(&viommu_door_hook_set, "door hooks");
 	viommu_door_hooks_in = false;
 }
-
-#if IS_ENABLED(CONFIG_KUNIT)
-/**
- * viommu_shim_door_hook_calls() - How often a door replacement ran
- * @name: The hooked function
- *
- * Return: The count, or -ENOENT.
- */
-long viommu_shim_door_hook_calls(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < VIOMMU_DOOR_NR_HOOKS; i++)
-		if (!strcmp(viommu_door_hooks[i].name, name))
-			return atomic_long_read(&viommu_door_hooks[i].calls);
-	return -ENOENT;
-}
-EXPORT_SYMBOL_IF_KUNIT(viommu_shim_door_hook_calls);
-#endif

@@ -26,6 +26,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
+#include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/hash.h>
 #include <linux/preempt.h>
@@ -34,6 +35,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
+#include <linux/string.h>
 #include <linux/trace_recursion.h>
 
 #include "internal.h"
@@ -316,6 +318,45 @@ int viommu_hook_set_remove(struct viommu_hook_set *set)
 	 */
 	synchronize_rcu_tasks();
 	return 0;
+}
+
+/**
+ * viommu_hook_set_remove_for_unload() - Remove a hook set, or never return
+ * @set: An installed set
+ * @what: What the set is, for the one emergency line
+ *
+ * If ftrace cannot unregister the set, its call sites stay patched into
+ * this module's text: rather than let that text be freed, this never
+ * returns.
+ */
+void viommu_hook_set_remove_for_unload(struct viommu_hook_set *set,
+				       const char *what)
+{
+	if (!viommu_hook_set_remove(set))
+		return;
+	pr_emerg("ftrace cannot remove the %s: unload blocked for good, so that ftrace never calls freed code\n",
+		 what);
+	for (;;)
+		msleep_interruptible(MSEC_PER_SEC * 3600);
+}
+
+/**
+ * viommu_hook_calls() - How often a replacement of a table ran
+ * @hooks: The table
+ * @count: Its length
+ * @name: The hooked function
+ *
+ * Return: The count, or -ENOENT for a function the table does not hook.
+ */
+long viommu_hook_calls(const struct viommu_hook *hooks, unsigned int count,
+		       const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		if (!strcmp(hooks[i].name, name))
+			return atomic_long_read(&hooks[i].calls);
+	return -ENOENT;
 }
 
 /* The stock iommufd's set (hooks.c). */

@@ -424,11 +424,6 @@ void viommu_hooks_exit(void)
  */
 long viommu_shim_hook_calls(const char *name)
 {
-	unsigned int i;
-
-	for (i = 0; i < VIOMMU_NR_HOOKS; i++)
-		if (!strcmp(viommu_hooks[i].name, name))
-			return atomic_long_read(&viommu_hooks[i].calls);
-	return -ENOENT;
+	return viommu_hook_calls(viommu_hooks, VIOMMU_NR_HOOKS, name);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hook_calls);

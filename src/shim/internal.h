@@ -89,6 +89,10 @@ struct viommu_hook_set {
 /* ftrace_hook.c */
 int viommu_hook_set_install(struct viommu_hook_set *set);
 int viommu_hook_set_remove(struct viommu_hook_set *set);
+void viommu_hook_set_remove_for_unload(struct viommu_hook_set *set,
+				       const char *what);
+long viommu_hook_calls(const struct viommu_hook *hooks, unsigned int count,
+		       const char *name);
 int viommu_hooks_install(struct viommu_hook *hooks, unsigned int count);
 int viommu_hooks_remove(void);
 void viommu_hook_enter(struct viommu_hook_frame *f, struct viommu_hook *hook)

@@ -175,9 +175,6 @@ int viommu_shim_door_init(const struct file_operations *door_fops,
 			  const struct file_operations **stock_fops,
 			  bool *stock_test_cmd, const char **reason);
 void viommu_shim_door_exit(void);
-#if IS_ENABLED(CONFIG_KUNIT)
-long viommu_shim_door_hook_calls(const char *name);
-#endif
 
 /**
  * struct viommu_shim_unpinned - A section that does not pin a door file

@@ -28,7 +28,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
-#include <linux/delay.h>
 #include <linux/iommu.h>
 #include <uapi/linux/iommufd.h>
 #include <linux/sched.h>
@@ -200,11 +199,7 @@ void viommu_smmu_hooks_exit(void)
 {
 	if (!viommu_smmu_hooks_in)
 		return;
-	if (viommu_hook_set_remove(&viommu_smmu_hook_set)) {
-		pr_emerg("ftrace cannot remove the SMMU hooks: unload blocked for good, so that ftrace never calls freed code\n");
-		for (;;)
-			msleep_interruptible(MSEC_PER_SEC * 3600);
-	}
+	viommu_hook_set_remove_for_unload(&viommu_smmu_hook_set, "SMMU hooks");
 	viommu_smmu_hooks_in = false;
 }
 
@@ -217,12 +212,7 @@ void viommu_smmu_hooks_exit(void)
  */
 long viommu_smmu_hook_calls(const char *name)
 {
-	unsigned int i;
-
-	for (i = 0; i < VIOMMU_SMMU_NR_HOOKS; i++)
-		if (!strcmp(viommu_smmu_hooks[i].name, name))
-			return atomic_long_read(&viommu_smmu_hooks[i].calls);
-	return -ENOENT;
+	return viommu_hook_calls(viommu_smmu_hooks, VIOMMU_SMMU_NR_HOOKS, name);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_smmu_hook_calls);
 #endif
