@@ -9,6 +9,7 @@
  * (IOMMU_HWPT_FAULT_ID_VALID, TRIGGER_IOPF).
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/fdtable.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -437,10 +438,23 @@ struct flow_refs {
  */
 static void flow_refs_init(struct flow_refs *r)
 {
-	flush_delayed_fput();
-	viommu_ctx_reap_flush();
+	int i, now;
+
 	r->selftest = viommu_mock_driver.owner;
-	r->selftest_base = module_refcount(r->selftest);
+	/*
+	 * A release can queue another (a file whose release puts another
+	 * file, a reap that queues one), each deferred again from a kernel
+	 * thread: flush until the count holds still.
+	 */
+	for (i = 0; i < 50; i++) {
+		flush_delayed_fput();
+		viommu_ctx_reap_flush();
+		now = module_refcount(r->selftest);
+		if (i && now == r->selftest_base)
+			break;
+		r->selftest_base = now;
+		msleep(20);
+	}
 }
 
 /* viommu.ko is known by its file: count without @open_files of them. */
