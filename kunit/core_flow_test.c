@@ -183,26 +183,49 @@ static long flow_vdevice_alloc(struct kunit *test, struct flow *f,
 	return rc;
 }
 
-static long flow_nested_alloc(struct kunit *test, struct flow *f,
-			      u32 idev_id, u32 *hwpt_id)
+/* A nested HWPT for @idev_id on @f's vIOMMU, with @flags and @fault_id. */
+static long flow_nested_alloc_cmd(struct kunit *test, struct flow *f,
+				  u32 idev_id, u32 flags, u32 fault_id,
+				  u32 data_type, u32 data_len, u32 *hwpt_id)
 {
 	struct viommu_hwpt_selftest data = {
 		.iotlb = VIOMMU_TEST_IOTLB_DEFAULT,
 	};
 	struct viommu_hwpt_alloc cmd = {
 		.size = sizeof(cmd),
+		.flags = flags,
 		.dev_id = idev_id,
 		.pt_id = f->viommu_id,
-		.data_type = VIOMMU_HWPT_DATA_SELFTEST,
-		.data_len = sizeof(data),
+		.data_type = data_type,
+		.data_len = data_len,
 		.data_uptr = (uintptr_t)f->data,
+		.fault_id = fault_id,
 	};
 	long rc;
 
 	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->data, &data, sizeof(data)));
 	rc = flow_ioctl(test, f, f->ctx, VIOMMU_HWPT_ALLOC, &cmd, sizeof(cmd));
-	*hwpt_id = cmd.out_hwpt_id;
+	if (hwpt_id)
+		*hwpt_id = cmd.out_hwpt_id;
 	return rc;
+}
+
+static long flow_nested_alloc(struct kunit *test, struct flow *f,
+			      u32 idev_id, u32 *hwpt_id)
+{
+	return flow_nested_alloc_cmd(test, f, idev_id, 0, 0,
+				     VIOMMU_HWPT_DATA_SELFTEST,
+				     sizeof(struct viommu_hwpt_selftest),
+				     hwpt_id);
+}
+
+/* The same for @f's mock device. */
+static long flow_nested_alloc_fault(struct kunit *test, struct flow *f,
+				    u32 flags, u32 fault_id, u32 data_type,
+				    u32 data_len, u32 *hwpt_id)
+{
+	return flow_nested_alloc_cmd(test, f, f->idev_id, flags, fault_id,
+				     data_type, data_len, hwpt_id);
 }
 
 /* The vIOMMU's lifetime pins, without the lookup's own reference. */
@@ -612,33 +635,6 @@ static void orphan_freed_after_other_device_moves_away(struct kunit *test)
 }
 
 /* IOPF: stock fault queues on nested HWPTs */
-
-/* A nested HWPT on @f's vIOMMU with @flags and @fault_id. */
-static long flow_nested_alloc_fault(struct kunit *test, struct flow *f,
-				    u32 flags, u32 fault_id, u32 data_type,
-				    u32 data_len, u32 *hwpt_id)
-{
-	struct viommu_hwpt_selftest data = {
-		.iotlb = VIOMMU_TEST_IOTLB_DEFAULT,
-	};
-	struct viommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = f->idev_id,
-		.pt_id = f->viommu_id,
-		.data_type = data_type,
-		.data_len = data_len,
-		.data_uptr = (uintptr_t)f->data,
-		.fault_id = fault_id,
-	};
-	long rc;
-
-	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->data, &data, sizeof(data)));
-	rc = flow_ioctl(test, f, f->ctx, VIOMMU_HWPT_ALLOC, &cmd, sizeof(cmd));
-	if (hwpt_id)
-		*hwpt_id = cmd.out_hwpt_id;
-	return rc;
-}
 
 /* The users count of a stock object. */
 static unsigned int flow_obj_users(struct iommufd_object *obj)

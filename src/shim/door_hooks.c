@@ -217,32 +217,33 @@ static struct iommufd_ctx *viommu_door_ctx_from_fd(int fd)
 	return ictx;
 }
 
-static void viommu_door_ctx_get(struct iommufd_ctx *ictx)
+/*
+ * iommufd_ctx_get or _put (@id): the original, unless @sections is set and
+ * this task is in a section of @ictx. Both share one prototype.
+ */
+static void viommu_door_ctx_pin(unsigned int id, struct iommufd_ctx *ictx,
+				bool sections)
 {
-	struct viommu_hook *hook = &viommu_door_hooks[VIOMMU_DOOR_HOOK_CTX_GET];
+	struct viommu_hook *hook = &viommu_door_hooks[id];
 	struct viommu_hook_frame f;
 
 	viommu_hook_enter(&f, hook);
-	if (!viommu_unpinned(ictx)) {
+	if (!sections || !viommu_unpinned(ictx)) {
 		viommu_hook_bypass(&f, hook);
-		VIOMMU_ORIG(VIOMMU_DOOR_HOOK_CTX_GET, viommu_ctx_get_fn)(ictx);
+		VIOMMU_ORIG(id, viommu_ctx_get_fn)(ictx);
 		viommu_hook_unbypass(&f);
 	}
 	viommu_hook_leave(&f);
 }
 
+static void viommu_door_ctx_get(struct iommufd_ctx *ictx)
+{
+	viommu_door_ctx_pin(VIOMMU_DOOR_HOOK_CTX_GET, ictx, true);
+}
+
 static void viommu_door_ctx_put(struct iommufd_ctx *ictx)
 {
-	struct viommu_hook *hook = &viommu_door_hooks[VIOMMU_DOOR_HOOK_CTX_PUT];
-	struct viommu_hook_frame f;
-
-	viommu_hook_enter(&f, hook);
-	if (!viommu_unpinned(ictx)) {
-		viommu_hook_bypass(&f, hook);
-		VIOMMU_ORIG(VIOMMU_DOOR_HOOK_CTX_PUT, viommu_ctx_put_fn)(ictx);
-		viommu_hook_unbypass(&f);
-	}
-	viommu_hook_leave(&f);
+	viommu_door_ctx_pin(VIOMMU_DOOR_HOOK_CTX_PUT, ictx, true);
 }
 
 /**
@@ -256,19 +257,11 @@ static void viommu_door_ctx_put(struct iommufd_ctx *ictx)
  */
 void viommu_shim_ctx_put_pinned(struct iommufd_ctx *ictx)
 {
-	struct viommu_hook *hook = &viommu_door_hooks[VIOMMU_DOOR_HOOK_CTX_PUT];
-	struct viommu_hook_frame f;
-
 	/* The hooks stay in while any context exists. */
-	if (!READ_ONCE(viommu_door_hooks_in)) {
+	if (!READ_ONCE(viommu_door_hooks_in))
 		iommufd_ctx_put(ictx);
-		return;
-	}
-	viommu_hook_enter(&f, hook);
-	viommu_hook_bypass(&f, hook);
-	VIOMMU_ORIG(VIOMMU_DOOR_HOOK_CTX_PUT, viommu_ctx_put_fn)(ictx);
-	viommu_hook_unbypass(&f);
-	viommu_hook_leave(&f);
+	else
+		viommu_door_ctx_pin(VIOMMU_DOOR_HOOK_CTX_PUT, ictx, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_ctx_put_pinned);
 
