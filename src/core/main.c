@@ -67,7 +67,8 @@ static int __init viommu_init(void)
 
 	/*
 	 * Without the shim only the stock-independent ioctls work. It leaves
-	 * no hook installed: the first bound context installs them.
+	 * no hook installed: the door (viommu_door_init() below) or the first
+	 * bound context installs them.
 	 */
 	viommu_shim_init();
 

@@ -261,7 +261,8 @@ static int viommu_hooks_check_ops(struct viommu_shim_why *why)
 }
 
 /*
- * The hooks go in with the first bound context and stay until unload:
+ * The hooks go in with their first user (the door at load, else the first
+ * bound context) and stay until unload:
  * taking them out at every last close would let any user with
  * /dev/viommu make every close patch kernel text and wait for RCU-tasks
  * grace periods under ftrace_lock, and each new install opens a window

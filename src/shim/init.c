@@ -25,8 +25,8 @@ MODULE_PARM_DESC(shim_ready,
  * viommu_shim_init() - Verify the stock iommufd and check the hooks
  *
  * The hooks are installed and removed once to see that ftrace takes them;
- * after that, the first bound context installs them for good
- * (viommu_shim_hooks_get()).
+ * after that, the first user installs them for good (viommu_shim_hooks_get():
+ * the /dev/iommu door at load, else the first bound context).
  * Never fails the module load: when something does not verify, one
  * warning names it and viommu_shim_ready() stays false.
  */
@@ -48,7 +48,7 @@ void viommu_shim_init(void)
 	}
 	/* Pairs with viommu_shim_ready(): the resolved addresses come first. */
 	smp_store_release(&viommu_shim_on, true);
-	pr_info("shim: ready: stock iommufd verified, hooks checked (installed by the first bound context, until unload)\n");
+	pr_info("shim: ready: stock iommufd verified, hooks checked (installed when first needed: the /dev/iommu door or a bound context, until unload)\n");
 }
 
 /**

@@ -37,8 +37,9 @@ void viommu_shim_exit(void);
 bool viommu_shim_ready(void);
 
 /*
- * The hooks are installed only once someone needs them: the first bound
- * context installs them, and they stay until the module unloads
+ * The hooks are installed only once someone needs them: the /dev/iommu
+ * door at load, else the first bound context; they stay until the module
+ * unloads
  * (-ENOMEM or -EOPNOTSUPP if installing fails; 0 and nothing installed
  * when the shim is not ready).
  */
