@@ -3,12 +3,14 @@
  * The shim's CMDQV door (cmdqv.h): what the Tegra241 CMDQV backend may know
  * of 6.12's tegra241-cmdqv driver. Layouts come from cmdqv_layout.c; the
  * data symbol tegra241_cmdqv_impl_ops and the hooked functions from
- * kallsyms (unique vmlinux names), each checked: the object is in the
- * kernel's .data, of the BTF size of struct arm_smmu_impl_ops, and its
- * device_reset is the hw_reset we hook; the functions against their BTF
- * prototypes. An SMMU is a CMDQV exactly when its impl_ops points at that
- * object: 6.12 sets it only in tegra241_cmdqv_init_structures(), on an
- * SMMU it reallocated as a struct tegra241_cmdqv.
+ * kallsyms (unique vmlinux names). The functions are checked against their
+ * BTF prototypes. The object has no BTF type to check (pahole 1.24 emits
+ * no VAR for static data), so: it lies in the kernel's .data, has room
+ * for a struct arm_smmu_impl_ops (BTF size) before the next symbol, and
+ * its device_reset is the hw_reset we hook. An SMMU is a CMDQV exactly
+ * when its impl_ops points at that object: 6.12 sets it only in
+ * tegra241_cmdqv_init_structures(), on an SMMU it reallocated as a
+ * struct tegra241_cmdqv.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -58,7 +60,7 @@ static const char *viommu_cmdqv_sym_error(int rc, bool data)
 	case -ENOTUNIQ:
 		return "vmlinux has more than one symbol of that name";
 	default:
-		return data ? "not an object of the BTF size in the kernel's .data" :
+		return data ? "not an object of its BTF size in the kernel's .data" :
 			      "not the start of a vmlinux function";
 	}
 }

@@ -346,26 +346,26 @@ int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
 /**
  * viommu_sym_resolve_vmlinux_object() - A vmlinux data object of a known type
  * @name: The object (static data is listed with KALLSYMS_ALL); unique
- * @size: Its exact size: the size BTF gives its type
+ * @size: The size BTF gives its type
  * @addr: Where to put its address
  *
- * The symbol must be @size bytes and lie in the kernel's .data (between
- * _sdata and _edata): not text, not rodata, not freed init data.
+ * The symbol must span at least @size bytes (kallsyms knows no sizes: the
+ * span runs to the next symbol, alignment included) and lie in the
+ * kernel's .data (between _sdata and _edata): not text, not rodata, not
+ * freed init data.
  *
- * Return: as viommu_sym_resolve_vmlinux_data(); -EINVAL also when its size
- * is not @size or it lies outside .data.
+ * Return: as viommu_sym_resolve_vmlinux_data(); -EINVAL also when it lies
+ * outside .data.
  */
 int viommu_sym_resolve_vmlinux_object(const char *name, size_t size,
 				      unsigned long *addr)
 {
-	unsigned long symsize = 0, start, end, a;
+	unsigned long start, end, a;
 	int rc;
 
 	rc = viommu_sym_unique_vmlinux(name, size, &a);
 	if (rc)
 		return rc;
-	if (!viommu_sym_sized(a, name, NULL, &symsize) || symsize != size)
-		return -EINVAL;
 	/* By name only: the reverse lookup gives their aliases (init_stack). */
 	start = viommu_kallsyms_lookup_name("_sdata");
 	end = viommu_kallsyms_lookup_name("_edata");
