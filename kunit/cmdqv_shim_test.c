@@ -9,8 +9,9 @@
  * called by the test on a made-up cmdqv (its only side effect is a
  * ratelimited "unexpected error reported" line about the fake device);
  * hw_reset, which writes and polls registers, is never called.
- * Until the backend calls viommu_shim_cmdqv_init() at load, the suite
- * brings the CMDQV shim (and the SMMU shim if need be) up itself.
+ * The backend runs viommu_shim_cmdqv_init() at load (then init here says
+ * -EBUSY); if it did not, the suite brings the CMDQV shim (and the SMMU
+ * shim if need be) up itself.
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
