@@ -13,7 +13,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
-#include <linux/ida.h>
+#include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
