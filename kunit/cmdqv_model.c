@@ -129,6 +129,7 @@ static void cmdqv_clear(struct cmdqv_model *m)
 	u32 param = *reg(m, VCMDQV_PARAM);
 
 	memset(m->va, 0, m->space);
+	bitmap_zero(m->need_sync, 128);
 	*reg(m, VCMDQV_CONFIG) = config;
 	*reg(m, VCMDQV_PARAM) = param;
 }
@@ -154,6 +155,10 @@ static void write_cmdq_alloc(struct cmdqv_model *m, u16 q, u32 val)
 	if (was && (!now || ov != nv || ol != nl)) {
 		if (*q_reg(m, q, 0, VCMDQV_VCMDQ_STATUS) & VCMDQV_VCMDQ_ENABLED)
 			violation(m, "CMDQ_ALLOC(%u): unmapping an enabled queue",
+				  q);
+		if (test_bit(q, m->need_sync))
+			violation(m,
+				  "CMDQ_ALLOC(%u): unmapped with no CMD_SYNC since its disable",
 				  q);
 		if (ol + 1 < m->per && mapped_queue(m, ov, ol + 1) >= 0)
 			violation(m,
@@ -202,6 +207,11 @@ static void write_queue(struct cmdqv_model *m, u16 q, int page, u32 r,
 		*q_reg(m, q, 0, r) = val;
 		return;
 	case VCMDQV_VCMDQ_CONFIG:
+		/* a guest queue stopped: its ATC_INV timeouts need a flush */
+		if (!(val & VCMDQV_VCMDQ_EN) &&
+		    (*q_reg(m, q, 0, VCMDQV_VCMDQ_STATUS) & VCMDQV_VCMDQ_ENABLED) &&
+		    q_mapped(alloc_reg(m, q), &v, &l) && v)
+			set_bit(q, m->need_sync);
 		*q_reg(m, q, 0, r) = val;
 		/* a queue serves a VINTF only once allocated to it */
 		*q_reg(m, q, 0, VCMDQV_VCMDQ_STATUS) =
@@ -430,11 +440,24 @@ static void io_write64(void *priv, u32 off, u64 val)
 	spin_unlock_irqrestore(&m->lock, flags);
 }
 
+/* A CMD_SYNC completed on the SMMU's own queue. */
+static void io_synced(void *priv)
+{
+	struct cmdqv_model *m = priv;
+	unsigned long flags;
+
+	spin_lock_irqsave(&m->lock, flags);
+	bitmap_zero(m->need_sync, 128);
+	m->nr_syncs++;
+	spin_unlock_irqrestore(&m->lock, flags);
+}
+
 const struct vcmdqv_io cmdqv_model_io = {
 	.read = io_read,
 	.write = io_write,
 	.read64 = io_read64,
 	.write64 = io_write64,
+	.synced = io_synced,
 };
 
 static void snapshot_vintf0(struct cmdqv_model *m)

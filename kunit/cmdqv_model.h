@@ -9,6 +9,7 @@
 #ifndef _VIOMMU_KUNIT_CMDQV_MODEL_H
 #define _VIOMMU_KUNIT_CMDQV_MODEL_H
 
+#include <linux/bitmap.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -60,6 +61,10 @@ struct cmdqv_model {
 
 	spinlock_t lock;	/* the registers and everything below */
 	bool internal;		/* the model's own sequences: no rules */
+
+	/* queues disabled since the last CMD_SYNC (the ATC_INV flush) */
+	DECLARE_BITMAP(need_sync, 128);
+	unsigned long nr_syncs;
 
 	unsigned int nr_violations;
 	char violations[CMDQV_MODEL_MAX_VIOLATIONS][CMDQV_MODEL_VIOLATION_LEN];

@@ -500,6 +500,36 @@ static void model_mutation_knob(struct kunit *test)
 			    "%s", buf);
 }
 
+/* Upstream flushes a stopped guest queue's timeouts before unmapping it */
+static void model_unmap_needs_sync_after_disable(struct kunit *test)
+{
+	struct cmdqv_model *m = model(test);
+	char *buf = report(test);
+	u32 p0 = VCMDQV_LVCMDQ_PAGE0(1, 0);
+
+	hand_vintf_init(m, 1, 1);
+	hand_queue_init(m, 1, 0, 0x40000005);
+	wr(m, p0 + VCMDQV_VCMDQ_CONFIG, VCMDQV_VCMDQ_EN);
+	wr(m, p0 + VCMDQV_VCMDQ_CONFIG, 0);
+	wr(m, VCMDQV_CMDQ_ALLOC(2), alloc_val(1, 0, false));
+	KUNIT_EXPECT_EQ(test, 1u, cmdqv_model_violations(m, buf, REPORT_LEN));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "CMD_SYNC"));
+	cmdqv_model_clear_violations(m);
+
+	hand_queue_init(m, 1, 0, 0x40000005);
+	wr(m, p0 + VCMDQV_VCMDQ_CONFIG, VCMDQV_VCMDQ_EN);
+	wr(m, p0 + VCMDQV_VCMDQ_CONFIG, 0);
+	cmdqv_model_io.synced(m);
+	KUNIT_EXPECT_EQ(test, 1ul, m->nr_syncs);
+	wr(m, VCMDQV_CMDQ_ALLOC(2), alloc_val(1, 0, false));
+	/* never enabled, nothing to flush */
+	hand_queue_init(m, 1, 0, 0x40000005);
+	wr(m, p0 + VCMDQV_VCMDQ_CONFIG, 0);
+	wr(m, VCMDQV_CMDQ_ALLOC(2), alloc_val(1, 0, false));
+	KUNIT_EXPECT_EQ_MSG(test, 0u, cmdqv_model_violations(m, buf, REPORT_LEN),
+			    "%s", buf);
+}
+
 static struct kunit_case cmdqv_model_test_cases[] = {
 	KUNIT_CASE(model_param_and_reset_state),
 	KUNIT_CASE(model_enable_sets_status),
@@ -510,6 +540,7 @@ static struct kunit_case cmdqv_model_test_cases[] = {
 	KUNIT_CASE(model_read_only_and_undecoded),
 	KUNIT_CASE(model_reset_like_612),
 	KUNIT_CASE(model_error_injection),
+	KUNIT_CASE(model_unmap_needs_sync_after_disable),
 	KUNIT_CASE(model_checker_sees_each_wrong_state),
 	KUNIT_CASE(model_mutation_knob),
 	{}
