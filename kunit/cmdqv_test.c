@@ -554,7 +554,7 @@ static void cf_whole_flow(struct kunit *test)
 	qfile = fget(evq.out_veventq_fd);
 	KUNIT_ASSERT_NOT_NULL(test, qfile);
 	KUNIT_EXPECT_EQ(test, (ssize_t)sizeof(rec),
-			vfs_read(qfile, f.data, PAGE_SIZE, &pos));
+			qfile->f_op->read(qfile, f.data, PAGE_SIZE, &pos));
 	fput(qfile);
 	KUNIT_ASSERT_EQ(test, 0, copy_from_user(&rec, f.data, sizeof(rec)));
 	KUNIT_EXPECT_EQ(test, 0u, rec.hdr.flags);
