@@ -261,7 +261,7 @@ static long cf_hw_info(struct kunit *test, struct cf *f, u32 type,
 }
 
 /* The CMDQV vIOMMU, its VINTF and VMID read from the backend's object. */
-static void cf_viommu_alloc(struct kunit *test, struct cf *f)
+static long cf_viommu_alloc_cmd(struct kunit *test, struct cf *f, u32 *id)
 {
 	struct viommu_viommu_tegra241_cmdqv data = {};
 	struct viommu_viommu_alloc cmd = {
@@ -272,14 +272,21 @@ static void cf_viommu_alloc(struct kunit *test, struct cf *f)
 		.data_len = sizeof(data),
 		.data_uptr = (uintptr_t)f->data,
 	};
+	long rc;
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->data, &data, sizeof(data)));
+	rc = cf_ioctl(test, f, VIOMMU_VIOMMU_ALLOC, &cmd, sizeof(cmd));
+	*id = cmd.out_viommu_id;
+	return rc;
+}
+
+static void cf_viommu_alloc(struct kunit *test, struct cf *f)
+{
+	struct viommu_viommu_tegra241_cmdqv data;
 	struct viommu_object *obj;
 	struct vcmdqv_vintf *vintf;
 
-	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->data, &data, sizeof(data)));
-	KUNIT_ASSERT_EQ(test, 0,
-			cf_ioctl(test, f, VIOMMU_VIOMMU_ALLOC, &cmd,
-				 sizeof(cmd)));
-	f->viommu_id = cmd.out_viommu_id;
+	KUNIT_ASSERT_EQ(test, 0, cf_viommu_alloc_cmd(test, f, &f->viommu_id));
 	KUNIT_ASSERT_EQ(test, 0, copy_from_user(&data, f->data, sizeof(data)));
 	f->mmap_offset = data.out_vintf_mmap_offset;
 	f->mmap_length = data.out_vintf_mmap_length;
@@ -485,7 +492,10 @@ static void cf_whole_flow(struct kunit *test)
 	cmdqv_model_poke(f.m, VCMDQV_VINTF_PAGE0(f.vintf) + SZ_32K, 0);
 	cmdqv_model_poke(f.m, VCMDQV_VINTF_PAGE0(f.vintf) + SZ_64K - 4, 0);
 
-	/* vDEVICE: one SID slot, vSID -> edu's SID */
+	/* vDEVICE: one SID slot, vSID -> edu's SID; SID_MATCH holds 20 bits */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			cf_vdevice_alloc(test, &f, 1 << 20, &vdev_id));
+	cf_check(test, &f, "refused VDEVICE_ALLOC");
 	KUNIT_ASSERT_EQ(test, 0,
 			cf_vdevice_alloc(test, &f, CMDQV_TEST_VSID, &vdev_id));
 	cmdqv_model_expect_sid(f.m, f.vintf, CMDQV_TEST_VSID, f.sid);
@@ -701,10 +711,76 @@ static void cf_mutation_unmap_dropped(struct kunit *test)
 	cmdqv_model_drop_none(f.m);
 }
 
+/*
+ * Three guest VINTFs side by side (all a CMDQV of 4 has): each its own
+ * queues, one's teardown leaves the others whole; a fourth is refused.
+ */
+static void cf_vintfs_side_by_side(struct kunit *test)
+{
+	u32 ids[3], vintfs[3], id, qa, qb;
+	void __user *page_b;
+	unsigned int i;
+	u64 base_b;
+	long rc;
+	struct cf f;
+
+	cf_setup(test, &f);
+	for (i = 0; i < 3; i++) {
+		cf_viommu_alloc(test, &f);
+		ids[i] = f.viommu_id;
+		vintfs[i] = f.vintf;
+	}
+	KUNIT_EXPECT_NE(test, vintfs[0], vintfs[1]);
+	KUNIT_EXPECT_NE(test, vintfs[1], vintfs[2]);
+	KUNIT_EXPECT_NE(test, vintfs[0], vintfs[2]);
+	rc = cf_viommu_alloc_cmd(test, &f, &id);
+	/* upstream: ida_alloc_max()'s -ENOSPC */
+	KUNIT_EXPECT_LT(test, rc, 0);
+	kunit_info(test, "a 4th VINTF: %ld", rc);
+	cf_check(test, &f, "refused 4th VIOMMU_ALLOC");
+
+	/* queue 0 on the first and on the last VINTF */
+	cf_queue_pages(test, &f);
+	page_b = cf_ioas_page(test, &f, CMDQV_TEST_IOVA + 2 * PAGE_SIZE);
+	f.viommu_id = ids[0];
+	f.vintf = vintfs[0];
+	cf_queue(test, &f, 0, &qa);
+	f.viommu_id = ids[2];
+	f.vintf = vintfs[2];
+	KUNIT_ASSERT_EQ(test, 0,
+			cf_hw_queue_alloc(test, &f, 0,
+					  CMDQV_TEST_IOVA + 2 * PAGE_SIZE,
+					  CMDQV_TEST_QLEN, &qb));
+	base_b = (cf_user_phys(test, page_b) & VCMDQV_VCMDQ_ADDR) |
+		 (ilog2(CMDQV_TEST_QLEN) - VCMDQV_CMD_SHIFT);
+	cmdqv_model_expect_queue(f.m, vintfs[2], 0, base_b);
+	cf_check(test, &f, "a queue on two VINTFs");
+
+	/* the first goes, the others stay as they were */
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, qa));
+	cmdqv_model_forget_queue(f.m, vintfs[0], 0);
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, ids[0]));
+	cmdqv_model_forget_vintf(f.m, vintfs[0]);
+	cf_check(test, &f, "destroy the first VINTF");
+	/* its index is free again */
+	cf_viommu_alloc(test, &f);
+	KUNIT_EXPECT_EQ(test, vintfs[0], f.vintf);
+	ids[0] = f.viommu_id;
+
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, qb));
+	cmdqv_model_forget_queue(f.m, vintfs[2], 0);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, ids[i]));
+		cmdqv_model_forget_vintf(f.m, vintfs[i]);
+	}
+	cf_check(test, &f, "destroy all VINTFs");
+}
+
 static struct kunit_case cmdqv_test_cases[] = {
 	KUNIT_CASE(cf_hw_info_from_param),
 	KUNIT_CASE(cf_whole_flow),
 	KUNIT_CASE(cf_close_with_everything_alive),
+	KUNIT_CASE(cf_vintfs_side_by_side),
 	KUNIT_CASE(cf_reset_reapply),
 	KUNIT_CASE(cf_mutation_sid_clear_dropped),
 	KUNIT_CASE(cf_mutation_unmap_dropped),
