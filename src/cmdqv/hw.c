@@ -162,18 +162,22 @@ void vcmdqv_lvcmdq_hw_deinit(struct vcmdqv_lvcmdq *lvcmdq)
 
 /*
  * Between our disable and the unmap the guest could enable the queue
- * again through its page 0. Unmapped, only the global page reaches it:
- * make sure it is off before the core unpins its memory.
+ * again through its page 0 (or an SMMU reset mapped it for the guest to
+ * enable). Unmapped, only the global page reaches it, and the guest no
+ * longer does: make sure it is off before the core unpins its memory.
  */
 static void vcmdqv_vcmdq_quiesce(struct vcmdqv *cmdqv, u16 q)
 {
-	if (!(vcmdqv_rd(cmdqv, VCMDQV_VCMDQ_PAGE0(q) + VCMDQV_VCMDQ_STATUS) &
+	u32 page0 = VCMDQV_VCMDQ_PAGE0(q);
+
+	/* CONFIG too: an enable in flight may not show in STATUS yet. */
+	if (!(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG) & VCMDQV_VCMDQ_EN) &&
+	    !(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_STATUS) &
 	      VCMDQV_VCMDQ_ENABLED))
 		return;
-	pr_warn("CMDQV: VCMDQ%u was enabled again while being taken back\n", q);
-	vcmdqv_write_config(cmdqv, VCMDQV_VCMDQ_PAGE0(q) + VCMDQV_VCMDQ_CONFIG,
-			    VCMDQV_VCMDQ_PAGE0(q) + VCMDQV_VCMDQ_STATUS, 0,
-			    "VCMDQ", q);
+	pr_warn("CMDQV: VCMDQ%u was enabled while being taken back\n", q);
+	vcmdqv_write_config(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG,
+			    page0 + VCMDQV_VCMDQ_STATUS, 0, "VCMDQ", q);
 	vcmdqv_flush_timeouts(cmdqv);
 	vcmdqv_wr64(cmdqv, VCMDQV_VCMDQ_PAGE1(q) + VCMDQV_VCMDQ_BASE, 0);
 }
@@ -189,6 +193,7 @@ void vcmdqv_lvcmdq_hw_unmap(struct vcmdqv_lvcmdq *lvcmdq)
 {
 	struct vcmdqv *cmdqv = lvcmdq->vintf->cmdqv;
 
+	lockdep_assert_held(&lvcmdq->vintf->lock);
 	vcmdqv_cmdq_alloc(cmdqv, lvcmdq->vintf->idx, lvcmdq->lidx, false);
 	lvcmdq->mapped = false;
 	vcmdqv_vcmdq_quiesce(cmdqv, lvcmdq->idx);
@@ -205,6 +210,7 @@ void vcmdqv_lvcmdq_hw_init(struct vcmdqv_lvcmdq *lvcmdq)
 {
 	struct vcmdqv *cmdqv = lvcmdq->vintf->cmdqv;
 
+	lockdep_assert_held(&lvcmdq->vintf->lock);
 	vcmdqv_cmdq_alloc(cmdqv, lvcmdq->vintf->idx, lvcmdq->lidx, true);
 	lvcmdq->mapped = true;
 	vcmdqv_lvcmdq_hw_deinit(lvcmdq);
@@ -263,6 +269,7 @@ void vcmdqv_vintf_hw_deinit(struct vcmdqv_vintf *vintf)
 	u16 lidx = cmdqv->num_lvcmdqs_per_vintf;
 	u16 sidx;
 
+	lockdep_assert_held(&vintf->lock);
 	vintf->enabled = false;
 	while (lidx--) {
 		struct vcmdqv_lvcmdq *lvcmdq = vintf->lvcmdqs[lidx];
@@ -273,6 +280,8 @@ void vcmdqv_vintf_hw_deinit(struct vcmdqv_vintf *vintf)
 			vcmdqv_lvcmdq_hw_unmap(lvcmdq);
 		} else {
 			vcmdqv_cmdq_alloc(cmdqv, vintf->idx, lidx, false);
+			vcmdqv_vcmdq_quiesce(cmdqv, vintf->idx *
+					     cmdqv->num_lvcmdqs_per_vintf + lidx);
 		}
 	}
 	vcmdqv_write_config(cmdqv, vcmdqv_vintf_reg(vintf, VCMDQV_VINTF_CONFIG),
@@ -300,6 +309,7 @@ int vcmdqv_vintf_hw_init(struct vcmdqv_vintf *vintf)
 	u16 i;
 	int rc;
 
+	lockdep_assert_held(&vintf->lock);
 	vcmdqv_vintf_hw_deinit(vintf);
 	vcmdqv_wr(cmdqv, vcmdqv_vintf_reg(vintf, VCMDQV_VINTF_CONFIG), val);
 	rc = vcmdqv_write_config(cmdqv,
