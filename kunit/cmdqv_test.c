@@ -663,6 +663,78 @@ static void cf_reset_reapply(struct kunit *test)
 }
 
 /*
+ * A slot a reset mapped back to our VINTF, which the guest then enabled,
+ * is stopped before the re-apply unmaps it (the model records unmapping
+ * an enabled queue), and nothing of ours is left enabled.
+ */
+static void cf_reset_mapped_slot_stopped(struct kunit *test)
+{
+	u32 vdev_id, q0, q1;
+	struct cf f;
+
+	cf_setup(test, &f);
+	cf_build(test, &f, &vdev_id, &q0, &q1);
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, q1));
+	cmdqv_model_forget_queue(f.m, f.vintf, 1);
+	cf_check(test, &f, "queue 1 gone");
+	cmdqv_model_reset(f.m);
+	KUNIT_ASSERT_GE(test, cmdqv_model_mapped_queue(f.m, f.vintf, 1), 0);
+	cf_guest_enable(test, &f, 1);
+	vcmdqv_reapply(f.cmdqv);
+	cf_check(test, &f, "re-apply over a guest-enabled free slot");
+	KUNIT_EXPECT_LT(test, cmdqv_model_mapped_queue(f.m, f.vintf, 1), 0);
+
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, q0));
+	cmdqv_model_forget_queue(f.m, f.vintf, 0);
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, vdev_id));
+	cmdqv_model_forget_sid(f.m, f.vintf, CMDQV_TEST_VSID);
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, f.viommu_id));
+	cmdqv_model_forget_vintf(f.m, f.vintf);
+	cf_check(test, &f, "teardown");
+}
+
+/*
+ * A VINTF that does not enable again after a reset stays off: its queues
+ * are not touched through its page any more, it takes no new queue, and
+ * everything still comes apart.
+ */
+static void cf_reapply_failure(struct kunit *test)
+{
+	u32 vdev_id, q0, q1;
+	unsigned int n;
+	struct cf f;
+
+	cf_setup(test, &f);
+	cf_build(test, &f, &vdev_id, &q0, &q1);
+	cmdqv_model_reset(f.m);
+	/* Its CONFIG writes are lost: the enable times out (1 s). */
+	cmdqv_model_drop_offset(f.m, VCMDQV_VINTF(f.vintf) +
+				VCMDQV_VINTF_CONFIG);
+	vcmdqv_reapply(f.cmdqv);
+	cmdqv_model_drop_none(f.m);
+	KUNIT_EXPECT_FALSE(test, f.cmdqv->vintfs[f.vintf]->enabled);
+	KUNIT_EXPECT_LT(test, cmdqv_model_mapped_queue(f.m, f.vintf, 0), 0);
+	KUNIT_EXPECT_LT(test, cmdqv_model_mapped_queue(f.m, f.vintf, 1), 0);
+
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, q1));
+	cmdqv_model_forget_queue(f.m, f.vintf, 1);
+	KUNIT_EXPECT_EQ(test, -EIO,
+			cf_hw_queue_alloc(test, &f, 1,
+					  CMDQV_TEST_IOVA + PAGE_SIZE,
+					  CMDQV_TEST_QLEN, NULL));
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, q0));
+	cmdqv_model_forget_queue(f.m, f.vintf, 0);
+	n = cmdqv_model_violations(f.m, f.report, CMDQV_REPORT_LEN);
+	KUNIT_EXPECT_EQ_MSG(test, 0u, n, "%s", f.report);
+
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, vdev_id));
+	cmdqv_model_forget_sid(f.m, f.vintf, CMDQV_TEST_VSID);
+	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, f.viommu_id));
+	cmdqv_model_forget_vintf(f.m, f.vintf);
+	cf_check(test, &f, "teardown of a VINTF a reset lost");
+}
+
+/*
  * Mutations: a backend that loses one register write must fail the
  * checker. Each passes only if the checker reports the damage.
  */
@@ -781,6 +853,8 @@ static struct kunit_case cmdqv_test_cases[] = {
 	KUNIT_CASE(cf_close_with_everything_alive),
 	KUNIT_CASE(cf_vintfs_side_by_side),
 	KUNIT_CASE(cf_reset_reapply),
+	KUNIT_CASE(cf_reset_mapped_slot_stopped),
+	KUNIT_CASE_SLOW(cf_reapply_failure),
 	KUNIT_CASE(cf_mutation_sid_clear_dropped),
 	KUNIT_CASE(cf_mutation_unmap_dropped),
 	{}

@@ -182,6 +182,30 @@ static void vcmdqv_vcmdq_quiesce(struct vcmdqv *cmdqv, u16 q)
 	vcmdqv_wr64(cmdqv, VCMDQV_VCMDQ_PAGE1(q) + VCMDQV_VCMDQ_BASE, 0);
 }
 
+/*
+ * A slot with no queue of ours that a reset mapped to the VINTF (6.12
+ * maps them all) may have been enabled by the guest since: stop it
+ * through the VINTF's page before it is unmapped.
+ */
+static void vcmdqv_slot_stop(struct vcmdqv *cmdqv, u16 idx, u16 lidx)
+{
+	u32 q = idx * cmdqv->num_lvcmdqs_per_vintf + lidx;
+	u32 page0 = VCMDQV_LVCMDQ_PAGE0(idx, lidx);
+	u32 alloc = vcmdqv_rd(cmdqv, VCMDQV_CMDQ_ALLOC(q));
+
+	if (!(alloc & VCMDQV_CMDQ_ALLOCATED) ||
+	    FIELD_GET(VCMDQV_CMDQ_ALLOC_VINTF, alloc) != idx ||
+	    FIELD_GET(VCMDQV_CMDQ_ALLOC_LVCMDQ, alloc) != lidx)
+		return;
+	if (!(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG) & VCMDQV_VCMDQ_EN) &&
+	    !(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_STATUS) &
+	      VCMDQV_VCMDQ_ENABLED))
+		return;
+	vcmdqv_write_config(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG,
+			    page0 + VCMDQV_VCMDQ_STATUS, 0, "VCMDQ", q);
+	vcmdqv_flush_timeouts(cmdqv);
+}
+
 /**
  * vcmdqv_lvcmdq_hw_unmap() - Take a VCMDQ back from the VINTF
  * @lvcmdq: The queue, already deinitialised
@@ -279,6 +303,7 @@ void vcmdqv_vintf_hw_deinit(struct vcmdqv_vintf *vintf)
 			vcmdqv_lvcmdq_hw_deinit(lvcmdq);
 			vcmdqv_lvcmdq_hw_unmap(lvcmdq);
 		} else {
+			vcmdqv_slot_stop(cmdqv, vintf->idx, lidx);
 			vcmdqv_cmdq_alloc(cmdqv, vintf->idx, lidx, false);
 			vcmdqv_vcmdq_quiesce(cmdqv, vintf->idx *
 					     cmdqv->num_lvcmdqs_per_vintf + lidx);
