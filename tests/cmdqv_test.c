@@ -36,6 +36,16 @@
 #define CMDQV_NONE		"no CMDQV behind "
 #define MAX_SMMUS		8
 #define POISON			0xa5
+/* A VINTF's page 0, what its guest maps (upstream 7.2: SZ_64K) */
+#define VINTF_PAGE_LEN		0x10000
+/* Logical VCMDQ @l's page-0 registers in it (tegra241-cmdqv.c) */
+#define LVCMDQ_CONS(l)		(0x80 * (l) + 0x0)
+#define LVCMDQ_PROD(l)		(0x80 * (l) + 0x4)
+#define LVCMDQ_CONFIG(l)	(0x80 * (l) + 0x8)
+#define LVCMDQ_STATUS(l)	(0x80 * (l) + 0xc)
+#define LVCMDQ_GERROR(l)	(0x80 * (l) + 0x10)
+/* The device of the Grace row: any VFIO cdev behind a CMDQV's SMMU */
+#define GRACE_DEV_DEFAULT	"/dev/vfio/devices/vfio0"
 
 /* Skip (never pass) when the SMMUv3 backend is not on. */
 static void require_smmuv3(void)
@@ -359,6 +369,17 @@ TEST(cmdqv_hw_info_refused)
 	ASSERT_TRUE(sinfo.idr[0] & 0x3);
 }
 
+/* mmap() of @len at @offset of a vIOMMU file, shared read/write */
+static int vt_mmap(int vfd, size_t len, __u64 offset, void **out)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, vfd,
+		       offset);
+
+	if (out)
+		*out = p;
+	return p == MAP_FAILED ? -1 : 0;
+}
+
 static int cmdqv_viommu_alloc(struct nest *n,
 			      struct viommu_viommu_tegra241_cmdqv *data,
 			      __u32 *viommu_id)
@@ -399,6 +420,8 @@ TEST(cmdqv_viommu_alloc_refused)
 	ASSERT_TRUE(smmu_id >= VIOMMU_ID_MIN);
 	ASSERT_ERRNO(EOPNOTSUPP, cmdqv_viommu_alloc(&n, &data, &id));
 	ASSERT_TRUE(all_poison(&data, sizeof(data)));
+	/* No VINTF page was registered for this file */
+	ASSERT_ERRNO(ENXIO, vt_mmap(n.vfd, VINTF_PAGE_LEN, 0, NULL));
 
 	ASSERT_OK(edu_detach(&n.e));
 	ASSERT_ERRNO(EBUSY, stock_destroy(n.iommufd, n.parent_id));
@@ -485,6 +508,133 @@ TEST(cmdqv_veventq_on_smmuv3_viommu)
 	ASSERT_OK(close(n.vfd));
 	ASSERT_OK(close(n.e.devfd));
 	ASSERT_OK(close(n.iommufd));
+}
+
+/* A VFIO device by its cdev, bound to @iommufd: its dev_id, or skip */
+static int vfio_bind(const char *path, int iommufd, __u32 *dev_id)
+{
+	struct vfio_device_bind_iommufd bind = {
+		.argsz = sizeof(bind),
+		.iommufd = iommufd,
+	};
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		SKIP("%s: errno %d: set VT_VFIO_DEV to a VFIO cdev", path,
+		     errno);
+	ASSERT_OK(ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	*dev_id = bind.out_devid;
+	return fd;
+}
+
+/* MMIO: a relaxed atomic is one plain 32-bit load (as edu.h) */
+static __u32 mmio_r32(const __u8 *page, unsigned int off)
+{
+	return __atomic_load_n((const __u32 *)(page + off), __ATOMIC_RELAXED);
+}
+
+/*
+ * On a Grace machine only (cmdqv_ready = Y): the flow a VMM runs, stopping
+ * short of anything the guest would do to the hardware. A VFIO device
+ * (VT_VFIO_DEV, default GRACE_DEV_DEFAULT) behind a CMDQV's SMMU: hw_info
+ * TEGRA241_CMDQV, a VINTF vIOMMU, its page 0 mapped, a vSID slot, LVCMDQ 0
+ * of one page of "guest" memory (read back: mapped, not enabled: the guest
+ * enables it), the ordering rules, then everything destroyed. Each value
+ * is printed for the bring-up report.
+ */
+TEST(cmdqv_vintf_on_grace)
+{
+	const __u32 qtype = VIOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV;
+	const char *path = getenv("VT_VFIO_DEV") ?: GRACE_DEV_DEFAULT;
+	struct viommu_viommu_tegra241_cmdqv data = {};
+	struct viommu_hw_info_tegra241_cmdqv info;
+	__u32 ioas_id, parent_id, dev_id, viommu_id, vdev_id, q0, other;
+	struct viommu_hw_info out;
+	int iommufd, vfd, devfd;
+	struct edu dev;		/* only its VFIO fd: edu_attach() */
+	__u64 iova = 0;
+	__u8 *page0;
+	void *qmem;
+	char val[8];
+
+	require_smmuv3();
+	if (!param_read(PARAM_CMDQV_READY, val, sizeof(val)) || val[0] != 'Y')
+		SKIP("no CMDQV in use here (cmdqv_ready = %s): a Grace machine runs this row",
+		     val[0] ? val : "absent");
+	iommufd = open_iommufd();
+	devfd = vfio_bind(path, iommufd, &dev_id);
+	ASSERT_OK(vt_door_bind(iommufd, &vfd));
+
+	memset(&info, POISON, sizeof(info));
+	ASSERT_OK(vt_hw_info(vfd, dev_id, VIOMMU_HW_INFO_FLAG_INPUT_TYPE,
+			     VIOMMU_HW_INFO_TYPE_TEGRA241_CMDQV, &info,
+			     sizeof(info), &out));
+	printf("#   hw_info: type %u flags %#x version %u log2vcmdqs %u log2vsids %u\n",
+	       out.out_data_type, info.flags, info.version, info.log2vcmdqs,
+	       info.log2vsids);
+	ASSERT_EQ(VIOMMU_HW_INFO_TYPE_TEGRA241_CMDQV, out.out_data_type);
+	ASSERT_EQ(sizeof(info), out.data_len);
+	ASSERT_TRUE(info.version >= 1);
+	ASSERT_EQ(0, info.__reserved);
+
+	/* One page of "guest" memory for the queue: contiguous and aligned */
+	qmem = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(qmem != MAP_FAILED);
+	memset(qmem, 0, psz);
+	ASSERT_OK(ioas_alloc(iommufd, &ioas_id));
+	ASSERT_OK(ioas_map(iommufd, ioas_id, qmem, psz, &iova, 0));
+	ASSERT_OK(stock_hwpt_alloc(iommufd, dev_id, ioas_id,
+				   IOMMU_HWPT_ALLOC_NEST_PARENT, &parent_id));
+	dev = (struct edu){ .devfd = devfd };
+	ASSERT_OK(edu_attach(&dev, parent_id));
+	/* 6.12 parses no CANWBS and programs no S2FWB (README) */
+	allow_noncoherent(1);
+
+	ASSERT_OK(vt_viommu_alloc(vfd, dev_id, parent_id,
+				  VIOMMU_VIOMMU_TYPE_TEGRA241_CMDQV, &data,
+				  sizeof(data), &viommu_id));
+	printf("#   VINTF vIOMMU %#x: page 0 at mmap offset %#llx, length %#llx\n",
+	       viommu_id, (unsigned long long)data.out_vintf_mmap_offset,
+	       (unsigned long long)data.out_vintf_mmap_length);
+	ASSERT_EQ(VINTF_PAGE_LEN, data.out_vintf_mmap_length);
+	ASSERT_EQ(0, data.out_vintf_mmap_offset % psz);
+	ASSERT_OK(vt_mmap(vfd, VINTF_PAGE_LEN, data.out_vintf_mmap_offset,
+			  (void **)&page0));
+
+	ASSERT_ERRNO(EINVAL, vt_vdevice_alloc(vfd, viommu_id, dev_id, 0x100000,
+					      &vdev_id));
+	ASSERT_OK(vt_vdevice_alloc(vfd, viommu_id, dev_id, 0x42, &vdev_id));
+
+	/* Ordering and size rules, then LVCMDQ 0 */
+	ASSERT_ERRNO(info.log2vcmdqs ? EIO : EINVAL,
+		     vt_hw_queue_alloc(vfd, viommu_id, qtype, 1, iova, 4096,
+				       &other));
+	ASSERT_ERRNO(EINVAL, vt_hw_queue_alloc(vfd, viommu_id, qtype, 0, iova,
+					       3000, &other));
+	ASSERT_OK(vt_hw_queue_alloc(vfd, viommu_id, qtype, 0, iova, 4096, &q0));
+	ASSERT_ERRNO(EEXIST, vt_hw_queue_alloc(vfd, viommu_id, qtype, 0, iova,
+					       4096, &other));
+	printf("#   LVCMDQ 0: CONS %#x PROD %#x CONFIG %#x STATUS %#x GERROR %#x\n",
+	       mmio_r32(page0, LVCMDQ_CONS(0)), mmio_r32(page0, LVCMDQ_PROD(0)),
+	       mmio_r32(page0, LVCMDQ_CONFIG(0)),
+	       mmio_r32(page0, LVCMDQ_STATUS(0)),
+	       mmio_r32(page0, LVCMDQ_GERROR(0)));
+	/* Mapped and reset by the backend; enabling it is the guest's */
+	ASSERT_EQ(0, mmio_r32(page0, LVCMDQ_STATUS(0)) & 1);
+	ASSERT_EQ(0, mmio_r32(page0, LVCMDQ_PROD(0)));
+	/* The queue pins its memory */
+	ASSERT_ERRNO(EBUSY, ioas_unmap(iommufd, ioas_id, iova, psz));
+	ASSERT_ERRNO(EBUSY, vt_destroy(vfd, viommu_id));
+
+	ASSERT_OK(vt_destroy(vfd, q0));
+	ASSERT_OK(vt_destroy(vfd, vdev_id));
+	ASSERT_OK(munmap(page0, VINTF_PAGE_LEN));
+	ASSERT_OK(vt_destroy(vfd, viommu_id));
+	ASSERT_OK(ioas_unmap(iommufd, ioas_id, iova, psz));
+	ASSERT_OK(close(vfd));
+	ASSERT_OK(close(devfd));
+	ASSERT_OK(close(iommufd));
 }
 
 int main(int argc, char **argv)
