@@ -33,7 +33,10 @@
 #define LOAD_MARK		"viommu: /dev/viommu ready"
 #define CMDQV_LINE		"viommu: CMDQV backend"
 #define CMDQV_OFF		"viommu: CMDQV backend off"
+#define CMDQV_ON		"viommu: CMDQV backend on:"
+/* The two per-SMMU lines: none behind it, or what the CMDQV is */
 #define CMDQV_NONE		"no CMDQV behind "
+#define CMDQV_FOUND		": CMDQV v"
 #define MAX_SMMUS		8
 #define POISON			0xa5
 /* A VINTF's page 0, what its guest maps (upstream 7.2: SZ_64K) */
@@ -208,15 +211,27 @@ static int count_lines(const char *text, const char *s, int print)
 	return nr;
 }
 
-/* Lines of @text with CMDQV_LINE that name device @name as a whole word */
-static int cmdqv_lines_naming(const char *text, const char *name,
-			      int *says_none)
+/* 1 if the text from @from up to @eol holds @s */
+static int has(const char *from, const char *eol, const char *s)
+{
+	const char *q = strstr(from, s);
+
+	return q && q < eol;
+}
+
+/*
+ * Lines of @text with CMDQV_LINE that name device @name as a whole word;
+ * *@none: how many of them say CMDQV_NONE, *@found: CMDQV_FOUND.
+ */
+static int cmdqv_lines_naming(const char *text, const char *name, int *none,
+			      int *found)
 {
 	size_t len = strlen(name);
 	const char *p = text;
 	int nr = 0;
 
-	*says_none = 0;
+	*none = 0;
+	*found = 0;
 	while ((p = strstr(p, CMDQV_LINE))) {
 		const char *eol = strchr(p, '\n'), *q = p;
 		int named = 0;
@@ -237,9 +252,8 @@ static int cmdqv_lines_naming(const char *text, const char *name,
 		}
 		if (named) {
 			nr++;
-			q = strstr(p, CMDQV_NONE);
-			if (q && q < eol)
-				(*says_none)++;
+			*none += has(p, eol, CMDQV_NONE);
+			*found += has(p, eol, CMDQV_FOUND);
 		}
 		p = eol;
 	}
@@ -276,54 +290,81 @@ static int smmu_devices(char names[][64], int max)
 
 /*
  * At load: exactly one CMDQV line per SMMU instance (the instances as
- * sysfs lists them, not as the module counts them), each saying no CMDQV
- * is behind it, no other CMDQV line and no "CMDQV backend off" (the
- * shim verified the driver's CMDQV layouts on this kernel).
+ * sysfs lists them, not as the module counts them), saying there is no
+ * CMDQV behind it or what the CMDQV is; "CMDQV backend on: N" once iff N
+ * of them have one and cmdqv_ready says so; no other CMDQV line and no
+ * "CMDQV backend off" (the shim verified the driver's CMDQV layouts on
+ * this kernel). Behind an SMMUv3 backend that is off, the CMDQV backend
+ * serves nothing: no such line, cmdqv_ready N.
  */
 TEST(cmdqv_load_log_one_line_per_smmu)
 {
-	char names[MAX_SMMUS][64], *log;
+	char names[MAX_SMMUS][64], ready[8], *log, *on_line;
+	int nr, i, total, off, on, with = 0, on_nr = -1;
 	const char *from, *lines;
-	int nr, i, total, off;
 
-	require_smmuv3();
-	nr = smmu_devices(names, MAX_SMMUS);
-	if (!nr)
-		FAIL("no device bound to " SMMU_DRIVER_DIR);
+	if (!param_read(PARAM_CMDQV_READY, ready, sizeof(ready)))
+		FAIL(PARAM_CMDQV_READY " is absent");
 	lines = load_lines(&log, &from);
-	printf("#   %d SMMU instance(s); CMDQV lines of the last load, from %s:\n",
-	       nr, from);
+	printf("#   CMDQV lines of the last load, from %s:\n", from);
 	total = count_lines(lines, CMDQV_LINE, 1);
 	off = count_lines(lines, CMDQV_OFF, 0);
-	for (i = 0; i < nr; i++) {
-		int none, named = cmdqv_lines_naming(lines, names[i], &none);
+	on = count_lines(lines, CMDQV_ON, 0);
+	if (!smmuv3_on()) {
+		printf("#   the SMMUv3 backend is off: nothing to look behind\n");
+		if (total != off)
+			FAIL("%d CMDQV line(s) say more than \"off\"",
+			     total - off);
+		ASSERT_EQ(0, strcmp(ready, "N"));
+		free(log);
+		return;
+	}
 
+	nr = smmu_devices(names, MAX_SMMUS);
+	printf("#   %d SMMU instance(s), cmdqv_ready %s\n", nr, ready);
+	if (!nr)
+		FAIL("no device bound to " SMMU_DRIVER_DIR);
+	for (i = 0; i < nr; i++) {
+		int none, found, named;
+
+		named = cmdqv_lines_naming(lines, names[i], &none, &found);
 		if (named != 1)
 			FAIL("%d CMDQV lines name SMMU %s, want 1", named,
 			     names[i]);
-		if (none != 1)
-			FAIL("the CMDQV line of SMMU %s does not say \"%s\"",
-			     names[i], CMDQV_NONE);
+		if (none + found != 1)
+			FAIL("the CMDQV line of SMMU %s says neither \"%s\" nor \"%s\"",
+			     names[i], CMDQV_NONE, CMDQV_FOUND);
+		with += found;
 	}
 	if (off)
 		FAIL("\"%s\" in %d line(s)", CMDQV_OFF, off);
-	ASSERT_EQ(nr, total);
+	on_line = strstr(lines, CMDQV_ON);
+	if (on_line && sscanf(on_line, CMDQV_ON " %d", &on_nr) != 1)
+		FAIL("cannot read the count of \"%s\"", CMDQV_ON);
+	ASSERT_EQ(with ? 1 : 0, on);
+	if (with)
+		ASSERT_EQ(with, on_nr);
+	ASSERT_EQ(0, strcmp(ready, with ? "Y" : "N"));
+	ASSERT_EQ(nr + on, total);
 	free(log);
 }
 
-/* cmdqv_ready: read-only, N here (no CMDQV is in use) */
-TEST(cmdqv_ready_reads_n)
+/*
+ * cmdqv_ready: Y or N (which one the log row above checks), and read-only:
+ * not even root may write it (sysfs: no store method).
+ */
+TEST(cmdqv_ready_read_only)
 {
 	struct stat st;
 	char val[8];
 
 	if (!param_read(PARAM_CMDQV_READY, val, sizeof(val)))
 		FAIL(PARAM_CMDQV_READY " is absent");
-	ASSERT_EQ(0, strcmp(val, "N"));
+	ASSERT_TRUE(!strcmp(val, "N") || !strcmp(val, "Y"));
 	ASSERT_OK(stat(PARAM_CMDQV_READY, &st));
 	ASSERT_EQ(0444, st.st_mode & 0777);
-	/* Not even root may write it (sysfs: no store method). */
 	ASSERT_ERRNO(EACCES, open(PARAM_CMDQV_READY, O_WRONLY | O_CLOEXEC));
+	ASSERT_ERRNO(EACCES, open(PARAM_CMDQV_READY, O_RDWR | O_CLOEXEC));
 }
 
 /*
