@@ -596,12 +596,12 @@ TEST(cmdqv_vintf_on_grace)
 	__u64 iova = 0;
 	__u8 *page0;
 	void *qmem;
-	char val[8];
+	char val[8] = "absent";
 
 	require_smmuv3();
 	if (!param_read(PARAM_CMDQV_READY, val, sizeof(val)) || val[0] != 'Y')
 		SKIP("no CMDQV in use here (cmdqv_ready = %s): a Grace machine runs this row",
-		     val[0] ? val : "absent");
+		     val);
 	iommufd = open_iommufd();
 	devfd = vfio_bind(path, iommufd, &dev_id);
 	ASSERT_OK(vt_door_bind(iommufd, &vfd));
