@@ -272,6 +272,7 @@ static int smmu_devices(char names[][64], int max)
 	while ((de = readdir(d))) {
 		char path[512];
 		struct stat st;
+		size_t len;
 
 		if (de->d_type != DT_LNK || !strcmp(de->d_name, "module"))
 			continue;
@@ -280,9 +281,10 @@ static int smmu_devices(char names[][64], int max)
 			 de->d_name);
 		if (lstat(path, &st))
 			continue;
+		len = strlen(de->d_name);
 		ASSERT_TRUE(nr < max);
-		ASSERT_TRUE(strlen(de->d_name) < 64);
-		snprintf(names[nr++], 64, "%s", de->d_name);
+		ASSERT_TRUE(len < sizeof(names[0]));
+		memcpy(names[nr++], de->d_name, len + 1);
 	}
 	closedir(d);
 	return nr;
