@@ -13,7 +13,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
-#include <linux/ida.h>
+#include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
@@ -85,6 +85,8 @@
 /* SMMU IDR1.CMDQS: log2 of the most commands a queue may hold */
 #define VCMDQV_SMMU_IDR1		0x4
 #define VCMDQV_SMMU_IDR1_CMDQS		GENMASK(25, 21)
+/* SMMU CMD_SYNC, completion signalled by nothing (CS=NONE) */
+#define VCMDQV_SMMU_CMD_SYNC		0x46
 /* upstream ARM_SMMU_POLL_TIMEOUT_US */
 #define VCMDQV_POLL_TIMEOUT_US		1000000
 
@@ -94,6 +96,8 @@
  * @write: 32-bit write
  * @read64: 64-bit read (LVCMDQ_ERR_MAP_64)
  * @write64: 64-bit write (VCMDQ BASE, CONS_INDX_BASE)
+ * @synced: Optional; told that a CMD_SYNC completed on the SMMU's main
+ *          queue (a disabled LVCMDQ's ATC_INV timeouts are flushed)
  *
  * @priv is struct vcmdqv.io_priv: the driver's __iomem mapping on
  * hardware (vcmdqv_mmio_io), a register model in KUnit.
@@ -103,6 +107,7 @@ struct vcmdqv_io {
 	void (*write)(void *priv, u32 off, u32 val);
 	u64 (*read64)(void *priv, u32 off);
 	void (*write64)(void *priv, u32 off, u64 val);
+	void (*synced)(void *priv);
 };
 
 extern const struct vcmdqv_io vcmdqv_mmio_io;
@@ -163,18 +168,15 @@ struct vcmdqv_vintf {
 
 /**
  * struct vcmdqv_vsid - A vDEVICE on a VINTF: one SID_MATCH/SID_REPLACE pair
- * @core: The core vDEVICE
+ * @vsdev: The SMMUv3 vDEVICE (core first; its @sid is the physical StreamID
+ *         written to SID_REPLACE, the guest's invalidations use it too)
  * @vintf: Its VINTF
  * @idx: Slot index
- * @sid: Physical StreamID (SID_REPLACE)
- * @vsid: Virtual StreamID (SID_MATCH)
  */
 struct vcmdqv_vsid {
-	struct viommu_vdevice core;
+	struct vsmmu_vdevice vsdev;
 	struct vcmdqv_vintf *vintf;
 	u16 idx;
-	u32 sid;
-	u32 vsid;
 };
 
 /**
@@ -207,12 +209,17 @@ void vcmdqv_vsid_hw_set(struct vcmdqv_vsid *vsid);
 void vcmdqv_vsid_hw_clear(struct vcmdqv_vsid *vsid);
 void vcmdqv_lvcmdq_hw_init(struct vcmdqv_lvcmdq *lvcmdq);
 void vcmdqv_lvcmdq_hw_deinit(struct vcmdqv_lvcmdq *lvcmdq);
+void vcmdqv_lvcmdq_hw_unmap(struct vcmdqv_lvcmdq *lvcmdq);
 
 /* vintf.c, vsid.c, lvcmdq.c: the vIOMMU, vDEVICE and HW_QUEUE ops. */
 size_t vcmdqv_get_viommu_size(struct viommu_smmu *smmu, u32 viommu_type);
 int vcmdqv_vintf_init(struct vcmdqv_vintf *vintf,
 		      const struct iommu_user_data *user_data);
 void *vcmdqv_hw_info(struct viommu_smmu *smmu, u32 *length, u32 *type);
+int vcmdqv_vsid_init(struct viommu_vdevice *vdev);
+size_t vcmdqv_get_hw_queue_size(struct viommu *viommu, u32 queue_type);
+int vcmdqv_lvcmdq_init(struct viommu_hw_queue *hw_queue, u32 lidx,
+		       phys_addr_t base_pa);
 
 /* main.c: instances, reset, errors. */
 struct vcmdqv *vcmdqv_of_smmu(struct viommu_smmu *smmu);

@@ -15,6 +15,7 @@
 
 #include "vsmmu.h"
 #include "backend.h"
+#include "../cmdqv/cmdqv.h"
 #include "../shim/shim.h"
 
 static bool vsmmu_on;
@@ -209,18 +210,21 @@ void viommu_smmuv3_init(void)
 		pr_warn("SMMUv3 backend off: no SMMU instance to serve (%d)\n", rc);
 		goto err_shim;
 	}
+	/* Before the driver is registered: vIOMMUs may come right after. */
+	vcmdqv_init();
 	viommu_smmuv3_driver.iommu_ops = viommu_shim_smmu_iommu_ops();
 	rc = viommu_register_driver(&viommu_smmuv3_driver);
 	if (rc) {
 		pr_warn("SMMUv3 backend off: cannot register the vIOMMU driver (%d)\n",
 			rc);
-		goto err_insts;
+		goto err_cmdqv;
 	}
 	WRITE_ONCE(vsmmu_on, true);
 	pr_info("SMMUv3 backend on: %u instance(s)\n", vsmmu_nr_insts);
 	return;
 
-err_insts:
+err_cmdqv:
+	vcmdqv_exit();
 	viommu_shim_smmu_exit();
 	vsmmu_instances_exit();
 	return;
@@ -239,6 +243,7 @@ void viommu_smmuv3_exit(void)
 	if (READ_ONCE(vsmmu_on)) {
 		WRITE_ONCE(vsmmu_on, false);
 		viommu_unregister_driver(&viommu_smmuv3_driver);
+		vcmdqv_exit();
 		/* Waits until no task runs one of our callbacks. */
 		viommu_shim_smmu_exit();
 		vsmmu_instances_exit();

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "vsmmu.h"
+#include "../cmdqv/cmdqv.h"
 
 /*
  * Upstream offers a vIOMMU only where the guest cannot make DMA
@@ -28,6 +29,20 @@ module_param_named(smmuv3_allow_noncoherent, vsmmu_allow_noncoherent, bool,
 MODULE_PARM_DESC(smmuv3_allow_noncoherent,
 		 "Offer SMMUv3 vIOMMUs although 6.12 cannot keep guest DMA coherent (no S2FWB, no CANWBS): only for I/O-coherent devices and cacheable guest DMA (default: N)");
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * viommu_smmuv3_test_allow_noncoherent() - For KUnit: set the gate
+ * @allow: The new value of smmuv3_allow_noncoherent
+ *
+ * Return: the old value.
+ */
+bool viommu_smmuv3_test_allow_noncoherent(bool allow)
+{
+	return xchg(&vsmmu_allow_noncoherent, allow);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_smmuv3_test_allow_noncoherent);
+#endif
+
 static bool vsmmu_coherent_enough(void)
 {
 	if (!READ_ONCE(vsmmu_allow_noncoherent))
@@ -36,12 +51,20 @@ static bool vsmmu_coherent_enough(void)
 	return true;
 }
 
+/* A CMDQV vIOMMU is an SMMUv3 vIOMMU with a VINTF: the same gate. */
 static size_t vsmmu_get_viommu_size(struct device *dev, u32 viommu_type)
 {
 	struct viommu_smmu *smmu = viommu_shim_smmu_of_dev(dev);
 	void __iomem *base;
+	size_t size;
 
-	if (viommu_type != VIOMMU_VIOMMU_TYPE_ARM_SMMUV3 || !smmu)
+	if (!smmu)
+		return 0;
+	if (viommu_type == VIOMMU_VIOMMU_TYPE_ARM_SMMUV3)
+		size = VIOMMU_STRUCT_SIZE(struct vsmmu, core);
+	else
+		size = vcmdqv_get_viommu_size(smmu, viommu_type);
+	if (!size)
 		return 0;
 	base = viommu_shim_smmu_base(smmu);
 	if (!viommu_smmuv3_nesting_ok(readl_relaxed(base + VSMMU_IDR0),
@@ -49,14 +72,14 @@ static size_t vsmmu_get_viommu_size(struct device *dev, u32 viommu_type)
 		return 0;
 	if (!vsmmu_coherent_enough())
 		return 0;
-	return VIOMMU_STRUCT_SIZE(struct vsmmu, core);
+	return size;
 }
 
 /*
  * A vSID stands for the first stream of its device alone (as upstream), so
  * a device with more streams would keep the others stale.
  */
-static int vsmmu_vdevice_init(struct viommu_vdevice *vdev)
+int vsmmu_vdevice_init(struct viommu_vdevice *vdev)
 {
 	struct vsmmu_vdevice *vsdev = container_of(vdev, struct vsmmu_vdevice,
 						   core);
@@ -82,6 +105,8 @@ static void *vsmmu_hw_info(struct device *dev, u32 *length, u32 *type)
 	void __iomem *base;
 	unsigned int i;
 
+	if (*type == VIOMMU_HW_INFO_TYPE_TEGRA241_CMDQV)
+		return vcmdqv_hw_info(smmu, length, type);
 	if (*type != VIOMMU_HW_INFO_TYPE_DEFAULT &&
 	    *type != VIOMMU_HW_INFO_TYPE_ARM_SMMUV3)
 		return ERR_PTR(-EOPNOTSUPP);
@@ -116,7 +141,8 @@ static int vsmmu_viommu_init(struct viommu *viommu,
 	struct viommu_smmu *smmu;
 	u16 vmid;
 
-	if (viommu->type != VIOMMU_VIOMMU_TYPE_ARM_SMMUV3)
+	if (viommu->type != VIOMMU_VIOMMU_TYPE_ARM_SMMUV3 &&
+	    viommu->type != VIOMMU_VIOMMU_TYPE_TEGRA241_CMDQV)
 		return -EOPNOTSUPP;
 	/*
 	 * Only a parent of ours: its unmaps also flush the guest's stage-1
@@ -134,6 +160,8 @@ static int vsmmu_viommu_init(struct viommu *viommu,
 	vsmmu->smmu = smmu;
 	vsmmu->s2_parent = parent_domain;
 	vsmmu->vmid = vmid;
+	if (viommu->type == VIOMMU_VIOMMU_TYPE_TEGRA241_CMDQV)
+		return vcmdqv_vintf_init(to_vintf(viommu), user_data);
 	viommu->ops = &vsmmu_ops;
 	return 0;
 }

@@ -97,11 +97,13 @@
  * @lock: Protects @vmasters; taken by nested attach, the shim's
  *	  nested_left (under arm_smmu_asid_lock) and event delivery
  * @vmasters: struct vsmmu_vmaster by physical StreamID
+ * @cmdqv: The Tegra241 CMDQV behind it, if the CMDQV backend serves one
  */
 struct vsmmu_instance {
 	struct viommu_smmu *smmu;
 	struct mutex lock; /* see @lock above */
 	DECLARE_HASHTABLE(vmasters, 6);
+	struct vcmdqv *cmdqv;
 };
 
 /**
@@ -179,6 +181,10 @@ bool viommu_smmuv3_test_state(bool flush);
 
 /* viommu.c */
 extern struct viommu_driver viommu_smmuv3_driver;
+int vsmmu_vdevice_init(struct viommu_vdevice *vdev);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool viommu_smmuv3_test_allow_noncoherent(bool allow);
+#endif
 
 /* nested.c */
 int viommu_smmuv3_validate_vste(__le64 *ste, bool *enable_ats);
