@@ -122,6 +122,7 @@ struct vcmdqv_vintf;
  * @base_phys: Physical address of the register space (for the guest's
  *             mmap of its VINTF page 0)
  * @vintf_ids: VINTF index allocator; index 0 is the host's VINTF0, never ours
+ * @own_ids: @vintf_ids is ours to free (KUnit's model), not the driver's
  * @num_vintfs: VINTFs (PARAM)
  * @num_lvcmdqs_per_vintf: Logical VCMDQs per VINTF (PARAM)
  * @num_sids_per_vintf: SID_MATCH/SID_REPLACE pairs per VINTF (PARAM)
@@ -137,6 +138,7 @@ struct vcmdqv {
 	void *io_priv;
 	phys_addr_t base_phys;
 	struct ida *vintf_ids;
+	bool own_ids;
 	u16 num_vintfs;
 	u16 num_lvcmdqs_per_vintf;
 	u16 num_sids_per_vintf;
@@ -151,8 +153,12 @@ struct vcmdqv {
  * @vsmmu: The SMMUv3 vIOMMU (its core struct first)
  * @cmdqv: The CMDQV
  * @idx: VINTF index (>= 1)
+ * @enabled: The VINTF is enabled (a failed re-apply leaves it off)
  * @mmap_offset: The guest's mmap offset of page 0
- * @lock: Protects @lvcmdqs, @vsids and the VINTF's registers
+ * @lock: Protects @enabled, @lvcmdqs and the VINTF's registers but the
+ *	  SID slots'; held across queue disables, which may poll for long
+ * @sid_lock: Protects @vsids and the SID slots; taken under the core's
+ *	      global vDEVICE lock, so never held across a poll
  * @lvcmdqs: Logical VCMDQs by local index
  * @vsids: vSID slots by index
  */
@@ -160,8 +166,10 @@ struct vcmdqv_vintf {
 	struct vsmmu vsmmu;
 	struct vcmdqv *cmdqv;
 	u16 idx;
+	bool enabled;
 	unsigned long mmap_offset;
 	struct mutex lock; /* see @lock above */
+	struct mutex sid_lock; /* see @sid_lock above */
 	struct vcmdqv_lvcmdq **lvcmdqs;
 	struct vcmdqv_vsid **vsids;
 };
@@ -186,6 +194,7 @@ struct vcmdqv_vsid {
  * @prev: The LVCMDQ of local index @lidx - 1 (it must outlive this one)
  * @idx: Global VCMDQ index (@vintf->idx * per-VINTF count + @lidx)
  * @lidx: Local index in the VINTF
+ * @mapped: The VCMDQ is mapped to the VINTF (its logical registers reach it)
  * @q_base: VCMDQ BASE: physical address | log2 of the command count
  */
 struct vcmdqv_lvcmdq {
@@ -194,6 +203,7 @@ struct vcmdqv_lvcmdq {
 	struct vcmdqv_lvcmdq *prev;
 	u16 idx;
 	u16 lidx;
+	bool mapped;
 	u64 q_base;
 };
 

@@ -3,7 +3,7 @@
  * Register sequences for the VINTFs we own: upstream 7.2's
  * tegra241_vintf_hw_init/deinit(), tegra241_vcmdq_hw_init_user/deinit(),
  * the LVCMDQ map/unmap and the vSID slots, through struct vcmdqv_io.
- * Callers hold the VINTF's lock.
+ * Callers hold the VINTF's lock; the vSID slots have a lock of their own.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -160,6 +160,24 @@ void vcmdqv_lvcmdq_hw_deinit(struct vcmdqv_lvcmdq *lvcmdq)
 			  gerror);
 }
 
+/*
+ * Between our disable and the unmap the guest could enable the queue
+ * again through its page 0. Unmapped, only the global page reaches it:
+ * make sure it is off before the core unpins its memory.
+ */
+static void vcmdqv_vcmdq_quiesce(struct vcmdqv *cmdqv, u16 q)
+{
+	if (!(vcmdqv_rd(cmdqv, VCMDQV_VCMDQ_PAGE0(q) + VCMDQV_VCMDQ_STATUS) &
+	      VCMDQV_VCMDQ_ENABLED))
+		return;
+	pr_warn("CMDQV: VCMDQ%u was enabled again while being taken back\n", q);
+	vcmdqv_write_config(cmdqv, VCMDQV_VCMDQ_PAGE0(q) + VCMDQV_VCMDQ_CONFIG,
+			    VCMDQV_VCMDQ_PAGE0(q) + VCMDQV_VCMDQ_STATUS, 0,
+			    "VCMDQ", q);
+	vcmdqv_flush_timeouts(cmdqv);
+	vcmdqv_wr64(cmdqv, VCMDQV_VCMDQ_PAGE1(q) + VCMDQV_VCMDQ_BASE, 0);
+}
+
 /**
  * vcmdqv_lvcmdq_hw_unmap() - Take a VCMDQ back from the VINTF
  * @lvcmdq: The queue, already deinitialised
@@ -169,8 +187,11 @@ void vcmdqv_lvcmdq_hw_deinit(struct vcmdqv_lvcmdq *lvcmdq)
  */
 void vcmdqv_lvcmdq_hw_unmap(struct vcmdqv_lvcmdq *lvcmdq)
 {
-	vcmdqv_cmdq_alloc(lvcmdq->vintf->cmdqv, lvcmdq->vintf->idx,
-			  lvcmdq->lidx, false);
+	struct vcmdqv *cmdqv = lvcmdq->vintf->cmdqv;
+
+	vcmdqv_cmdq_alloc(cmdqv, lvcmdq->vintf->idx, lvcmdq->lidx, false);
+	lvcmdq->mapped = false;
+	vcmdqv_vcmdq_quiesce(cmdqv, lvcmdq->idx);
 }
 
 /**
@@ -185,6 +206,7 @@ void vcmdqv_lvcmdq_hw_init(struct vcmdqv_lvcmdq *lvcmdq)
 	struct vcmdqv *cmdqv = lvcmdq->vintf->cmdqv;
 
 	vcmdqv_cmdq_alloc(cmdqv, lvcmdq->vintf->idx, lvcmdq->lidx, true);
+	lvcmdq->mapped = true;
 	vcmdqv_lvcmdq_hw_deinit(lvcmdq);
 	vcmdqv_wr64(cmdqv, vcmdqv_lvcmdq_page1(lvcmdq, VCMDQV_VCMDQ_BASE),
 		    lvcmdq->q_base);
@@ -241,18 +263,25 @@ void vcmdqv_vintf_hw_deinit(struct vcmdqv_vintf *vintf)
 	u16 lidx = cmdqv->num_lvcmdqs_per_vintf;
 	u16 sidx;
 
+	vintf->enabled = false;
 	while (lidx--) {
 		struct vcmdqv_lvcmdq *lvcmdq = vintf->lvcmdqs[lidx];
 
-		if (lvcmdq)
+		/* An unmapped queue's logical registers reach nothing. */
+		if (lvcmdq && lvcmdq->mapped) {
 			vcmdqv_lvcmdq_hw_deinit(lvcmdq);
-		vcmdqv_cmdq_alloc(cmdqv, vintf->idx, lidx, false);
+			vcmdqv_lvcmdq_hw_unmap(lvcmdq);
+		} else {
+			vcmdqv_cmdq_alloc(cmdqv, vintf->idx, lidx, false);
+		}
 	}
 	vcmdqv_write_config(cmdqv, vcmdqv_vintf_reg(vintf, VCMDQV_VINTF_CONFIG),
 			    vcmdqv_vintf_reg(vintf, VCMDQV_VINTF_STATUS), 0,
 			    "VINTF", vintf->idx);
+	mutex_lock(&vintf->sid_lock);
 	for (sidx = 0; sidx < cmdqv->num_sids_per_vintf; sidx++)
 		vcmdqv_vsid_slot_clear(vintf, sidx);
+	mutex_unlock(&vintf->sid_lock);
 }
 
 /**
@@ -281,9 +310,12 @@ int vcmdqv_vintf_hw_init(struct vcmdqv_vintf *vintf)
 		vcmdqv_vintf_hw_deinit(vintf);
 		return rc;
 	}
+	vintf->enabled = true;
+	mutex_lock(&vintf->sid_lock);
 	for (i = 0; i < cmdqv->num_sids_per_vintf; i++)
 		if (vintf->vsids[i])
 			vcmdqv_vsid_hw_set(vintf->vsids[i]);
+	mutex_unlock(&vintf->sid_lock);
 	for (i = 0; i < cmdqv->num_lvcmdqs_per_vintf; i++)
 		if (vintf->lvcmdqs[i])
 			vcmdqv_lvcmdq_hw_init(vintf->lvcmdqs[i]);

@@ -29,8 +29,10 @@ static void vcmdqv_lvcmdq_destroy(struct viommu_hw_queue *hw_queue)
 	struct vcmdqv_vintf *vintf = lvcmdq->vintf;
 
 	mutex_lock(&vintf->lock);
-	vcmdqv_lvcmdq_hw_deinit(lvcmdq);
-	vcmdqv_lvcmdq_hw_unmap(lvcmdq);
+	if (lvcmdq->mapped) {
+		vcmdqv_lvcmdq_hw_deinit(lvcmdq);
+		vcmdqv_lvcmdq_hw_unmap(lvcmdq);
+	}
 	vintf->lvcmdqs[lvcmdq->lidx] = NULL;
 	if (lvcmdq->prev)
 		viommu_hw_queue_undepend(hw_queue, &lvcmdq->prev->core);
@@ -68,7 +70,7 @@ static int vcmdqv_lvcmdq_check(struct vcmdqv *cmdqv, size_t length,
  *
  * Return: 0; -EOPNOTSUPP for another type, -EINVAL for an index out of
  * range or a bad length or alignment, -EEXIST for a taken index, -EIO
- * when the previous queue is missing.
+ * when the previous queue is missing or the VINTF is off.
  */
 int vcmdqv_lvcmdq_init(struct viommu_hw_queue *hw_queue, u32 lidx,
 		       phys_addr_t base_pa)
@@ -90,9 +92,14 @@ int vcmdqv_lvcmdq_init(struct viommu_hw_queue *hw_queue, u32 lidx,
 		rc = -EEXIST;
 		goto unlock;
 	}
+	/* A VINTF a reset could not restore takes no queue. */
+	if (!vintf->enabled) {
+		rc = -EIO;
+		goto unlock;
+	}
 	if (lidx) {
 		prev = vintf->lvcmdqs[lidx - 1];
-		if (!prev) {
+		if (!prev || !prev->mapped) {
 			rc = -EIO;
 			goto unlock;
 		}

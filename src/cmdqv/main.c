@@ -34,7 +34,11 @@ struct vcmdqv *vcmdqv_of_smmu(struct viommu_smmu *smmu)
 	return inst ? READ_ONCE(inst->cmdqv) : NULL;
 }
 
-/* VINTF, LVCMDQ and SID fields of the registers bound what PARAM may say. */
+/*
+ * The register fields bound what PARAM may say: VINTF and LVCMDQ fields of
+ * CMDQ_ALLOC, four CMDQ_ERR_MAP words (which also keep the CMDQ_ALLOC
+ * registers clear of the VINTFs'), the SID_MATCH registers.
+ */
 static int vcmdqv_read_param(struct vcmdqv *cmdqv)
 {
 	u32 param = cmdqv->io->read(cmdqv->io_priv, VCMDQV_PARAM);
@@ -43,7 +47,7 @@ static int vcmdqv_read_param(struct vcmdqv *cmdqv)
 	unsigned int sids = 1 << FIELD_GET(VCMDQV_PARAM_NUM_SID_LOG2, param);
 
 	if (vintfs < 2 || vintfs > FIELD_MAX(VCMDQV_CMDQ_ALLOC_VINTF) + 1 ||
-	    vcmdqs < vintfs ||
+	    vcmdqs < vintfs || vcmdqs > 4 * 32 ||
 	    vcmdqs / vintfs > FIELD_MAX(VCMDQV_CMDQ_ALLOC_LVCMDQ) + 1 ||
 	    sids > (VCMDQV_VINTF_SID_REPLACE(0) - VCMDQV_VINTF_SID_MATCH(0)) / 4)
 		return -EINVAL;
@@ -88,6 +92,10 @@ err_free:
 static void vcmdqv_free(struct vcmdqv *cmdqv)
 {
 	WARN_ON(cmdqv->nr_vintfs);
+	if (cmdqv->own_ids) {
+		ida_destroy(cmdqv->vintf_ids);
+		kfree(cmdqv->vintf_ids);
+	}
 	kfree(cmdqv->vintfs);
 	mutex_destroy(&cmdqv->lock);
 	kfree(cmdqv);
@@ -302,6 +310,7 @@ void vcmdqv_exit(void)
  * @base_phys: Physical address of the register space, for the mmap
  *
  * The VINTF ids come from an allocator of its own, 0 held as the host's.
+ * Nothing else may use @smmu's CMDQV while it is attached or detached.
  *
  * Return: 0; -ENODEV for an unknown SMMU, -EBUSY if it has a CMDQV,
  * -EINVAL if PARAM is out of range, -ENOMEM.
@@ -333,6 +342,7 @@ int viommu_cmdqv_test_attach(struct viommu_smmu *smmu,
 		return PTR_ERR(cmdqv);
 	}
 	cmdqv->vintf_ids = ids;
+	cmdqv->own_ids = true;
 	WRITE_ONCE(inst->cmdqv, cmdqv);
 	return 0;
 }
@@ -348,7 +358,6 @@ int viommu_cmdqv_test_detach(struct viommu_smmu *smmu)
 {
 	struct vsmmu_instance *inst = vsmmu_instance(smmu);
 	struct vcmdqv *cmdqv = inst ? READ_ONCE(inst->cmdqv) : NULL;
-	struct ida *ids;
 
 	if (!cmdqv)
 		return -ENODEV;
@@ -359,10 +368,7 @@ int viommu_cmdqv_test_detach(struct viommu_smmu *smmu)
 	}
 	WRITE_ONCE(inst->cmdqv, NULL);
 	mutex_unlock(&cmdqv->lock);
-	ids = cmdqv->vintf_ids;
 	vcmdqv_free(cmdqv);
-	ida_destroy(ids);
-	kfree(ids);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_cmdqv_test_detach);

@@ -93,6 +93,7 @@ static void vcmdqv_vintf_destroy(struct viommu *viommu)
 	mutex_lock(&vintf->lock);
 	vcmdqv_vintf_hw_deinit(vintf);
 	mutex_unlock(&vintf->lock);
+	mutex_destroy(&vintf->sid_lock);
 	mutex_destroy(&vintf->lock);
 	kfree(vintf->lvcmdqs);
 	kfree(vintf->vsids);
@@ -143,6 +144,7 @@ int vcmdqv_vintf_init(struct vcmdqv_vintf *vintf,
 		return rc;
 
 	mutex_init(&vintf->lock);
+	mutex_init(&vintf->sid_lock);
 	vintf->lvcmdqs = kcalloc(cmdqv->num_lvcmdqs_per_vintf,
 				 sizeof(*vintf->lvcmdqs), GFP_KERNEL);
 	vintf->vsids = kcalloc(cmdqv->num_sids_per_vintf,
@@ -191,6 +193,7 @@ err_free:
 	kfree(vintf->vsids);
 	vintf->lvcmdqs = NULL;
 	vintf->vsids = NULL;
+	mutex_destroy(&vintf->sid_lock);
 	mutex_destroy(&vintf->lock);
 	return rc;
 }

@@ -12,10 +12,10 @@ static void vcmdqv_vsid_destroy(struct viommu_vdevice *vdev)
 						vsdev.core);
 	struct vcmdqv_vintf *vintf = vsid->vintf;
 
-	mutex_lock(&vintf->lock);
+	mutex_lock(&vintf->sid_lock);
 	vcmdqv_vsid_hw_clear(vsid);
 	vintf->vsids[vsid->idx] = NULL;
-	mutex_unlock(&vintf->lock);
+	mutex_unlock(&vintf->sid_lock);
 }
 
 /**
@@ -42,7 +42,7 @@ int vcmdqv_vsid_init(struct viommu_vdevice *vdev)
 	if (rc)
 		return rc;
 
-	mutex_lock(&vintf->lock);
+	mutex_lock(&vintf->sid_lock);
 	for (idx = 0; idx < n && vintf->vsids[idx]; idx++)
 		;
 	if (idx == n) {
@@ -55,6 +55,6 @@ int vcmdqv_vsid_init(struct viommu_vdevice *vdev)
 	vcmdqv_vsid_hw_set(vsid);
 	vdev->destroy = vcmdqv_vsid_destroy;
 unlock:
-	mutex_unlock(&vintf->lock);
+	mutex_unlock(&vintf->sid_lock);
 	return rc;
 }

@@ -89,6 +89,13 @@ int viommu_viommu_alloc_ioctl(struct viommu_ucmd *ucmd)
 		goto out_put_hwpt;
 	}
 	viommu->parent = viommu_shim_hwpt_domain(hwpt);
+	/*
+	 * The device is not used past here: drop it before the driver copies
+	 * user data, which may block for as long as userspace likes, while a
+	 * stock unbind of the device waits for this hold (and warns).
+	 */
+	viommu_shim_put_object(ictx, idev_obj);
+	idev_obj = NULL;
 
 	rc = drv->viommu_init(viommu, viommu->parent,
 			      cmd->data_len ? &user_data : NULL);
@@ -121,7 +128,8 @@ out_put_hwpt:
 out_put_drv:
 	viommu_driver_put(drv);
 out_put_idev:
-	viommu_shim_put_object(ictx, idev_obj);
+	if (idev_obj)
+		viommu_shim_put_object(ictx, idev_obj);
 	return rc;
 }
 

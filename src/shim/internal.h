@@ -35,6 +35,8 @@ int viommu_sym_resolve_data(const char *modname, const char *name,
 int viommu_sym_resolve_vmlinux(const char *name, unsigned long *addr);
 int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
 				    unsigned long *addr);
+int viommu_sym_resolve_vmlinux_object(const char *name, size_t size,
+				      unsigned long *addr);
 bool viommu_sym_vmlinux_is(unsigned long addr, const char *name);
 bool viommu_sym_vmlinux_calls(unsigned long addr, const char *name,
 			      unsigned long callee);

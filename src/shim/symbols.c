@@ -344,6 +344,39 @@ int viommu_sym_resolve_vmlinux_data(const char *name, size_t size,
 }
 
 /**
+ * viommu_sym_resolve_vmlinux_object() - A vmlinux data object of a known type
+ * @name: The object (static data is listed with KALLSYMS_ALL); unique
+ * @size: The size BTF gives its type
+ * @addr: Where to put its address
+ *
+ * The symbol must span at least @size bytes (kallsyms knows no sizes: the
+ * span runs to the next symbol, alignment included) and lie in the
+ * kernel's .data (between _sdata and _edata): not text, not rodata, not
+ * freed init data.
+ *
+ * Return: as viommu_sym_resolve_vmlinux_data(); -EINVAL also when it lies
+ * outside .data.
+ */
+int viommu_sym_resolve_vmlinux_object(const char *name, size_t size,
+				      unsigned long *addr)
+{
+	unsigned long start, end, a;
+	int rc;
+
+	rc = viommu_sym_unique_vmlinux(name, size, &a);
+	if (rc)
+		return rc;
+	/* By name only: the reverse lookup gives their aliases (init_stack). */
+	start = viommu_kallsyms_lookup_name("_sdata");
+	end = viommu_kallsyms_lookup_name("_edata");
+	if (!start || end <= start || a < start || a >= end ||
+	    size > end - a)
+		return -EINVAL;
+	*addr = a;
+	return 0;
+}
+
+/**
  * viommu_sym_exit() - Let go of the module symbols came from
  *
  * The addresses viommu_sym_resolve() gave must not be used afterwards.
