@@ -510,7 +510,12 @@ static void flow_expect_reaped(struct kunit *test, struct flow *f,
 	/* The vIOMMU's pin on the nest parent and every device are gone. */
 	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, f, f->parent_id));
 	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, f, f->ioas_id));
-	KUNIT_EXPECT_EQ(test, r->selftest_base, module_refcount(r->selftest));
+	/*
+	 * Not above the baseline: a reference an earlier case let go of
+	 * late (seen under TCG after the flushes above held still) may
+	 * still be in the baseline, never one of this case's.
+	 */
+	KUNIT_EXPECT_LE(test, module_refcount(r->selftest), r->selftest_base);
 }
 
 /*

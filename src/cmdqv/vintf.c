@@ -61,7 +61,7 @@ static int vcmdqv_vintf_publish(struct vcmdqv *cmdqv,
 	idx = ida_alloc_range(cmdqv->vintf_ids, 1, cmdqv->num_vintfs - 1,
 			      GFP_KERNEL);
 	if (idx < 0)
-		return idx == -ENOSPC ? -EBUSY : idx;
+		return idx;
 	vintf->idx = idx;
 	vintf->cmdqv = cmdqv;
 	mutex_lock(&cmdqv->lock);
@@ -122,7 +122,8 @@ static const struct viommu_ops vcmdqv_viommu_ops = {
  * stay unset.
  *
  * Return: 0, -EINVAL without @user_data, -EOPNOTSUPP when the SMMU has no
- * CMDQV, -EBUSY when every VINTF is taken, -ETIMEDOUT, -EFAULT, -ENOMEM.
+ * CMDQV, -ENOSPC when every VINTF is taken (as upstream), -ETIMEDOUT,
+ * -EFAULT, -ENOMEM.
  */
 int vcmdqv_vintf_init(struct vcmdqv_vintf *vintf,
 		      const struct iommu_user_data *user_data)
