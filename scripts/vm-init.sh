@@ -186,12 +186,13 @@ if [ "$MODE" = smmuoff ]; then
 	check load_stock_modules modprobe -a iommufd vfio-pci
 	check edu_bound_to_vfio_pci bind_edu_to_vfio
 	check load_viommu_with_smmu_check_failing modprobe viommu $VIOMMU_OPTS
+	dmesg >/tmp/viommu-load.log
 	check shim_verified_at_load shim_verified
 	check smmu_backend_off_in_one_line sh -c \
 		'[ "$(dmesg | grep -c "viommu: SMMUv3 backend off")" = 1 ] && ! dmesg | grep -q "viommu: SMMUv3 backend on"'
 	check smmuv3_ready_says_no grep -qx N /sys/module/viommu/parameters/smmuv3_ready
 	check load_viommu_selftest modprobe viommu_selftest
-	run_tests_unload_and_stop vdevice_test smmuv3_test vfio_test
+	run_tests_unload_and_stop vdevice_test smmuv3_test vfio_test cmdqv_test
 fi
 
 say "Loading the stock modules this kernel has: kunit, iommufd, vfio-pci"
@@ -207,6 +208,8 @@ if door_steps; then
 fi
 say "Loading viommu.ko: it registers /dev/viommu"
 check load_viommu modprobe viommu
+# The load's own lines, for cmdqv_test once the ring buffer has moved on.
+dmesg >/tmp/viommu-load.log
 check shim_verified_at_load shim_verified
 [ "$MODE" = demo ] && ls -l /dev/viommu /dev/iommu
 say "Loading viommu_kunit.ko: its KUnit suites run now"
