@@ -109,21 +109,11 @@ static int viommu_cmdqv_layout_check(char *why, size_t len)
  */
 int viommu_cmdqv_layout_run(const char *fail_check, char *why, size_t len)
 {
-	struct viommu_btf *btfs[VIOMMU_LAYOUT_NR_BTF] = {};
-	char sub[128];
 	int rc;
 
-	btfs[VIOMMU_LAYOUT_VMLINUX] = viommu_btf_load("/sys/kernel/btf/vmlinux",
-						      NULL, sub, sizeof(sub));
-	if (IS_ERR(btfs[VIOMMU_LAYOUT_VMLINUX])) {
-		rc = PTR_ERR(btfs[VIOMMU_LAYOUT_VMLINUX]);
-		scnprintf(why, len, "kernel BTF: %s", sub);
-		return rc;
-	}
-	rc = viommu_layout_verify(btfs, viommu_cmdqv_layout_table,
-				  ARRAY_SIZE(viommu_cmdqv_layout_table),
-				  fail_check, why, len);
-	viommu_btf_free(btfs[VIOMMU_LAYOUT_VMLINUX]);
+	rc = viommu_layout_verify_vmlinux(viommu_cmdqv_layout_table,
+					  ARRAY_SIZE(viommu_cmdqv_layout_table),
+					  fail_check, why, len);
 	if (!rc)
 		rc = viommu_cmdqv_layout_check(why, len);
 	return rc;

@@ -359,6 +359,38 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_layout_verify);
 
+/**
+ * viommu_layout_verify_vmlinux() - viommu_layout_verify() of a vmlinux table
+ * @table: The entries, all of them in vmlinux BTF
+ * @nr: How many
+ * @fail_check: For tests: the entry of this name fails (NULL: none)
+ * @why: Filled with what failed
+ * @why_len: Size of @why
+ *
+ * For the driver tables (SMMUv3, CMDQV): their drivers are built in.
+ *
+ * Return: 0, or the errno of the first entry that does not verify.
+ */
+int viommu_layout_verify_vmlinux(const struct viommu_layout_entry *table,
+				 unsigned int nr, const char *fail_check,
+				 char *why, size_t why_len)
+{
+	struct viommu_btf *btfs[VIOMMU_LAYOUT_NR_BTF] = {};
+	char sub[128];
+	int rc;
+
+	btfs[VIOMMU_LAYOUT_VMLINUX] = viommu_btf_load("/sys/kernel/btf/vmlinux",
+						      NULL, sub, sizeof(sub));
+	if (IS_ERR(btfs[VIOMMU_LAYOUT_VMLINUX])) {
+		rc = PTR_ERR(btfs[VIOMMU_LAYOUT_VMLINUX]);
+		scnprintf(why, why_len, "kernel BTF: %s", sub);
+		return rc;
+	}
+	rc = viommu_layout_verify(btfs, table, nr, fail_check, why, why_len);
+	viommu_btf_free(btfs[VIOMMU_LAYOUT_VMLINUX]);
+	return rc;
+}
+
 static const char viommu_no_btf[] =
 	"no kernel BTF: /sys/kernel/btf/vmlinux is missing (no CONFIG_DEBUG_INFO_BTF)";
 static const char viommu_no_module_btf[] =

@@ -255,6 +255,9 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 			 const struct viommu_layout_entry *table,
 			 unsigned int nr, const char *fail_check,
 			 char *why, size_t why_len);
+int viommu_layout_verify_vmlinux(const struct viommu_layout_entry *table,
+				 unsigned int nr, const char *fail_check,
+				 char *why, size_t why_len);
 int viommu_layout_init(const char **reason);
 int viommu_layout_check_func(const char *name);
 const char *viommu_layout_fail_check(void);

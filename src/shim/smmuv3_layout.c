@@ -135,22 +135,9 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_smmu_layout_table_len);
  */
 int viommu_smmu_layout_run(const char *fail_check, char *why, size_t len)
 {
-	struct viommu_btf *btfs[VIOMMU_LAYOUT_NR_BTF] = {};
-	char sub[128];
-	int rc;
-
-	btfs[VIOMMU_LAYOUT_VMLINUX] = viommu_btf_load("/sys/kernel/btf/vmlinux",
-						      NULL, sub, sizeof(sub));
-	if (IS_ERR(btfs[VIOMMU_LAYOUT_VMLINUX])) {
-		rc = PTR_ERR(btfs[VIOMMU_LAYOUT_VMLINUX]);
-		scnprintf(why, len, "kernel BTF: %s", sub);
-		return rc;
-	}
-	rc = viommu_layout_verify(btfs, viommu_smmu_layout_table,
-				  ARRAY_SIZE(viommu_smmu_layout_table),
-				  fail_check, why, len);
-	viommu_btf_free(btfs[VIOMMU_LAYOUT_VMLINUX]);
-	return rc;
+	return viommu_layout_verify_vmlinux(viommu_smmu_layout_table,
+					    ARRAY_SIZE(viommu_smmu_layout_table),
+					    fail_check, why, len);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_smmu_layout_run);
 
