@@ -738,6 +738,18 @@ static void cf_reapply_failure(struct kunit *test)
  * Mutations: a backend that loses one register write must fail the
  * checker. Each passes only if the checker reports the damage.
  */
+static void cf_expect_mutation_caught(struct kunit *test, struct cf *f,
+				      const char *damage, const char *what)
+{
+	KUNIT_EXPECT_GE(test, f->m->nr_dropped, 1ul);
+	KUNIT_EXPECT_GT(test, cmdqv_model_check(f->m, f->report,
+						CMDQV_REPORT_LEN), 0u);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(f->report, damage), "%s",
+				  f->report);
+	kunit_info(test, "mutated (%s): %s", what, f->report);
+	cmdqv_model_drop_none(f->m);
+}
+
 static void cf_mutation_sid_clear_dropped(struct kunit *test)
 {
 	u32 vdev_id, q0, q1;
@@ -752,13 +764,8 @@ static void cf_mutation_sid_clear_dropped(struct kunit *test)
 				VCMDQV_VINTF_SID_MATCH(slot));
 	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, vdev_id));
 	cmdqv_model_forget_sid(f.m, f.vintf, CMDQV_TEST_VSID);
-	KUNIT_EXPECT_GE(test, f.m->nr_dropped, 1ul);
-	KUNIT_EXPECT_GT(test, cmdqv_model_check(f.m, f.report,
-						CMDQV_REPORT_LEN), 0u);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(f.report, "not cleared"), "%s",
-				  f.report);
-	kunit_info(test, "mutated (SID_MATCH clear dropped): %s", f.report);
-	cmdqv_model_drop_none(f.m);
+	cf_expect_mutation_caught(test, &f, "not cleared",
+				  "SID_MATCH clear dropped");
 }
 
 static void cf_mutation_unmap_dropped(struct kunit *test)
@@ -774,13 +781,8 @@ static void cf_mutation_unmap_dropped(struct kunit *test)
 	cmdqv_model_drop_offset(f.m, VCMDQV_CMDQ_ALLOC(q));
 	KUNIT_EXPECT_EQ(test, 0, cf_destroy(test, &f, q1));
 	cmdqv_model_forget_queue(f.m, f.vintf, 1);
-	KUNIT_EXPECT_GE(test, f.m->nr_dropped, 1ul);
-	KUNIT_EXPECT_GT(test, cmdqv_model_check(f.m, f.report,
-						CMDQV_REPORT_LEN), 0u);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(f.report, "still mapped"), "%s",
-				  f.report);
-	kunit_info(test, "mutated (CMDQ_ALLOC unmap dropped): %s", f.report);
-	cmdqv_model_drop_none(f.m);
+	cf_expect_mutation_caught(test, &f, "still mapped",
+				  "CMDQ_ALLOC unmap dropped");
 }
 
 /*

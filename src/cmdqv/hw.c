@@ -161,6 +161,24 @@ void vcmdqv_lvcmdq_hw_deinit(struct vcmdqv_lvcmdq *lvcmdq)
 }
 
 /*
+ * Stop a queue through @page0 (its global or its VINTF's page) if it runs.
+ * CONFIG too: an enable in flight may not show in STATUS yet.
+ *
+ * Return: whether it ran.
+ */
+static bool vcmdqv_page0_stop(struct vcmdqv *cmdqv, u32 page0, u16 q)
+{
+	if (!(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG) & VCMDQV_VCMDQ_EN) &&
+	    !(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_STATUS) &
+	      VCMDQV_VCMDQ_ENABLED))
+		return false;
+	vcmdqv_write_config(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG,
+			    page0 + VCMDQV_VCMDQ_STATUS, 0, "VCMDQ", q);
+	vcmdqv_flush_timeouts(cmdqv);
+	return true;
+}
+
+/*
  * Between our disable and the unmap the guest could enable the queue
  * again through its page 0 (or an SMMU reset mapped it for the guest to
  * enable). Unmapped, only the global page reaches it, and the guest no
@@ -168,17 +186,9 @@ void vcmdqv_lvcmdq_hw_deinit(struct vcmdqv_lvcmdq *lvcmdq)
  */
 static void vcmdqv_vcmdq_quiesce(struct vcmdqv *cmdqv, u16 q)
 {
-	u32 page0 = VCMDQV_VCMDQ_PAGE0(q);
-
-	/* CONFIG too: an enable in flight may not show in STATUS yet. */
-	if (!(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG) & VCMDQV_VCMDQ_EN) &&
-	    !(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_STATUS) &
-	      VCMDQV_VCMDQ_ENABLED))
+	if (!vcmdqv_page0_stop(cmdqv, VCMDQV_VCMDQ_PAGE0(q), q))
 		return;
 	pr_warn("CMDQV: VCMDQ%u was enabled while being taken back\n", q);
-	vcmdqv_write_config(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG,
-			    page0 + VCMDQV_VCMDQ_STATUS, 0, "VCMDQ", q);
-	vcmdqv_flush_timeouts(cmdqv);
 	vcmdqv_wr64(cmdqv, VCMDQV_VCMDQ_PAGE1(q) + VCMDQV_VCMDQ_BASE, 0);
 }
 
@@ -190,20 +200,13 @@ static void vcmdqv_vcmdq_quiesce(struct vcmdqv *cmdqv, u16 q)
 static void vcmdqv_slot_stop(struct vcmdqv *cmdqv, u16 idx, u16 lidx)
 {
 	u32 q = idx * cmdqv->num_lvcmdqs_per_vintf + lidx;
-	u32 page0 = VCMDQV_LVCMDQ_PAGE0(idx, lidx);
 	u32 alloc = vcmdqv_rd(cmdqv, VCMDQV_CMDQ_ALLOC(q));
 
 	if (!(alloc & VCMDQV_CMDQ_ALLOCATED) ||
 	    FIELD_GET(VCMDQV_CMDQ_ALLOC_VINTF, alloc) != idx ||
 	    FIELD_GET(VCMDQV_CMDQ_ALLOC_LVCMDQ, alloc) != lidx)
 		return;
-	if (!(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG) & VCMDQV_VCMDQ_EN) &&
-	    !(vcmdqv_rd(cmdqv, page0 + VCMDQV_VCMDQ_STATUS) &
-	      VCMDQV_VCMDQ_ENABLED))
-		return;
-	vcmdqv_write_config(cmdqv, page0 + VCMDQV_VCMDQ_CONFIG,
-			    page0 + VCMDQV_VCMDQ_STATUS, 0, "VCMDQ", q);
-	vcmdqv_flush_timeouts(cmdqv);
+	vcmdqv_page0_stop(cmdqv, VCMDQV_LVCMDQ_PAGE0(idx, lidx), q);
 }
 
 /**
