@@ -130,6 +130,23 @@ static void dispatch_unknown_command_is_enotty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, viommu_test_state()->calls);
 }
 
+/* As upstream: a number in the table's range reads the size first. */
+static void dispatch_in_range_unreadable_is_efault(struct kunit *test)
+{
+	static const unsigned int in_range[] = {
+		VIOMMU_TEST_HOLE, _IOW(VIOMMU_TYPE, 0x82, __u32),
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(in_range); i++)
+		KUNIT_EXPECT_EQ_MSG(test, -EFAULT,
+				    dispatch(test, in_range[i], NULL),
+				    "cmd %#x", in_range[i]);
+	KUNIT_EXPECT_EQ(test, -ENOTTY,
+			dispatch(test, _IO(VIOMMU_TYPE, 0x83), NULL));
+	KUNIT_EXPECT_EQ(test, 0, viommu_test_state()->calls);
+}
+
 static void dispatch_size_below_min_is_einval(struct kunit *test)
 {
 	static const u32 sizes[] = { 0, 4, 8, 15 };
@@ -253,6 +270,7 @@ static void dispatch_real_table_rules(struct kunit *test)
 
 static struct kunit_case viommu_dispatch_test_cases[] = {
 	KUNIT_CASE(dispatch_unknown_command_is_enotty),
+	KUNIT_CASE(dispatch_in_range_unreadable_is_efault),
 	KUNIT_CASE(dispatch_size_below_min_is_einval),
 	KUNIT_CASE(dispatch_min_size_zero_extends),
 	KUNIT_CASE(dispatch_exact_size_copies_all),

@@ -151,6 +151,49 @@ TEST(vdevice_copyout_then_own_unbind)
 	vt_teardown(&f);
 }
 
+/*
+ * A nested HWPT's answer blocked in its copy-out holds no reference on
+ * the device it was checked against: the device's unbind (VFIO's, under
+ * dev_set->lock) goes through at once, and the HWPT, which belongs to the
+ * vIOMMU, is made all the same.
+ */
+TEST(nested_hwpt_copyout_then_own_unbind)
+{
+	struct viommu_hwpt_selftest data = {
+		.iotlb = VIOMMU_TEST_IOTLB_DEFAULT,
+	};
+	struct viommu_hwpt_alloc *cmd;
+	struct vt_async a = {};
+	struct ioctl_call c;
+	struct vt_fixture f;
+	struct uffd_wp u;
+
+	vt_setup(&f, VT_VIOMMU);
+	uffd_wp_setup(&u);
+	cmd = u.page;
+	*cmd = (struct viommu_hwpt_alloc) {
+		.size = sizeof(*cmd),
+		.dev_id = f.device_id,
+		.pt_id = f.viommu_id,
+		.data_type = VIOMMU_HWPT_DATA_SELFTEST,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
+	};
+	c = (struct ioctl_call) { f.vfd, VIOMMU_HWPT_ALLOC, cmd };
+	start_blocked(&a, &c, &u);
+
+	ASSERT_OK(run_beside(&a, &u, unbind_fn, &f,
+			     "the unbind of the device a nested HWPT names"));
+	ASSERT_EQ(0, a.rc);
+	ASSERT_ERRNO(ENOENT, vt_destroy(f.vfd, f.stdev_id));
+	/* The HWPT pins its vIOMMU until it goes; then nothing is left. */
+	ASSERT_ERRNO(EBUSY, vt_destroy(f.vfd, f.viommu_id));
+	ASSERT_OK(stock_destroy(f.iommufd, cmd->out_hwpt_id));
+	ASSERT_OK(vt_destroy(f.vfd, f.viommu_id));
+	ASSERT_OK(stock_destroy(f.iommufd, f.hwpt_id));
+	vt_teardown(&f);
+}
+
 static long trigger_fn(void *p)
 {
 	struct vt_fixture *f = p;

@@ -27,9 +27,8 @@ static void *viommu_hw_info_data(struct device *dev, u32 *len, u32 *type)
 	}
 	viommu_driver_put(drv);
 
+	/* As upstream: with no hw_info, any asked type gets NONE. */
 	if (!ops->hw_info) {
-		if (wanted != VIOMMU_HW_INFO_TYPE_DEFAULT)
-			return ERR_PTR(-EOPNOTSUPP);
 		*len = 0;
 		*type = VIOMMU_HW_INFO_TYPE_NONE;
 		return NULL;

@@ -144,10 +144,15 @@ int viommu_hwpt_alloc_ioctl(struct viommu_ucmd *ucmd)
 		goto out_put_idev;
 	}
 	viommu = container_of(viommu_obj, struct viommu, obj);
-	if (!viommu_backs_dev(viommu, dev)) {
-		rc = -EINVAL;
+	rc = viommu_backs_dev(viommu, dev) ? 0 : -EINVAL;
+	/*
+	 * Nothing needs the device past this check: do not hold it across
+	 * the driver's and the response's user copies, where a stalled copy
+	 * would make the device's unbind wait.
+	 */
+	viommu_shim_put_object(ictx, idev_obj);
+	if (rc)
 		goto out_put_viommu;
-	}
 
 	domain = viommu_alloc_domain_nested(viommu, cmd);
 	if (IS_ERR(domain)) {
@@ -188,6 +193,7 @@ out_put_fault:
 		viommu_shim_put_object(ictx, prep.fault);
 out_put_viommu:
 	viommu_put_object(ucmd->ctx, viommu_obj);
+	return rc;
 out_put_idev:
 	viommu_shim_put_object(ictx, idev_obj);
 	return rc;

@@ -131,14 +131,18 @@ long viommu_dispatch(const struct viommu_ioctl_table *table,
 		.ubuffer = arg,
 		.cmd = &buf,
 	};
+	unsigned int nr;
 	int rc;
 
+	nr = _IOC_NR(cmd);
+	if (nr < VIOMMU_CMD_BASE || nr - VIOMMU_CMD_BASE >= table->nr_ops)
+		return -ENOTTY;
+	/* Upstream reads the size before it matches the number: EFAULT first. */
+	if (get_user(ucmd.user_size, (u32 __user *)arg))
+		return -EFAULT;
 	op = viommu_find_op(table, cmd);
 	if (!op)
 		return -ENOTTY;
-
-	if (get_user(ucmd.user_size, (u32 __user *)arg))
-		return -EFAULT;
 	if (ucmd.user_size < op->min_size)
 		return -EINVAL;
 	rc = copy_struct_from_user(&buf, op->size, arg, ucmd.user_size);
