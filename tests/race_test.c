@@ -1274,7 +1274,144 @@ TEST(hw_queue_guard_vs_unmap)
 }
 
 /*
- * 8. All of the above at once, each storm on its own files, for longer:
+ * 8. Door pin sections vs. a VFIO bind on the same file. Objects the
+ * door makes for a stock file (a mock device's bind) skip their pin on
+ * it, only inside that task's door ioctl; a VFIO bind of edu from
+ * another thread at the same time pins the file for real. Thread 0 makes
+ * and destroys mock devices through the door (or /dev/viommu), thread 1
+ * binds and unbinds edu on the stock file, thread 2 allocates IOASes on
+ * it; then both files close. Catches: a pin skipped or dropped for the
+ * wrong task (the file never closes: the module that serves it keeps a
+ * reference, checked for 2 s each round outside the mixed storm; or it
+ * closes under a bound device: KASAN), and lock order of the section
+ * table against VFIO's (lockdep).
+ */
+struct s_pins {
+	int iommufd, vfd;
+	__u32 ioas;
+	const char *mod;
+	long base;
+	int mixed;
+	atomic_int done;
+	long binds, mocks;
+};
+
+static int s_pins_begin(struct race *r)
+{
+	struct s_pins *s = r->arg;
+	int own;
+
+	s->mod = iommu_file_module(&own);
+	s->base = module_refcnt(s->mod);
+	s->iommufd = open_iommufd();
+	ASSERT_OK(vt_door_bind(s->iommufd, &s->vfd));
+	ASSERT_OK(ioas_alloc(s->iommufd, &s->ioas));
+	atomic_store(&s->done, 0);
+	return 1;
+}
+
+static void s_pins_mock(struct race *r, int i, struct rng *rng)
+{
+	struct s_pins *s = r->arg;
+	int k;
+
+	(void)i;
+	for (k = 0; k < 6 && !race_round_over(r); k++) {
+		__u32 stdev;
+
+		ASSERT_OK(vt_mock_domain(s->vfd, s->ioas, &stdev, NULL, NULL));
+		s->mocks++;
+		race_jitter(rng, 5000);
+		/* Some stay, for the close to unbind. */
+		if (rng_below(rng, 4))
+			ASSERT_OK(vt_destroy(s->vfd, stdev));
+	}
+	atomic_store(&s->done, 1);
+}
+
+static void s_pins_edu(struct race *r, int i, struct rng *rng)
+{
+	struct s_pins *s = r->arg;
+	int devfd;
+	__u32 dev;
+
+	(void)i;
+	race_jitter(rng, 20000);
+	if (edu_bind(s->iommufd, &devfd, &dev))
+		FAIL("edu bind: errno %d", errno);
+	s->binds++;
+	race_jitter(rng, 20000);
+	ASSERT_OK(close(devfd));
+}
+
+static void s_pins_ioas(struct race *r, int i, struct rng *rng)
+{
+	struct s_pins *s = r->arg;
+
+	(void)i;
+	while (!atomic_load(&s->done) && !race_round_over(r)) {
+		__u32 ioas;
+
+		ASSERT_OK(ioas_alloc(s->iommufd, &ioas));
+		race_jitter(rng, 2000);
+		ASSERT_OK(stock_destroy(s->iommufd, ioas));
+	}
+}
+
+static void s_pins_end(struct race *r)
+{
+	struct s_pins *s = r->arg;
+	int i;
+
+	ASSERT_OK(close(s->vfd));
+	ASSERT_OK(close(s->iommufd));
+	if (s->mixed || s->base < 0)
+		return;
+	for (i = 0; i < 200 && module_refcnt(s->mod) != s->base; i++)
+		usleep(10000);
+	if (module_refcnt(s->mod) != s->base)
+		FAIL("round %d: %s refcount %ld after both files closed, %ld before: the file did not close",
+		     r->rounds, s->mod, module_refcnt(s->mod), s->base);
+}
+
+static void storm_pins(void *p)
+{
+	const struct storm_opts *o = p;
+	struct s_pins *s = calloc(1, sizeof(*s));
+	struct race r = {
+		.nthreads = 3,
+		.work = { s_pins_mock, s_pins_edu, s_pins_ioas },
+		.begin = s_pins_begin,
+		.end = s_pins_end,
+		.arg = s,
+		.seed = seed ^ 8,
+		.deadline = storm_deadline(o),
+		.max_rounds = 200,
+		.round_cap = o->mixed ? 10 : 3,
+	};
+
+	ASSERT_TRUE(s);
+	vt_require_selftest();
+	if (access(EDU_CDEV, F_OK))
+		SKIP("no edu in this VM");
+	s->mixed = o->mixed;
+	race_start(&r);
+	race_join(&r);
+	storm_report("pins", &r, "%ld edu binds, %ld mock devices", s->binds,
+		     s->mocks);
+	if (r.rounds < 2)
+		FAIL("only %d rounds", r.rounds);
+}
+
+TEST(door_pins_vs_vfio_bind)
+{
+	struct storm_opts o = { .seconds = STORM_SECONDS };
+
+	run_row(storm_pins, &o, o.seconds);
+}
+
+/*
+ * 9. All of the above at once, each storm on its own files, for longer:
  * the races of one storm now also meet the others' (the global vDEVICE
  * lock, the orphan list, the guard table, the object tables of one
  * module). Catches what the rows catch, plus lock order between them
@@ -1304,6 +1441,7 @@ static const struct mixed_storm mixed_storms[] = {
 	{ "veventq", storm_veventq, always },
 	{ "mmap", storm_mmap, always },
 	{ "hw_queue", storm_hw_queue, always },
+	/* Not "pins": a VFIO cdev binds once at a time, vfio_unbind has edu. */
 };
 
 static void *mixed_thread(void *p)
