@@ -112,10 +112,13 @@ static void run_row(void (*storm)(void *), void *arg, double seconds)
 		base[i] = module_refcnt(vt_modules[i]);
 	kfd = race_kmsg_open();
 	st = race_watch(storm, arg, cap, "#   ");
-	if (st == -1)
-		FAIL("the storm hung (or did not start): see the stacks above");
 	if (WIFEXITED(st) && WEXITSTATUS(st) == VT_EXIT_SKIP)
 		_exit(VT_EXIT_SKIP);
+	/* A failed storm: what the kernel said meanwhile, then the verdict. */
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st))
+		race_kmsg_splats(kfd, "#   ");
+	if (st == -1)
+		FAIL("the storm hung (or did not start): see the stacks above");
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		FAIL("the storm failed (%s %d)",
 		     WIFSIGNALED(st) ? "signal" : "exit",
