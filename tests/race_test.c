@@ -515,9 +515,16 @@ static int s_orphan_begin(struct race *r)
 	ASSERT_OK(vt_nested_alloc_default(s->vfd1, s->dev2, viommu,
 					  &s->nested));
 	ASSERT_OK(vt_mock_replace(s->vfd2, s->stdev2, s->nested));
+	/* Attached: in use, before the close and after it. */
+	if (!EXPECT_IN(stock_destroy(s->iommufd, s->nested), EBUSY))
+		FAIL("round %d: nested HWPT destroyed while attached, before the close",
+		     r->rounds);
 	/* The orphan: its vIOMMU still pins the parent. */
 	ASSERT_OK(close(s->vfd1));
 	ASSERT_ERRNO(EBUSY, stock_destroy(s->iommufd, s->parent));
+	if (!EXPECT_IN(stock_destroy(s->iommufd, s->nested), EBUSY))
+		FAIL("round %d: nested HWPT destroyed while attached, once its context closed",
+		     r->rounds);
 	atomic_store(&s->moving, 0);
 	return 1;
 }
@@ -550,13 +557,15 @@ static void s_orphan_stock_destroy(struct race *r, int i, struct rng *rng)
 		if (!rc) {
 			/* Detached only once the move has begun. */
 			if (!moving)
-				FAIL("nested HWPT destroyed while a device was attached");
+				FAIL("round %d (%s): nested HWPT destroyed while a device was attached",
+				     r->rounds, r->rounds & 1 ? "unbind" : "replace");
 			s->stock_won++;
 			return;
 		}
 		if (rc == ENOENT) {
 			if (!moving)
-				FAIL("nested HWPT gone while a device was attached");
+				FAIL("round %d (%s): nested HWPT gone while a device was attached",
+				     r->rounds, r->rounds & 1 ? "unbind" : "replace");
 			s->reaper_won++;
 			return;
 		}
@@ -1013,6 +1022,7 @@ TEST(veventq_read_poll_vs_destroy)
  */
 struct s_mmap {
 	struct vt_fixture f;
+	int mixed;
 	struct viommu_viommu_selftest data;
 	__u32 viommu;
 	atomic_int destroyed;
@@ -1054,8 +1064,11 @@ static void s_mmap_map(struct race *r, int i, struct rng *rng)
 	struct s_mmap *s = r->arg;
 	size_t len = s->data.out_mmap_length;
 
+	int k;
+
 	(void)i;
-	while (!race_round_over(r)) {
+	/* A few each round: endless mappers would starve the destroy. */
+	for (k = 0; k < 6 && !race_round_over(r); k++) {
 		int destroyed = atomic_load(&s->destroyed);
 		__u8 *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
 			       s->f.vfd, s->data.out_mmap_offset);
@@ -1076,7 +1089,8 @@ static void s_mmap_map(struct race *r, int i, struct rng *rng)
 			FAIL("region reads %#x, not %#x", *(volatile __u32 *)p,
 			     s->data.in_data);
 		race_jitter(rng, 2000);
-		if (!rng_below(rng, 16)) {
+		/* Not beside other storms: a child would hold their fds. */
+		if (!s->mixed && !rng_below(rng, 16)) {
 			pid_t pid = fork();
 			int st;
 
@@ -1126,6 +1140,7 @@ static void storm_mmap(void *p)
 
 	ASSERT_TRUE(s);
 	vt_setup(&s->f, VT_PARENT);
+	s->mixed = o->mixed;
 	race_start(&r);
 	race_join(&r);
 	storm_teardown(&s->f);

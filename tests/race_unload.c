@@ -23,6 +23,7 @@
 #define _GNU_SOURCE
 #include <stdatomic.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 #include "fixture.h"
 #include "edu.h"
@@ -187,14 +188,56 @@ static void *w_open(void *p)
 	return NULL;
 }
 
+/*
+ * viommu.ko as modprobe finds it. Loaded with finit_module(), not
+ * modprobe: a fork would hold every fd of the workers until its exec, so
+ * a closed edu fd would not unbind (and rebind EINVAL) meanwhile.
+ */
+static char ko_path[256];
+
+static void find_ko(void)
+{
+	struct utsname u;
+	char line[512];
+	FILE *f;
+
+	ASSERT_OK(uname(&u));
+	snprintf(line, sizeof(line), "/lib/modules/%s/modules.dep", u.release);
+	f = fopen(line, "r");
+	if (!f)
+		FAIL("no %s", line);
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		*colon = 0;
+		if (!strcmp(line, "viommu.ko") ||
+		    (strlen(line) > 10 &&
+		     !strcmp(line + strlen(line) - 10, "/viommu.ko"))) {
+			snprintf(ko_path, sizeof(ko_path), "/lib/modules/%s/%s",
+				 u.release, line);
+			break;
+		}
+	}
+	fclose(f);
+	if (!ko_path[0])
+		FAIL("viommu.ko is not in modules.dep");
+}
+
 static void load(int door)
 {
-	char cmd[64];
+	char params[32];
 	char shim, ready;
+	int fd;
 
-	snprintf(cmd, sizeof(cmd), "modprobe viommu stock_door=%d", door);
-	if (system(cmd))
-		FAIL("load %d: '%s' failed", st.loads + 1, cmd);
+	snprintf(params, sizeof(params), "stock_door=%d", door);
+	fd = open(ko_path, O_RDONLY | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0);
+	if (syscall(__NR_finit_module, fd, params, 0))
+		FAIL("load %d: finit_module(%s, %s): errno %d (%s)",
+		     st.loads + 1, ko_path, params, errno, strerror(errno));
+	ASSERT_OK(close(fd));
 	st.loads++;
 	st.door_loads += door;
 	shim = viommu_param_state("shim_ready");
@@ -282,6 +325,7 @@ int main(void)
 		printf(PFX "not ok: needs /dev/iommu and edu at " EDU_CDEV "\n");
 		return 1;
 	}
+	find_ko();
 	st.deadline = race_now() + race_seconds(STORM_SECONDS);
 	kfd = race_kmsg_open();
 	status = race_watch(storm, NULL, race_seconds(STORM_SECONDS) + 60, PFX);
