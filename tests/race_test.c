@@ -550,9 +550,13 @@ static void s_orphan_stock_destroy(struct race *r, int i, struct rng *rng)
 
 	(void)i;
 	while (!race_round_over(r)) {
-		int moving = atomic_load(&s->moving);
 		int rc = EXPECT_IN(stock_destroy(s->iommufd, s->nested),
 				   EBUSY, ENOENT);
+		/*
+		 * Read after the call: the move is flagged before it starts,
+		 * so a destroy that found the HWPT detached sees the flag.
+		 */
+		int moving = atomic_load(&s->moving);
 
 		if (!rc) {
 			/* Detached only once the move has begun. */
