@@ -210,10 +210,18 @@ static void s_vdev_alloc(struct race *r, int i, struct rng *rng)
 		id_log_add(&s->ids, id);
 		atomic_store(&s->last_vdev, id);
 		race_jitter(rng, 3000);
-		rc = EXPECT_IN(vt_destroy(s->f.vfd, id), ENOENT);
-		if (rc)
+		/*
+		 * EBUSY: held for a moment by a lookup, or by the unbind
+		 * hook tearing it down (as upstream's tombstoning does).
+		 */
+		do {
+			rc = EXPECT_IN(vt_destroy(s->f.vfd, id), ENOENT, EBUSY);
+			if (rc == EBUSY)
+				race_jitter(rng, 500);
+		} while (rc == EBUSY && !race_round_over(r));
+		if (rc == ENOENT)
 			s->tombstoned++;
-		else
+		else if (!rc)
 			s->destroyed++;
 	}
 }
@@ -393,10 +401,18 @@ static void s_vfio_alloc(struct race *r, int i, struct rng *rng)
 			continue;
 		id_log_add(&s->ids, id);
 		race_jitter(rng, 3000);
-		rc = EXPECT_IN(vt_destroy(s->vfd, id), ENOENT);
-		if (rc)
+		/*
+		 * EBUSY: held for a moment by a lookup, or by the unbind
+		 * hook tearing it down (as upstream's tombstoning does).
+		 */
+		do {
+			rc = EXPECT_IN(vt_destroy(s->vfd, id), ENOENT, EBUSY);
+			if (rc == EBUSY)
+				race_jitter(rng, 500);
+		} while (rc == EBUSY && !race_round_over(r));
+		if (rc == ENOENT)
 			s->tombstoned++;
-		else
+		else if (!rc)
 			s->destroyed++;
 	}
 }

@@ -30,7 +30,10 @@
 #include "race.h"
 
 #define PFX "viommu-race: "
+/* At least this long and this many loads (a load takes ~10 s under TCG) */
 #define STORM_SECONDS 20.0
+#define MIN_LOADS 4
+#define MAX_SECONDS 100.0
 #define MAX_LOADS 60
 /* Unload tries with the stock users running, then with them paused */
 #define BUSY_SECONDS 2.0
@@ -40,7 +43,7 @@
 #define EDU_BAD_IOVA 0x4000000ULL
 
 struct unload_state {
-	double deadline;
+	double deadline, hard_deadline;
 	uint64_t seed;
 	atomic_int stop, hold, paused;
 	int nworkers;
@@ -289,8 +292,10 @@ static void storm(void *arg)
 	for (i = 0; i < ARRAY_SIZE(workers); i++)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, workers[i],
 					    (void *)(uintptr_t)(i + 1)));
-	while (race_now() < st.deadline && st.loads < MAX_LOADS) {
-		load(st.loads & 1);
+	while ((race_now() < st.deadline || st.loads < MIN_LOADS) &&
+	       race_now() < st.hard_deadline && st.loads < MAX_LOADS) {
+		/* Door first: odd loads without it */
+		load(!(st.loads & 1));
 		usleep(rng_below(&rng, 300000));
 		unload_now(&rng);
 		usleep(rng_below(&rng, 100000));
@@ -305,7 +310,7 @@ static void storm(void *arg)
 	       atomic_load(&st.nest_parents), atomic_load(&st.dmas),
 	       atomic_load(&st.opens));
 	fflush(stdout);
-	if (st.loads < 2 || !atomic_load(&st.edu_cycles) ||
+	if (st.loads < MIN_LOADS || !atomic_load(&st.edu_cycles) ||
 	    !atomic_load(&st.ioas_cycles) || !atomic_load(&st.opens))
 		FAIL("the storm did not run");
 }
@@ -327,8 +332,9 @@ int main(void)
 	}
 	find_ko();
 	st.deadline = race_now() + race_seconds(STORM_SECONDS);
+	st.hard_deadline = race_now() + race_seconds(MAX_SECONDS);
 	kfd = race_kmsg_open();
-	status = race_watch(storm, NULL, race_seconds(STORM_SECONDS) + 60, PFX);
+	status = race_watch(storm, NULL, race_seconds(MAX_SECONDS) + 60, PFX);
 	ok = status != -1 && WIFEXITED(status) && !WEXITSTATUS(status);
 	/* Whatever happened, leave viommu.ko unloaded for what follows. */
 	for (int i = 0; i < 500 && viommu_loaded() && unload(); i++)
