@@ -239,6 +239,10 @@ struct viommu_domain_ops {
 
 void viommu_domain_free(struct iommu_domain *domain);
 
+struct iommufd_device;
+int viommu_device_replace_checked(struct viommu_ctx *ctx,
+				  struct iommufd_device *idev, u32 *pt_id);
+
 /* The core struct must come first: the core frees what it allocated. */
 #define __VIOMMU_DRV_STRUCT_SIZE(drv_struct, member)                         \
 	(sizeof(drv_struct) + BUILD_BUG_ON_ZERO(offsetof(drv_struct, member)))

@@ -59,13 +59,14 @@ static int mock_dev_attach(struct mock_dev *mdev, struct iommufd_device *idev,
 	return rc;
 }
 
-static int mock_dev_replace(struct mock_dev *mdev, struct iommufd_device *idev,
-			    u32 *pt_id)
+static int mock_dev_replace(struct viommu_ctx *ctx, struct mock_dev *mdev,
+			    struct iommufd_device *idev, u32 *pt_id)
 {
 	int rc;
 
 	down_write(&mdev->iopf_rwsem);
-	rc = iommufd_device_replace(idev, pt_id);
+	/* Another driver's HWPT would reach its attach_dev with our device. */
+	rc = viommu_device_replace_checked(ctx, idev, pt_id);
 	up_write(&mdev->iopf_rwsem);
 	return rc;
 }
@@ -198,7 +199,7 @@ static int mock_test_mock_domain_replace(struct viommu_ctx *ctx,
 		return PTR_ERR(obj);
 	stdev = container_of(obj, struct mock_stdev, obj);
 
-	rc = mock_dev_replace(stdev->mdev, stdev->idev, &pt_id);
+	rc = mock_dev_replace(ctx, stdev->mdev, stdev->idev, &pt_id);
 	if (!rc)
 		cmd->mock_domain_replace.pt_id = pt_id;
 	viommu_object_put(ctx, obj);
