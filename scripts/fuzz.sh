@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # make fuzz: the fuzzer (tests/fuzz/) in the VM, on all our modules, for
 # FUZZ_SECONDS (default 600; FUZZ_CALLS, FUZZ_SEED and FUZZ_THREADS are
-# passed on if set). The corpus lives in $VIOMMU_CACHE/fuzz-corpus: it
-# goes in with the boot and comes back grown, so coverage grows from run to
-# run. Prints the figures and the coverage before and after; the figures
+# passed on if set). The corpus lives in FUZZ_CORPUS (default
+# $VIOMMU_CACHE/fuzz-corpus): it goes in with the boot and comes back
+# grown, so coverage grows from run to run. Prints the figures and the coverage before and after; the figures
 # and repro files of the run are kept in out/fuzz/. Exits 1 on a fuzzer
 # failure, a splat, a leak or a hang.
 set -euo pipefail
@@ -12,8 +12,8 @@ set -euo pipefail
 . "$SCRIPTS_DIR/fuzz-lib.sh"
 
 seconds=${FUZZ_SECONDS:-600}
-corpus=$VIOMMU_CACHE/fuzz-corpus
-last=$VIOMMU_CACHE/fuzz-figures	# the last run's figures: "before"
+corpus=${FUZZ_CORPUS:-$VIOMMU_CACHE/fuzz-corpus}
+last=$corpus.figures	# the last run's figures: "before"
 out=$TOP_DIR/out/fuzz
 log=$TOP_DIR/out/vm-fuzz.log
 tests_out=$TOP_DIR/out/tests
@@ -36,7 +36,7 @@ FUZZ_SECONDS=$seconds VM_EXTRA=$work/in VM_DISK=$work/disk \
 disk_results "$work/disk" "$work/back"
 
 # The corpus grows: programs are only ever added.
-[ ! -d "$work/back/corpus" ] || cp -a "$work/back/corpus"/. "$corpus/"
+[ ! -d "$work/back/corpus" ] || cp -R "$work/back/corpus"/. "$corpus/"
 rm -rf "$out"
 mkdir -p "$out"
 cp -a "$work/back"/figures "$work/back"/repro-* "$out/" 2>/dev/null || true

@@ -12,7 +12,7 @@ set -euo pipefail
 
 cycles=${SOAK_CYCLES:-1000}
 fuzz_seconds=${SOAK_FUZZ_SECONDS:-600}
-corpus=$VIOMMU_CACHE/fuzz-corpus
+corpus=${FUZZ_CORPUS:-$VIOMMU_CACHE/fuzz-corpus}
 log=$TOP_DIR/out/vm-soak.log
 tests_out=$TOP_DIR/out/tests
 
