@@ -17,6 +17,7 @@
 static struct shm *shm;
 static const struct prog *prog;
 static struct pool *pool;
+static const char *plant;
 
 static void fail(int kind, int call, const char *msg)
 {
@@ -39,6 +40,12 @@ static void check(int i, const struct op *op, const struct result *r)
 
 	if (r->skipped)
 		return;
+	/* A self-check of the reporting and shrinking: a planted failure */
+	if (plant && !strcmp(plant, op->name)) {
+		snprintf(msg, sizeof(msg), "%s: planted (VIOMMU_FUZZ_PLANT)",
+			 op->name);
+		fail(F_MUSTFAIL, i, msg);
+	}
 	if (r->rc < 0) {
 		const int *tab = op->errnos ? op->errnos : errnos_ioctl;
 
@@ -111,6 +118,7 @@ void exec_child(const struct prog *p, struct shm *s)
 
 	shm = s;
 	prog = p;
+	plant = getenv("VIOMMU_FUZZ_PLANT");
 	pool = calloc(1, sizeof(*pool));
 	pthread_mutex_init(&pool->lock, NULL);
 	pool->stock = p->stock;

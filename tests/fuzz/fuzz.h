@@ -209,6 +209,7 @@ void *ectx_ptr(struct ectx *e, uint64_t kind, size_t len);
 /* The ioctl default errno table and checks (oracle.c) */
 extern const int errnos_ioctl[];
 extern const int errnos_vfio[];
+extern const int errnos_stock[];
 extern const int errnos_syscall[];
 int errno_allowed(const int *tab, int err);
 

@@ -7,6 +7,7 @@
  * which oracle (b) then holds them to.
  */
 #include <string.h>
+#include <linux/iommufd.h>
 
 #include "fuzz.h"
 
@@ -54,7 +55,10 @@ uint64_t gen_ref(struct gctx *g, enum res_type t)
 		g->depth--;
 	}
 	n = g->nres[t];
-	if (t != R_CTX && rng_pct(r, 6)) {
+	/* Mostly the first file pair: objects meet their own file */
+	if (t == R_CTX)
+		return REF(REF_LIVE, n > 1 && rng_pct(r, 10) ? rng_below(r, n) : 0);
+	if (rng_pct(r, 6)) {
 		switch (rng_below(r, 3)) {
 		case 0:
 			return REF(REF_DEAD, rng_below(r, 4));
@@ -77,10 +81,57 @@ uint64_t gen_ref(struct gctx *g, enum res_type t)
 	return REF(REF_LIVE, rng_below(r, n));
 }
 
+static int has_sub(struct gctx *g, enum res_type t, int sub)
+{
+	int i;
+
+	for (i = 0; i < g->nres[t]; i++)
+		if (g->sub[t][i] == sub)
+			return 1;
+	return 0;
+}
+
+/*
+ * edu the way a VMM sets it up: its cdev bound, a nest parent made from
+ * it, and it attached to that parent (what an SMMUv3 vIOMMU needs).
+ */
+static void gen_edu(struct gctx *g)
+{
+	struct call c;
+
+	g->depth++;
+	add_call(g, op_find("vfio_open"));
+	memset(&c, 0, sizeof(c));
+	c.op = op_find("hwpt_alloc");
+	c.thread = g->cur_thread;
+	c.a[0] = REF(REF_LIVE, 0);
+	c.a[1] = REF(REF_LIVE, g->nres[R_IDEV] - 1);
+	c.a[2] = gen_ref(g, R_IOAS);
+	c.a[3] = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	if (g->p->n < MAX_CALLS)
+		g->p->c[g->p->n++] = c;
+	gen_add(g, R_PARENT, SUB_EDU);
+	c.op = op_find("vfio_attach");
+	c.a[0] = REF(REF_LIVE, g->nres[R_VFIO] - 1);
+	c.a[1] = 0;	/* a nest parent */
+	c.a[2] = REF(REF_LIVE, g->nres[R_PARENT] - 1);
+	c.a[3] = 0;
+	if (g->p->n < MAX_CALLS)
+		g->p->c[g->p->n++] = c;
+	g->depth--;
+}
+
 uint64_t gen_ref_sub(struct gctx *g, enum res_type t, int sub, int *got)
 {
-	uint64_t ref = gen_ref(g, t);
-	int i, n = g->nres[t];
+	uint64_t ref;
+	int i, n;
+
+	if (sub == SUB_EDU && (t == R_IDEV || t == R_PARENT) &&
+	    !has_sub(g, t, sub) && g->nres[R_CTX] && g->depth < 4 &&
+	    g->p->n < MAX_CALLS - 8 && rng_pct(g->r, 90))
+		gen_edu(g);
+	ref = gen_ref(g, t);
+	n = g->nres[t];
 
 	if (REF_MODE(ref) != REF_LIVE || !n) {
 		*got = 0;

@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -168,19 +169,17 @@ static void report(uint64_t seed, struct prog *p, struct outcome *o,
 {
 	static int nrepro;
 	char line[512], name[64];
-	int i;
+	int i, before = p->n;
 
-	out("FAIL %s: %s", kind_name[o->kind], o->msg);
 	if (o->call >= 0 && o->call < p->n) {
 		prog_print_call(line, sizeof(line), &p->c[o->call]);
-		out("at call %d: %s", o->call, line);
+		out("note: failed in call %d of %d: %s", o->call, p->n, line);
 	}
 	if (do_minimize) {
-		int before = p->n;
-
 		minimize(p, o);
-		out("shrunk %d calls to %d", before, p->n);
+		out("note: shrunk from %d calls to %d", before, p->n);
 	}
+	out("FAIL %s: %s", kind_name[o->kind], o->msg);
 	out("repro seed=0x%" PRIx64, seed);
 	out("repro: door=%s", p->stock ? "stock" : "viommu");
 	out("repro: threads=%d", p->threads);
@@ -190,7 +189,7 @@ static void report(uint64_t seed, struct prog *p, struct outcome *o,
 	}
 	snprintf(name, sizeof(name), "repro-%d.prog", nrepro++);
 	save_prog(out_dir, name, p);
-	out("repro file %s/%s", out_dir, name);
+	out("note: repro written to %s/%s (replay: -r FILE)", out_dir, name);
 }
 
 static void usage(void)
@@ -213,6 +212,7 @@ int main(int argc, char **argv)
 	struct outcome o;
 	struct rng rng;
 	static struct prog p;
+	int dump = !!getenv("VIOMMU_FUZZ_DUMP");
 
 	seed = ((uint64_t)time(NULL) << 20) ^ getpid();
 	while ((opt = getopt(argc, argv, "s:n:t:j:c:k:o:r:v")) != -1) {
@@ -233,7 +233,14 @@ int main(int argc, char **argv)
 		usage();
 	mkdir(out_dir, 0755);
 	snprintf(path, sizeof(path), "%s/figures", out_dir);
-	figures = fopen(path, "w");
+	/* Above the fds programs use: a stale fd number never hits it */
+	i = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (i >= 0) {
+		int hi = fcntl(i, F_DUPFD_CLOEXEC, FD_PRIVATE);
+
+		close(i);
+		figures = hi >= 0 ? fdopen(hi, "w") : NULL;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	corpus = calloc(CORPUS_MAX, sizeof(*corpus));
 	run_init();
@@ -261,6 +268,8 @@ int main(int argc, char **argv)
 			out("result fail");
 			return 1;
 		}
+		if (dump)
+			prog_print(stderr, &p, "");
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
 		programs++;
@@ -288,6 +297,8 @@ int main(int argc, char **argv)
 		} else {
 			gen_prog(&rng, &p, threads);
 		}
+		if (dump)	/* debugging the generator */
+			prog_print(stderr, &p, "");
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
 		programs++;
@@ -321,6 +332,7 @@ int main(int argc, char **argv)
 		if (cur != start_ref[i]) {
 			out("FAIL refcnt: module %s refcnt %ld, was %ld at start",
 			    modules[i], cur, start_ref[i]);
+			out("repro seed=0x%" PRIx64, seed);
 			failed = 1;
 		}
 	}

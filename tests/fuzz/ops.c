@@ -9,7 +9,11 @@
 	X(stock_destroy) X(fault_alloc) X(nested_invalidate) X(vfio_open) \
 	X(vfio_attach) X(vfio_detach) \
 	X(destroy) X(viommu_alloc) X(vdevice_alloc) X(veventq_alloc) \
-	X(hw_queue_alloc)
+	X(hw_queue_alloc) X(hwpt_alloc_nested) X(hw_info) X(invalidate) \
+	X(bind) X(raw_ioctl) \
+	X(mock_domain) X(mock_replace) X(check_refs) X(mem_limit) \
+	X(trigger_iopf) X(check_cache) X(trigger_vevent) X(test_raw) \
+	X(close) X(dup) X(mmap) X(munmap) X(touch) X(read) X(poll) X(fork)
 
 #define DECL(n) extern const struct op op_##n;
 OPS(DECL)

@@ -117,7 +117,7 @@ static void x_ioas_alloc(struct ectx *e, const struct call *c,
 }
 
 const struct op op_ioas_alloc = {
-	.name = "ioas_alloc", .nargs = 3,
+	.name = "ioas_alloc", .errnos = errnos_stock, .nargs = 3,
 	.args = { { "ctx", A_RES, R_CTX }, { "flags" }, { "size" } },
 	.gen = g_ioas_alloc, .exec = x_ioas_alloc, .weight = 3,
 	.creates = RES(R_IOAS),
@@ -179,7 +179,7 @@ static void x_ioas_map(struct ectx *e, const struct call *c,
 }
 
 const struct op op_ioas_map = {
-	.name = "ioas_map", .nargs = 6,
+	.name = "ioas_map", .errnos = errnos_stock, .nargs = 6,
 	.args = { { "ctx", A_RES, R_CTX }, { "ioas", A_RES, R_IOAS },
 		  { "page" }, { "pages" }, { "iova_mode" }, { "flags" } },
 	.gen = g_ioas_map, .exec = x_ioas_map, .weight = 4,
@@ -230,7 +230,7 @@ static void x_ioas_unmap(struct ectx *e, const struct call *c,
 }
 
 const struct op op_ioas_unmap = {
-	.name = "ioas_unmap", .nargs = 3,
+	.name = "ioas_unmap", .errnos = errnos_stock, .nargs = 3,
 	.args = { { "ctx", A_RES, R_CTX }, { "area", A_RES, R_AREA },
 		  { "mode" } },
 	.gen = g_ioas_unmap, .exec = x_ioas_unmap, .weight = 2,
@@ -248,7 +248,7 @@ static void g_hwpt_alloc(struct gctx *g, struct call *c)
 	c->a[3] = gen_flags(g, 0xf, rng_pct(g->r, 85) || g->depth ?
 				    IOMMU_HWPT_ALLOC_NEST_PARENT : 0);
 	gen_add(g, c->a[3] & IOMMU_HWPT_ALLOC_NEST_PARENT ? R_PARENT : R_HWPT,
-		0);
+		sub ? sub : SUB_MOCK);
 }
 
 static void x_hwpt_alloc(struct ectx *e, const struct call *c,
@@ -271,7 +271,7 @@ static void x_hwpt_alloc(struct ectx *e, const struct call *c,
 }
 
 const struct op op_hwpt_alloc = {
-	.name = "hwpt_alloc", .nargs = 4,
+	.name = "hwpt_alloc", .errnos = errnos_stock, .nargs = 4,
 	.args = { { "ctx", A_RES, R_CTX }, { "idev", A_RES, R_IDEV },
 		  { "ioas", A_RES, R_IOAS }, { "flags" } },
 	.gen = g_hwpt_alloc, .exec = x_hwpt_alloc, .weight = 3,
@@ -308,7 +308,7 @@ static void x_stock_destroy(struct ectx *e, const struct call *c,
 }
 
 const struct op op_stock_destroy = {
-	.name = "stock_destroy", .nargs = 3,
+	.name = "stock_destroy", .errnos = errnos_stock, .nargs = 3,
 	.args = { { "ctx", A_RES, R_CTX }, { "kind" }, { "id", A_RES, -1 } },
 	.gen = g_stock_destroy, .exec = x_stock_destroy, .weight = 2,
 };
@@ -341,7 +341,7 @@ static void x_fault_alloc(struct ectx *e, const struct call *c,
 }
 
 const struct op op_fault_alloc = {
-	.name = "fault_alloc", .nargs = 2,
+	.name = "fault_alloc", .errnos = errnos_stock, .nargs = 2,
 	.args = { { "ctx", A_RES, R_CTX }, { "flags" } },
 	.gen = g_fault_alloc, .exec = x_fault_alloc, .weight = 1,
 	.creates = RES(R_FAULT),
@@ -387,7 +387,7 @@ static void x_nested_inval(struct ectx *e, const struct call *c,
 }
 
 const struct op op_nested_invalidate = {
-	.name = "nested_invalidate", .nargs = 6,
+	.name = "nested_invalidate", .errnos = errnos_stock, .nargs = 6,
 	.args = { { "ctx", A_RES, R_CTX }, { "nested", A_RES, R_NESTED },
 		  { "type" }, { "entry_len" }, { "entry_num" }, { "seed" } },
 	.gen = g_nested_inval, .exec = x_nested_inval, .weight = 2,

@@ -79,12 +79,12 @@ enum { VD_NONE, VD_SELFTEST, VD_SHORT, VD_CMDQV, VD_GARBAGE, VD_NR };
 static void g_viommu_alloc(struct gctx *g, struct call *c)
 {
 	struct rng *r = g->r;
-	int sub, viol = gen_viol(g);
+	int sub, psub, viol = gen_viol(g);
 
 	c->a[0] = gen_ref(g, R_CTX);
 	c->a[1] = gen_ref_sub(g, R_IDEV, rng_pct(r, 75) ? SUB_MOCK : SUB_EDU,
 			      &sub);
-	c->a[2] = gen_ref(g, R_PARENT);
+	c->a[2] = gen_ref_sub(g, R_PARENT, sub ? sub : SUB_MOCK, &psub);
 	if (sub == SUB_EDU)
 		c->a[3] = rng_pct(r, 85) ? VIOMMU_VIOMMU_TYPE_ARM_SMMUV3 :
 			  VIOMMU_VIOMMU_TYPE_TEGRA241_CMDQV;

@@ -14,6 +14,13 @@ const int errnos_ioctl[] = {
 	ENXIO, ERANGE, 0,
 };
 
+/* Stock iommufd ioctls (not our code): also EPERM (read-only pages) */
+const int errnos_stock[] = {
+	EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, EOVERFLOW, ENOMEM, ENODEV,
+	ENOSPC, EEXIST, EIO, ENOTTY, EBADF, EBADFD, EAGAIN, EINTR, E2BIG,
+	ENXIO, ERANGE, EPERM, 0,
+};
+
 /* VFIO cdev ioctls of edu (vfio-pci), stock code. */
 const int errnos_vfio[] = {
 	EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, ENOMEM, ENODEV, ENOSPC,

@@ -68,6 +68,17 @@ int pool_id_live(struct ectx *e, int ns, uint32_t id)
 	return 0;
 }
 
+static int id_live_anywhere(struct ectx *e, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < e->pl->nres; i++)
+		if (!e->pl->res[i].dead && has_id(e->pl->res[i].type) &&
+		    e->pl->res[i].id == id)
+			return 1;
+	return 0;
+}
+
 /*
  * The resource @ref names, or NULL (a literal, or nothing of that type).
  * A destroyed one whose id no live object took again marks @r: a call
@@ -84,8 +95,9 @@ struct res *pool_get(struct ectx *e, enum res_type t, uint64_t ref,
 		break;
 	case REF_DEAD:
 		x = nth(e, t, 0, 1, REF_VAL(ref));
+		/* Not if any file of the program has a live object of that id */
 		if (x && has_id(t) && r && x->id >= 0x80000000U &&
-		    !pool_id_live(e, x->ns, x->id))
+		    !id_live_anywhere(e, x->id))
 			r->used_dead = 1;
 		if (!x)
 			x = nth(e, t, 0, 0, REF_VAL(ref));

@@ -92,7 +92,7 @@ void run_prog(const struct prog *p, struct outcome *o, int watchdog_s)
 		where(p, o);
 		o->kind = F_HANG;
 		snprintf(o->msg, sizeof(o->msg),
-			 "hang: the program did not finish in %d s", watchdog_s);
+			 "the program did not finish in %d s", watchdog_s);
 		kill(pid, SIGKILL);
 		wait_child(pid, 10000, &st);
 		o->calls = shm->calls;
