@@ -15,6 +15,7 @@ struct shm {
 	char msg[256];
 };
 
-void exec_child(const struct prog *p, struct shm *s) __attribute__((noreturn));
+/* Runs @p and exits: never returns */
+void exec_child(const struct prog *p, struct shm *s);
 
 #endif

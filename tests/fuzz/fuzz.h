@@ -23,12 +23,12 @@
 
 /* PRNG: splitmix64, one state per generator (rng.c) */
 struct rng {
-	uint64_t s;
+	__u64 s;
 };
 
-void rng_seed(struct rng *r, uint64_t seed);
-uint64_t rng_next(struct rng *r);
-uint64_t rng_below(struct rng *r, uint64_t n);	/* 0..n-1, 0 if n == 0 */
+void rng_seed(struct rng *r, __u64 seed);
+__u64 rng_next(struct rng *r);
+__u64 rng_below(struct rng *r, __u64 n);	/* 0..n-1, 0 if n == 0 */
 int rng_pct(struct rng *r, unsigned int pct);	/* true pct% of the time */
 
 /* Resource types of the pool; a program refers to them by index. */
@@ -70,7 +70,8 @@ enum ref_mode {
 	REF_OTHER,	/* a live resource of another type */
 	REF_LIT,	/* a literal id or fd */
 };
-#define REF(mode, v) ((uint64_t)(mode) | ((uint64_t)(v) << 8))
+
+#define REF(mode, v) ((__u64)(mode) | ((__u64)(v) << 8))
 #define REF_MODE(r) ((enum ref_mode)((r) & 0xff))
 #define REF_VAL(r) ((r) >> 8)
 
@@ -86,9 +87,9 @@ struct arg_desc {
 };
 
 struct call {
-	uint16_t op;
-	uint8_t thread;
-	uint64_t a[MAX_ARGS];
+	__u16 op;
+	__u8 thread;
+	__u64 a[MAX_ARGS];
 };
 
 struct prog {
@@ -136,23 +137,24 @@ struct gctx {
 	struct prog *p;
 	int cur_thread;
 	int nres[R_NR];		/* live resources of each type */
-	uint8_t sub[R_NR][POOL_MAX];	/* their sub-kinds, in order */
+	__u8 sub[R_NR][POOL_MAX];	/* their sub-kinds, in order */
 	int depth;		/* recursion of "make what I need" */
 };
 
+extern int fuzz_stock_ok;	/* the stock-file door is on (gen.c) */
 void gen_prog(struct rng *r, struct prog *p, int threads);
 void mutate_prog(struct rng *r, struct prog *p, const struct prog *other);
 /* Helpers for op gen functions (gen.c) */
-uint64_t gen_ref(struct gctx *g, enum res_type t);
-uint64_t gen_ref_sub(struct gctx *g, enum res_type t, int sub, int *got);
+__u64 gen_ref(struct gctx *g, enum res_type t);
+__u64 gen_ref_sub(struct gctx *g, enum res_type t, int sub, int *got);
 void gen_add(struct gctx *g, enum res_type t, int sub);
-void gen_del(struct gctx *g, enum res_type t, uint64_t ref);
-uint64_t gen_size(struct gctx *g, uint32_t size, uint32_t min);
-uint64_t gen_flags(struct gctx *g, uint32_t valid, uint32_t usual);
-uint64_t gen_rsv(struct gctx *g);
-uint64_t gen_ptr(struct gctx *g);
-uint64_t gen_u32(struct gctx *g);
-uint64_t gen_len(struct gctx *g);
+void gen_del(struct gctx *g, enum res_type t, __u64 ref);
+__u64 gen_size(struct gctx *g, __u32 size, __u32 min);
+__u64 gen_flags(struct gctx *g, __u32 valid, __u32 usual);
+__u64 gen_rsv(struct gctx *g);
+__u64 gen_ptr(struct gctx *g);
+__u64 gen_u32(struct gctx *g);
+__u64 gen_len(struct gctx *g);
 int gen_viol(struct gctx *g);	/* true a few % of calls: break one rule */
 
 /* Pointer kinds for gen_ptr()/ectx_ptr() */
@@ -162,11 +164,11 @@ enum ptr_kind {
 
 /* Runtime pool and per-thread state (exec.c) */
 struct res {
-	uint8_t type, sub, dead, ns;
+	__u8 type, sub, dead, ns;
 	int fd, fd2;		/* R_CTX: iommufd, vfd; VEVQ/FAULT/VFIO: fd */
-	uint32_t id;
-	uint64_t x, y;		/* AREA: iova, len; REGION: off, len; MAPPING */
-	uint32_t ioas;		/* AREA: its IOAS */
+	__u32 id;
+	__u64 x, y;		/* AREA: iova, len; REGION: off, len; MAPPING */
+	__u32 ioas;		/* AREA: its IOAS */
 };
 
 /* What the threads of a running program share */
@@ -177,16 +179,16 @@ struct pool {
 	int nns;		/* id namespaces (one per file) */
 	int stock;
 	int threads;
-	uint8_t *gbuf;		/* "guest RAM": GBUF_PAGES shared pages */
+	__u8 *gbuf;		/* "guest RAM": GBUF_PAGES shared pages */
 };
 
 /* One thread's state */
 struct ectx {
 	struct pool *pl;
 	int thread;
-	uint8_t *buf;		/* a zeroed scratch area, BUF_SIZE */
-	uint8_t *ro;		/* two read-only pages */
-	uint8_t *none;		/* a PROT_NONE page, right after buf */
+	__u8 *buf;		/* a zeroed scratch area, BUF_SIZE */
+	__u8 *ro;		/* two read-only pages */
+	__u8 *none;		/* a PROT_NONE page, right after buf */
 	size_t dirty;		/* bytes of buf to zero after the call */
 	long psz;
 };
@@ -196,15 +198,15 @@ struct ectx {
 #define BUF_SIZE (64 * 1024)
 
 /* Pool access, under e->pl->lock (pool.c) */
-struct res *pool_get(struct ectx *e, enum res_type t, uint64_t ref,
+struct res *pool_get(struct ectx *e, enum res_type t, __u64 ref,
 		     struct result *r);
-uint32_t pool_id(struct ectx *e, enum res_type t, uint64_t ref,
-		 struct result *r);
+__u32 pool_id(struct ectx *e, enum res_type t, __u64 ref,
+	      struct result *r);
 struct res *pool_add(struct ectx *e, enum res_type t);
-void pool_kill_id(struct ectx *e, int ns, uint32_t id);
-int pool_id_live(struct ectx *e, int ns, uint32_t id);
-struct res *pool_ctx(struct ectx *e, uint64_t ref, struct result *r);
-void *ectx_ptr(struct ectx *e, uint64_t kind, size_t len);
+void pool_kill_id(struct ectx *e, int ns, __u32 id);
+int pool_id_live(struct ectx *e, int ns, __u32 id);
+struct res *pool_ctx(struct ectx *e, __u64 ref, struct result *r);
+void *ectx_ptr(struct ectx *e, __u64 kind, size_t len);
 
 /* The ioctl default errno table and checks (oracle.c) */
 extern const int errnos_ioctl[];
@@ -218,7 +220,7 @@ void prog_print(FILE *f, const struct prog *p, const char *prefix);
 int prog_print_call(char *buf, size_t len, const struct call *c);
 int prog_parse(const char *text, struct prog *p);
 int prog_load(const char *path, struct prog *p);
-uint64_t prog_hash(const struct prog *p);
+__u64 prog_hash(const struct prog *p);
 
 /* Coverage (kcov.c) */
 int kcov_setup(int threads, const char *points);
@@ -240,7 +242,7 @@ enum fail_kind {
 struct outcome {
 	enum fail_kind kind;
 	int call;		/* index of the failing call, -1 if unknown */
-	uint16_t op;
+	__u16 op;
 	long calls;		/* syscalls made */
 	char msg[256];
 };
@@ -253,6 +255,6 @@ int same_failure(const struct outcome *a, const struct outcome *b);
 void minimize(struct prog *p, const struct outcome *o);
 
 /* Output: stdout and OUT_DIR/figures (main.c) */
-void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void out(const char *fmt, ...);
 
 #endif /* VIOMMU_FUZZ_H */

@@ -43,10 +43,10 @@ static void gen_init(void)
 
 static void add_call(struct gctx *g, int opi);
 
-uint64_t gen_ref(struct gctx *g, enum res_type t)
+__u64 gen_ref(struct gctx *g, enum res_type t)
 {
 	struct rng *r = g->r;
-	uint64_t n;
+	__u64 n;
 
 	if (!g->nres[t] && creator[t] >= 0 && g->depth < 5 &&
 	    g->p->n < MAX_CALLS - 8 && rng_pct(r, 92)) {
@@ -65,7 +65,7 @@ uint64_t gen_ref(struct gctx *g, enum res_type t)
 		case 1:
 			return REF(REF_OTHER, rng_below(r, 8));
 		default: {
-			static const uint32_t lit[] = {
+			static const __u32 lit[] = {
 				0, 1, 2, 0x7fffffff, 0x80000000, 0x80000001,
 				0xffffffff, 0xfffffffe,
 			};
@@ -121,9 +121,9 @@ static void gen_edu(struct gctx *g)
 	g->depth--;
 }
 
-uint64_t gen_ref_sub(struct gctx *g, enum res_type t, int sub, int *got)
+__u64 gen_ref_sub(struct gctx *g, enum res_type t, int sub, int *got)
 {
-	uint64_t ref;
+	__u64 ref;
 	int i, n;
 
 	if (sub == SUB_EDU && (t == R_IDEV || t == R_PARENT) &&
@@ -154,7 +154,7 @@ void gen_add(struct gctx *g, enum res_type t, int sub)
 		g->sub[t][g->nres[t]++] = sub;
 }
 
-void gen_del(struct gctx *g, enum res_type t, uint64_t ref)
+void gen_del(struct gctx *g, enum res_type t, __u64 ref)
 {
 	int n = g->nres[t], i;
 
@@ -171,26 +171,30 @@ int gen_viol(struct gctx *g)
 	return !g->depth && rng_pct(g->r, 8);
 }
 
-uint64_t gen_size(struct gctx *g, uint32_t size, uint32_t min)
+__u64 gen_size(struct gctx *g, __u32 size, __u32 min)
 {
+	static const int delta[] = { -1, 1, 8 };
 	struct rng *r = g->r;
+	__u64 k;
 
 	if (g->depth || !rng_pct(g->r, 10))
 		return size;
-	switch (rng_below(r, 8)) {
-	case 0: return min - 1;
-	case 1: return 0;
-	case 2: return min;
-	case 3: return size + 1;
-	case 4: return size + 8;
-	case 5: return 4096;
-	case 6: return 0xffffffff;
-	default: return rng_below(r, size + 16);
-	}
+	k = rng_below(r, 8);
+	if (k < 3)
+		return (__u32)((k ? size : min) + delta[k]);
+	if (k == 3)
+		return min;
+	if (k == 4)
+		return 0;
+	if (k == 5)
+		return 4096;
+	if (k == 6)
+		return 0xffffffff;
+	return rng_below(r, size + 16);
 }
 
 /* Flag words: mostly @usual, sometimes any valid mix, an unknown bit. */
-uint64_t gen_flags(struct gctx *g, uint32_t valid, uint32_t usual)
+__u64 gen_flags(struct gctx *g, __u32 valid, __u32 usual)
 {
 	struct rng *r = g->r;
 
@@ -201,34 +205,34 @@ uint64_t gen_flags(struct gctx *g, uint32_t valid, uint32_t usual)
 	return usual | (1U << rng_below(r, 32));
 }
 
-uint64_t gen_rsv(struct gctx *g)
+__u64 gen_rsv(struct gctx *g)
 {
 	return 0;
 	(void)g;
 }
 
-uint64_t gen_ptr(struct gctx *g)
+__u64 gen_ptr(struct gctx *g)
 {
 	if (g->depth || !rng_pct(g->r, 4))
 		return PTR_OK;
 	return rng_below(g->r, PTR_NR);
 }
 
-uint64_t gen_u32(struct gctx *g)
+__u64 gen_u32(struct gctx *g)
 {
-	static const uint32_t v[] = {
+	static const __u32 v[] = {
 		0, 1, 2, 3, 4, 7, 8, 16, 63, 64, 255, 4096, 0x7fffffff,
 		0x80000000, 0xffffffff, 0xfffffffe,
 	};
 
 	if (rng_pct(g->r, 70))
 		return v[rng_below(g->r, ARRAY_SIZE(v))];
-	return (uint32_t)rng_next(g->r);
+	return (__u32)rng_next(g->r);
 }
 
-uint64_t gen_len(struct gctx *g)
+__u64 gen_len(struct gctx *g)
 {
-	static const uint64_t v[] = {
+	static const __u64 v[] = {
 		0, 1, 4, 8, 16, 32, 64, 4095, 4096, 8192, 65536,
 		0x100000, 0xffffffffULL, ~0ULL,
 	};
@@ -279,12 +283,12 @@ void gen_prog(struct rng *r, struct prog *p, int threads)
 	}
 }
 
-/* The resources made before call @upto, roughly: enough for gen_ref(). */
-static void sim_prefix(struct gctx *g, const struct prog *p, int upto)
+/* The resources made before call @end, roughly: enough for gen_ref(). */
+static void sim_prefix(struct gctx *g, const struct prog *p, int end)
 {
 	int i, t;
 
-	for (i = 0; i < upto; i++)
+	for (i = 0; i < end; i++)
 		for (t = 0; t < R_NR; t++)
 			if (ops[p->c[i].op]->creates & (1U << t))
 				gen_add(g, t, 0);
@@ -307,12 +311,24 @@ static void mutate_arg(struct rng *r, struct call *c)
 		return;
 	}
 	switch (rng_below(r, 6)) {
-	case 0: c->a[j] ^= 1ULL << rng_below(r, 32); break;
-	case 1: c->a[j]++; break;
-	case 2: c->a[j]--; break;
-	case 3: c->a[j] = 0; break;
-	case 4: c->a[j] = (uint32_t)rng_next(r); break;
-	default: c->a[j] = rng_below(r, 16); break;
+	case 0:
+		c->a[j] ^= 1ULL << rng_below(r, 32);
+		break;
+	case 1:
+		c->a[j]++;
+		break;
+	case 2:
+		c->a[j]--;
+		break;
+	case 3:
+		c->a[j] = 0;
+		break;
+	case 4:
+		c->a[j] = (__u32)rng_next(r);
+		break;
+	default:
+		c->a[j] = rng_below(r, 16);
+		break;
 	}
 }
 

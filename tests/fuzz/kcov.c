@@ -18,13 +18,13 @@
 
 #include "fuzz.h"
 
-#define COVER_SIZE (1 << 16)
-#define PCSET_SLOTS (1 << 18)
+#define COVER_SIZE 65536
+#define PCSET_SLOTS 262144
 
 struct point {
-	uint64_t addr;
-	uint16_t mod, comp;
-	uint32_t func;
+	__u64 addr;
+	__u16 mod, comp;
+	__u32 func;
 };
 
 static int kcov_fd[MAX_THREADS];
@@ -35,8 +35,8 @@ static struct point *points;
 static long npoints;
 static char **names;		/* modules, components, functions */
 static int nnames;
-static uint8_t *hit;		/* shared: one byte a point */
-static uint64_t *pcset;		/* shared, without a points file */
+static __u8 *hit;		/* shared: one byte a point */
+static __u64 *pcset;		/* shared, without a points file */
 static unsigned long *shared_ctr;	/* [0]: new this program, [1]: total */
 
 static int name_idx(const char *s)
@@ -51,7 +51,7 @@ static int name_idx(const char *s)
 	return nnames++;
 }
 
-static uint64_t section_base(const char *mod, const char *sec)
+static __u64 section_base(const char *mod, const char *sec)
 {
 	char path[256];
 	unsigned long long v = 0;
@@ -86,7 +86,7 @@ static void load_points(const char *file)
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		uint64_t base;
+		__u64 base;
 
 		if (line[0] == '#')
 			continue;
@@ -105,7 +105,9 @@ static void load_points(const char *file)
 		points[npoints].addr = base + off;
 		points[npoints].mod = name_idx(mod);
 		points[npoints].comp = name_idx(comp);
-		points[npoints].func = name_idx(func);
+		/* Static functions of one name live in several components */
+		snprintf(line, sizeof(line), "%s:%s", comp, func);
+		points[npoints].func = name_idx(line);
 		npoints++;
 	}
 	fclose(f);
@@ -142,7 +144,7 @@ int kcov_setup(int threads, const char *file)
 		hit = mmap(NULL, npoints, PROT_READ | PROT_WRITE,
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	else
-		pcset = mmap(NULL, PCSET_SLOTS * sizeof(uint64_t),
+		pcset = mmap(NULL, PCSET_SLOTS * sizeof(__u64),
 			     PROT_READ | PROT_WRITE,
 			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	kcov_ok = 1;
@@ -178,15 +180,15 @@ static void note_new(void)
 	__atomic_fetch_add(&shared_ctr[1], 1, __ATOMIC_RELAXED);
 }
 
-static void add_pc(uint64_t pc)
+static void add_pc(__u64 pc)
 {
 	long lo = 0, hi = npoints - 1;
 
 	if (!npoints) {
-		uint64_t h = (pc * 0x9e3779b97f4a7c15ULL) >> 46;
+		__u64 h = (pc * 0x9e3779b97f4a7c15ULL) >> 46;
 
 		for (;; h = (h + 1) & (PCSET_SLOTS - 1)) {
-			uint64_t cur = __atomic_load_n(&pcset[h], __ATOMIC_RELAXED);
+			__u64 cur = __atomic_load_n(&pcset[h], __ATOMIC_RELAXED);
 
 			if (cur == pc)
 				return;
@@ -260,7 +262,8 @@ static void tally(struct tally *t, int *nt, int name, int h)
 			break;
 	if (i == *nt) {
 		t[i].name = name;
-		t[i].hit = t[i].total = 0;
+		t[i].hit = 0;
+		t[i].total = 0;
 		(*nt)++;
 	}
 	t[i].total++;

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +25,6 @@
 #define WATCHDOG_S 60
 #define CORPUS_MAX 2048
 #define MODULES 2
-
-extern int fuzz_stock_ok;
 
 static FILE *figures;
 static const char *out_dir = "/tmp";
@@ -66,7 +63,7 @@ static double now(void)
 
 static const char *const modules[MODULES] = { "viommu", "viommu_selftest" };
 
-static long refcnt(const char *mod)
+static long module_refs(const char *mod)
 {
 	char path[128];
 	long v = -1;
@@ -131,7 +128,7 @@ static void corpus_add(const struct prog *p, int save)
 		return;
 	corpus[ncorpus++] = *p;
 	if (save && corpus_dir) {
-		snprintf(name, sizeof(name), "%016" PRIx64, prog_hash(p));
+		snprintf(name, sizeof(name), "%016llx", (unsigned long long)prog_hash(p));
 		save_prog(corpus_dir, name, p);
 	}
 }
@@ -164,7 +161,7 @@ static const char *const kind_name[] = {
 };
 
 /* FAIL, repro lines, and OUT_DIR/repro-N.prog */
-static void report(uint64_t seed, struct prog *p, struct outcome *o,
+static void report(__u64 seed, struct prog *p, struct outcome *o,
 		   int do_minimize)
 {
 	static int nrepro;
@@ -180,7 +177,7 @@ static void report(uint64_t seed, struct prog *p, struct outcome *o,
 		out("note: shrunk from %d calls to %d", before, p->n);
 	}
 	out("FAIL %s: %s", kind_name[o->kind], o->msg);
-	out("repro seed=0x%" PRIx64, seed);
+	out("repro seed=0x%llx", (unsigned long long)seed);
 	out("repro: door=%s", p->stock ? "stock" : "viommu");
 	out("repro: threads=%d", p->threads);
 	for (i = 0; i < p->n; i++) {
@@ -194,15 +191,18 @@ static void report(uint64_t seed, struct prog *p, struct outcome *o,
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: viommu_fuzz [-s SEED] [-n CALLS] [-t SECONDS] "
-		"[-j THREADS] [-c CORPUS_DIR] [-k POINTS_FILE] [-o OUT_DIR] "
-		"[-r REPRO_FILE] [-v]\n");
+	static const char *const text =
+		"viommu_fuzz [-s SEED] [-n CALLS] [-t SECONDS] [-j THREADS]\n"
+		"            [-c CORPUS_DIR] [-k POINTS_FILE] [-o OUT_DIR]\n"
+		"            [-r REPRO_FILE] [-v]\n";
+
+	fprintf(stderr, "%s", text);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	uint64_t seed = 0, new_total = 0;
+	__u64 seed = 0, new_total = 0;
 	long max_calls = 200000, calls = 0, programs = 0;
 	double max_time = 600, t0, last;
 	const char *points = NULL, *repro = NULL;
@@ -214,19 +214,38 @@ int main(int argc, char **argv)
 	static struct prog p;
 	int dump = !!getenv("VIOMMU_FUZZ_DUMP");
 
-	seed = ((uint64_t)time(NULL) << 20) ^ getpid();
+	seed = ((__u64)time(NULL) << 20) ^ getpid();
 	while ((opt = getopt(argc, argv, "s:n:t:j:c:k:o:r:v")) != -1) {
 		switch (opt) {
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		case 'n': max_calls = strtol(optarg, NULL, 0); break;
-		case 't': max_time = strtod(optarg, NULL); break;
-		case 'j': threads = atoi(optarg); break;
-		case 'c': corpus_dir = optarg; break;
-		case 'k': points = optarg; break;
-		case 'o': out_dir = optarg; break;
-		case 'r': repro = optarg; break;
-		case 'v': verbose = 1; break;
-		default: usage();
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'n':
+			max_calls = strtol(optarg, NULL, 0);
+			break;
+		case 't':
+			max_time = strtod(optarg, NULL);
+			break;
+		case 'j':
+			threads = atoi(optarg);
+			break;
+		case 'c':
+			corpus_dir = optarg;
+			break;
+		case 'k':
+			points = optarg;
+			break;
+		case 'o':
+			out_dir = optarg;
+			break;
+		case 'r':
+			repro = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (threads < 1 || threads > MAX_THREADS)
@@ -250,15 +269,16 @@ int main(int argc, char **argv)
 	if (nc_old)
 		write_param("smmuv3_allow_noncoherent", "1");
 	for (i = 0; i < MODULES; i++)
-		start_ref[i] = refcnt(modules[i]);
+		start_ref[i] = module_refs(modules[i]);
 	kcov_setup(MAX_THREADS, points);
 	if (corpus_dir)
 		load_corpus();
-	out("start seed=0x%" PRIx64 " threads=%d calls=%ld time=%.0f "
-	    "corpus=%d kcov=%s", seed, threads, max_calls, max_time, ncorpus,
+	out("start seed=0x%llx threads=%d calls=%ld time=%.0f corpus=%d kcov=%s",
+	    (unsigned long long)seed, threads, max_calls, max_time, ncorpus,
 	    kcov_on() ? "on" : "off");
 	rng_seed(&rng, seed);
-	t0 = last = now();
+	t0 = now();
+	last = t0;
 
 	if (repro) {
 		int rc = prog_load(repro, &p);
@@ -313,31 +333,31 @@ int main(int argc, char **argv)
 		}
 		if (now() - last >= 15) {
 			last = now();
-			out("progress calls=%ld programs=%ld seconds=%.0f "
-			    "corpus=%d points=%lu", calls, programs, last - t0,
-			    ncorpus, kcov_hit_total());
+			out("progress calls=%ld programs=%ld seconds=%.0f corpus=%d points=%lu",
+			    calls, programs, last - t0, ncorpus,
+			    kcov_hit_total());
 		}
 	}
 	if (nc_old)
 		write_param("smmuv3_allow_noncoherent", nc_old == 'Y' ? "1" : "0");
 	/* Oracle (d): every reference our modules gave out is back. */
 	for (i = 0; i < MODULES; i++) {
-		long cur = refcnt(modules[i]);
+		long cur = module_refs(modules[i]);
 		int tries;
 
 		for (tries = 0; tries < 100 && cur != start_ref[i]; tries++) {
 			usleep(100000);
-			cur = refcnt(modules[i]);
+			cur = module_refs(modules[i]);
 		}
 		if (cur != start_ref[i]) {
 			out("FAIL refcnt: module %s refcnt %ld, was %ld at start",
 			    modules[i], cur, start_ref[i]);
-			out("repro seed=0x%" PRIx64, seed);
+			out("repro seed=0x%llx", (unsigned long long)seed);
 			failed = 1;
 		}
 	}
-	out("calls=%ld programs=%ld seconds=%.0f corpus=%d new=%" PRIu64,
-	    calls, programs, now() - t0, ncorpus, new_total);
+	out("calls=%ld programs=%ld seconds=%.0f corpus=%d new=%llu", calls,
+	    programs, now() - t0, ncorpus, new_total);
 	kcov_report(out, verbose);
 	out("result %s", failed ? "fail" : "ok");
 	return failed;

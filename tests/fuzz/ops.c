@@ -3,23 +3,20 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "oplist.h"
 
-#define OPS(X) \
-	X(ctx_open) X(ioas_alloc) X(ioas_map) X(ioas_unmap) X(hwpt_alloc) \
-	X(stock_destroy) X(fault_alloc) X(nested_invalidate) X(vfio_open) \
-	X(vfio_attach) X(vfio_detach) \
-	X(destroy) X(viommu_alloc) X(vdevice_alloc) X(veventq_alloc) \
-	X(hw_queue_alloc) X(hwpt_alloc_nested) X(hw_info) X(invalidate) \
-	X(bind) X(raw_ioctl) \
-	X(mock_domain) X(mock_replace) X(check_refs) X(mem_limit) \
-	X(trigger_iopf) X(check_cache) X(trigger_vevent) X(test_raw) \
-	X(close) X(dup) X(mmap) X(munmap) X(touch) X(read) X(poll) X(fork)
+const struct op *const ops[] = {
+	&op_ctx_open, &op_ioas_alloc, &op_ioas_map, &op_ioas_unmap,
+	&op_hwpt_alloc, &op_stock_destroy, &op_fault_alloc,
+	&op_nested_invalidate, &op_vfio_open, &op_vfio_attach, &op_vfio_detach,
+	&op_destroy, &op_viommu_alloc, &op_vdevice_alloc, &op_veventq_alloc,
+	&op_hw_queue_alloc, &op_hwpt_alloc_nested, &op_hw_info, &op_invalidate,
+	&op_bind, &op_raw_ioctl, &op_mock_domain, &op_mock_replace,
+	&op_check_refs, &op_mem_limit, &op_trigger_iopf, &op_check_cache,
+	&op_trigger_vevent, &op_test_raw, &op_close, &op_dup, &op_mmap,
+	&op_munmap, &op_touch, &op_read, &op_poll, &op_fork,
+};
 
-#define DECL(n) extern const struct op op_##n;
-OPS(DECL)
-#define REF_OP(n) &op_##n,
-
-const struct op *const ops[] = { OPS(REF_OP) };
 const int nr_ops = ARRAY_SIZE(ops);
 
 int op_find(const char *name)

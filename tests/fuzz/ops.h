@@ -18,8 +18,9 @@
 #define LOCK(e) pthread_mutex_lock(&(e)->pl->lock)
 #define UNLOCK(e) pthread_mutex_unlock(&(e)->pl->lock)
 /* Where a field ends, and whether a call of @sz bytes shows it */
-#define FEND(type, f) (offsetof(struct type, f) + sizeof(((struct type *)0)->f))
-#define SEEN(sz, type, f) ((uint64_t)(sz) >= FEND(type, f))
+#define P(type) ((struct type *)0)
+#define END_OF(m) ((size_t)&(m) + sizeof(m))
+#define SEEN(sz, m) ((__u64)(sz) >= END_OF(m))
 /* Offset of scratch data (payloads) in buf, after the struct */
 #define DATA_OFF 4096
 
@@ -28,10 +29,10 @@
  * pointer kind @pk says, with @tail as the first byte after it. Returns
  * the pointer the ioctl gets.
  */
-static inline void *lay(struct ectx *e, uint64_t pk, void *cmd, size_t len,
-			uint32_t sz, uint8_t tail)
+static inline void *lay(struct ectx *e, __u64 pk, void *cmd, size_t len,
+			__u32 sz, __u8 tail)
 {
-	uint8_t *p = ectx_ptr(e, pk, len);
+	__u8 *p = ectx_ptr(e, pk, len);
 
 	memcpy(cmd, &sz, sizeof(sz));
 	switch (pk % PTR_NR) {
@@ -56,10 +57,10 @@ static inline void *lay(struct ectx *e, uint64_t pk, void *cmd, size_t len,
 }
 
 /* A payload buffer for data_uptr: kind @pk, @len bytes of @src (or zero) */
-static inline void *payload(struct ectx *e, uint64_t pk, const void *src,
+static inline void *payload(struct ectx *e, __u64 pk, const void *src,
 			    size_t len)
 {
-	uint8_t *p;
+	__u8 *p;
 
 	if (len > BUF_SIZE - DATA_OFF)
 		len = BUF_SIZE - DATA_OFF;
@@ -92,7 +93,7 @@ static inline void *payload(struct ectx *e, uint64_t pk, const void *src,
 }
 
 /* After the ioctl: the struct as the kernel left it (if readable). */
-static inline int back(struct ectx *e, uint64_t pk, void *cmd, size_t len)
+static inline int back(struct ectx *e, __u64 pk, void *cmd, size_t len)
 {
 	if (pk % PTR_NR == PTR_OK) {
 		memcpy(cmd, e->buf, len);
@@ -117,8 +118,8 @@ static inline void do_ioctl(struct result *r, int fd, unsigned long req,
  * Oracle (b) for the size rules every extensible struct has: below the
  * minimum, or a non-zero byte past the struct the kernel knows.
  */
-static inline void size_rules(struct result *r, uint64_t pk, uint32_t sz,
-			      size_t min, size_t len, uint8_t tail)
+static inline void size_rules(struct result *r, __u64 pk, __u32 sz,
+			      size_t min, size_t len, __u8 tail)
 {
 	if (pk % PTR_NR != PTR_OK && pk % PTR_NR != PTR_RO)
 		return;
@@ -129,7 +130,7 @@ static inline void size_rules(struct result *r, uint64_t pk, uint32_t sz,
 }
 
 /* A ctx's file for our calls: the door fd; for stock calls, iommufd */
-static inline struct res *ctx_of(struct ectx *e, uint64_t ref,
+static inline struct res *ctx_of(struct ectx *e, __u64 ref,
 				 struct result *r)
 {
 	struct res *x = pool_ctx(e, ref, r);
@@ -144,12 +145,13 @@ static const int obj_kinds[] = {
 	R_VIOMMU, R_VDEV, R_VEVQ, R_HWQ, R_STDEV, R_NESTED, R_HWPT,
 	R_PARENT, R_IOAS, R_FAULT, R_IDEV,
 };
+
 #define NR_OBJ_KINDS ((int)ARRAY_SIZE(obj_kinds))
 
 /* Small virt_ids (vSIDs), shared by vdevice_alloc and the invalidations */
-static inline uint64_t gen_virt(struct gctx *g)
+static inline __u64 gen_virt(struct gctx *g)
 {
-	static const uint64_t v[] = { 0, 1, 2, 3, 0x10, 0x100, 0xffff,
+	static const __u64 v[] = { 0, 1, 2, 3, 0x10, 0x100, 0xffff,
 				      0xffffffffULL, ~0ULL };
 
 	return v[rng_below(g->r, ARRAY_SIZE(v))];

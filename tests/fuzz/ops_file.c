@@ -115,7 +115,7 @@ static void g_mmap(struct gctx *g, struct call *c)
 static void x_mmap(struct ectx *e, const struct call *c, struct result *r)
 {
 	struct res *ctx = ctx_of(e, c->a[0], r), *rg, *x;
-	uint64_t off = 0, len = e->psz;
+	__u64 off = 0, len = e->psz;
 	int fd;
 	void *p;
 
@@ -129,18 +129,30 @@ static void x_mmap(struct ectx *e, const struct call *c, struct result *r)
 	}
 	fd = ctx->fd2;
 	UNLOCK(e);
+	/* Off the region by a page, at 0, far, at the very end */
 	switch (c->a[2] % 6) {
-	case 1: off += e->psz; break;
-	case 2: off = 0; break;
-	case 3: off = e->psz; break;
-	case 4: off = 1ULL << 40; break;
-	case 5: off = ~0ULL & ~(uint64_t)(e->psz - 1); break;
+	case 1:
+		off += e->psz;
+		break;
+	case 2:
+		off = 0;
+		break;
+	case 3:
+		off = e->psz;
+		break;
+	case 4:
+		off = 1ULL << 40;
+		break;
+	case 5:
+		off = ~(__u64)(e->psz - 1);
+		break;
 	}
-	switch (c->a[3] % 4) {
-	case 1: len /= 2; break;
-	case 2: len *= 2; break;
-	case 3: len = e->psz; break;
-	}
+	if (c->a[3] % 4 == 1)
+		len /= 2;
+	else if (c->a[3] % 4 == 2)
+		len *= 2;
+	else if (c->a[3] % 4 == 3)
+		len = e->psz;
 	if (!len) {
 		r->skipped = 1;
 		return;
@@ -186,7 +198,7 @@ static void x_munmap(struct ectx *e, const struct call *c, struct result *r)
 	LOCK(e);
 	m = pool_get(e, R_MAPPING, c->a[0], NULL);
 	if (m && (REF_MODE(c->a[0]) == REF_LIVE)) {
-		uint64_t len = c->a[1] && m->y > (uint64_t)e->psz ? (uint64_t)e->psz : m->y;
+		__u64 len = c->a[1] && m->y > (__u64)e->psz ? (__u64)e->psz : m->y;
 
 		r->rc = munmap((void *)(uintptr_t)m->x, len);
 		r->err = r->rc ? errno : 0;
@@ -223,12 +235,11 @@ static void x_touch(struct ectx *e, const struct call *c, struct result *r)
 	LOCK(e);
 	m = pool_get(e, R_MAPPING, c->a[0], NULL);
 	if (m && REF_MODE(c->a[0]) == REF_LIVE && (m->sub & PROT_READ)) {
-		volatile uint32_t *w = (void *)(uintptr_t)(m->x +
-			((c->a[1] * 4) % m->y));
-		uint32_t v = *w;
+		__u32 *w = (void *)(uintptr_t)(m->x + ((c->a[1] * 4) % m->y));
+		__u32 v = __atomic_load_n(w, __ATOMIC_RELAXED);
 
 		if (m->sub & PROT_WRITE)
-			*w = v ^ (uint32_t)c->a[1];
+			__atomic_store_n(w, v ^ (__u32)c->a[1], __ATOMIC_RELAXED);
 		r->rc = 0;
 	} else {
 		r->skipped = 1;
@@ -246,7 +257,7 @@ const struct op op_touch = {
 /* read of a vEVENTQ or fault fd, non-blocking */
 static void g_read(struct gctx *g, struct call *c)
 {
-	static const uint32_t counts[] = { 0, 1, 8, 12, 16, 40, 64, 256, 4096 };
+	static const __u32 counts[] = { 0, 1, 8, 12, 16, 40, 64, 256, 4096 };
 
 	c->a[0] = rng_pct(g->r, 85) ? 0 : 1;
 	c->a[1] = gen_ref(g, c->a[0] ? R_FAULT : R_VEVQ);

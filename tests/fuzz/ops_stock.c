@@ -28,7 +28,8 @@ static void x_ctx_open(struct ectx *e, const struct call *c,
 	struct res *x;
 
 	(void)c;
-	r->rc = ifd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	ifd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	r->rc = ifd;
 	r->err = ifd < 0 ? errno : 0;
 	if (ifd < 0)
 		return;
@@ -65,7 +66,7 @@ static void x_ctx_open(struct ectx *e, const struct call *c,
 	UNLOCK(e);
 }
 
-static const int errnos_open[] = { ENOENT, ENOMEM, EMFILE, ENFILE, EBUSY,
+static const int errnos_open[] = { ENOENT, ENOMEM, EMFILE, ENFILE, EBUSY, EOPNOTSUPP,
 				   ENODEV, EINVAL, EBADF, 0 };
 
 const struct op op_ctx_open = {
@@ -76,7 +77,7 @@ const struct op op_ctx_open = {
 
 /* Add an object with an id to the pool under the ctx's namespace */
 static struct res *add_obj(struct ectx *e, enum res_type t, struct res *ctx,
-			   uint32_t id, int sub)
+			   __u32 id, int sub)
 {
 	struct res *x;
 
@@ -97,7 +98,7 @@ static void g_ioas_alloc(struct gctx *g, struct call *c)
 	c->a[0] = gen_ref(g, R_CTX);
 	c->a[1] = gen_flags(g, 0, 0);
 	c->a[2] = gen_size(g, sizeof(struct iommu_ioas_alloc),
-			   FEND(iommu_ioas_alloc, out_ioas_id));
+			   END_OF(P(iommu_ioas_alloc)->out_ioas_id));
 	gen_add(g, R_IOAS, 0);
 }
 
@@ -144,7 +145,7 @@ static void x_ioas_map(struct ectx *e, const struct call *c,
 {
 	struct iommu_ioas_map cmd = { .size = sizeof(cmd) };
 	struct res *ctx = ctx_of(e, c->a[0], r), *x;
-	uint64_t first = c->a[2] % GBUF_PAGES;
+	__u64 first = c->a[2] % GBUF_PAGES;
 
 	if (!ctx)
 		return;

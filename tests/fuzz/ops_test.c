@@ -9,7 +9,7 @@
 #include "ops.h"
 
 static struct res *add_obj(struct ectx *e, enum res_type t, struct res *ctx,
-			   uint32_t id, int sub)
+			   __u32 id, int sub)
 {
 	struct res *x;
 
@@ -25,11 +25,11 @@ static struct res *add_obj(struct ectx *e, enum res_type t, struct res *ctx,
 }
 
 static void test_cmd(struct ectx *e, struct res *ctx, struct viommu_test_cmd *cmd,
-		     uint32_t sz, uint64_t pk, struct result *r)
+		     __u32 sz, __u64 pk, struct result *r)
 {
 	void *p = lay(e, pk, cmd, sizeof(*cmd), sz, 0);
 
-	size_rules(r, pk, sz, FEND(viommu_test_cmd, last), sizeof(*cmd), 0);
+	size_rules(r, pk, sz, END_OF(P(viommu_test_cmd)->last), sizeof(*cmd), 0);
 	do_ioctl(r, ctx->fd2, VIOMMU_TEST_CMD, p);
 	back(e, pk, cmd, sizeof(*cmd));
 }
@@ -38,7 +38,7 @@ static void test_cmd(struct ectx *e, struct res *ctx, struct viommu_test_cmd *cm
 static void gen_tail(struct gctx *g, struct call *c, int i)
 {
 	c->a[i] = gen_size(g, sizeof(struct viommu_test_cmd),
-			   FEND(viommu_test_cmd, last));
+			   END_OF(P(viommu_test_cmd)->last));
 	c->a[i + 1] = gen_ptr(g);
 }
 
@@ -134,7 +134,7 @@ static void x_check_refs(struct ectx *e, const struct call *c,
 {
 	struct viommu_test_cmd cmd = { .op = VIOMMU_TEST_OP_MD_CHECK_REFS };
 	struct res *ctx = ctx_of(e, c->a[0], r);
-	uint64_t first = c->a[1] % GBUF_PAGES, n = c->a[2];
+	__u64 first = c->a[1] % GBUF_PAGES, n = c->a[2];
 
 	if (!ctx)
 		return;
@@ -273,7 +273,7 @@ static void x_trigger_vevent(struct ectx *e, const struct call *c,
 {
 	struct viommu_test_cmd cmd = { .op = VIOMMU_TEST_OP_TRIGGER_VEVENT };
 	struct res *ctx = ctx_of(e, c->a[0], r);
-	uint64_t i, n = c->a[2] % 64;
+	__u64 i, n = c->a[2] % 64;
 
 	if (!ctx)
 		return;

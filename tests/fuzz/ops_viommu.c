@@ -10,7 +10,7 @@
 #include "ops.h"
 
 static struct res *add_obj(struct ectx *e, enum res_type t, struct res *ctx,
-			   uint32_t id, int sub)
+			   __u32 id, int sub)
 {
 	struct res *x;
 
@@ -26,7 +26,7 @@ static struct res *add_obj(struct ectx *e, enum res_type t, struct res *ctx,
 }
 
 /* A reserved value: 0, or (violation) a non-zero one */
-static uint64_t rsv(struct gctx *g, int viol)
+static __u64 rsv(struct gctx *g, int viol)
 {
 	return viol ? 1ULL << rng_below(g->r, 8) : 0;
 }
@@ -38,7 +38,7 @@ static void g_destroy(struct gctx *g, struct call *c)
 	c->a[1] = rng_below(g->r, NR_OBJ_KINDS);
 	c->a[2] = gen_ref(g, obj_kinds[c->a[1]]);
 	c->a[3] = gen_size(g, sizeof(struct viommu_destroy),
-			   FEND(viommu_destroy, id));
+			   END_OF(P(viommu_destroy)->id));
 	c->a[4] = 0;
 	gen_del(g, obj_kinds[c->a[1]], c->a[2]);
 }
@@ -56,7 +56,7 @@ static void x_destroy(struct ectx *e, const struct call *c, struct result *r)
 	cmd.id = pool_id(e, t, c->a[2], r);
 	UNLOCK(e);
 	p = lay(e, PTR_OK, &cmd, sizeof(cmd), c->a[3], c->a[4]);
-	size_rules(r, PTR_OK, c->a[3], FEND(viommu_destroy, id), sizeof(cmd),
+	size_rules(r, PTR_OK, c->a[3], END_OF(P(viommu_destroy)->id), sizeof(cmd),
 		   c->a[4]);
 	do_ioctl(r, ctx->fd2, VIOMMU_DESTROY, p);
 	if (!r->rc) {
@@ -101,7 +101,7 @@ static void g_viommu_alloc(struct gctx *g, struct call *c)
 	c->a[6] = rng_next(r) & 0xffff;			/* in_data */
 	c->a[7] = rsv(g, viol && !c->a[4] && rng_pct(r, 30));
 	c->a[8] = gen_size(g, sizeof(struct viommu_viommu_alloc),
-			   FEND(viommu_viommu_alloc, out_viommu_id));
+			   END_OF(P(viommu_viommu_alloc)->out_viommu_id));
 	c->a[9] = viol && rng_pct(r, 20);		/* tail */
 	c->a[10] = gen_ptr(g);
 	if (!g->depth && rng_pct(r, 3))
@@ -118,11 +118,11 @@ static void x_viommu_alloc(struct ectx *e, const struct call *c,
 	struct viommu_viommu_selftest st = { .in_data = c->a[6] };
 	struct viommu_viommu_tegra241_cmdqv cq = {};
 	struct res *ctx = ctx_of(e, c->a[0], r), *x;
-	uint8_t garbage[64];
-	uint32_t sz = c->a[8];
+	__u8 garbage[64];
+	__u32 sz = c->a[8];
 	const void *src = NULL;
 	size_t len = 0;
-	uint8_t *data;
+	__u8 *data;
 	void *p;
 
 	if (!ctx)
@@ -158,9 +158,9 @@ static void x_viommu_alloc(struct ectx *e, const struct call *c,
 	cmd.data_len = len;
 	cmd.data_uptr = (uintptr_t)data;
 	p = lay(e, c->a[10] % PTR_NR, &cmd, sizeof(cmd), sz, c->a[9]);
-	size_rules(r, c->a[10] % PTR_NR, sz, FEND(viommu_viommu_alloc, out_viommu_id),
+	size_rules(r, c->a[10] % PTR_NR, sz, END_OF(P(viommu_viommu_alloc)->out_viommu_id),
 		   sizeof(cmd), c->a[9]);
-	if (cmd.flags && SEEN(sz, viommu_viommu_alloc, flags))
+	if (cmd.flags && SEEN(sz, P(viommu_viommu_alloc)->flags))
 		r->must_fail = "flags set";
 	do_ioctl(r, ctx->fd2, VIOMMU_VIOMMU_ALLOC, p);
 	if (r->rc || !back(e, c->a[10] % PTR_NR, &cmd, sizeof(cmd)))
@@ -173,14 +173,16 @@ static void x_viommu_alloc(struct ectx *e, const struct call *c,
 	LOCK(e);
 	if (len == sizeof(st) && src == &st) {
 		memcpy(&st, data, sizeof(st));
-		if (st.out_mmap_length && (x = pool_add(e, R_REGION))) {
+		x = st.out_mmap_length ? pool_add(e, R_REGION) : NULL;
+		if (x) {
 			x->ns = ctx->ns;
 			x->x = st.out_mmap_offset;
 			x->y = st.out_mmap_length;
 		}
 	} else if (src == &cq) {
 		memcpy(&cq, data, sizeof(cq));
-		if (cq.out_vintf_mmap_length && (x = pool_add(e, R_REGION))) {
+		x = cq.out_vintf_mmap_length ? pool_add(e, R_REGION) : NULL;
+		if (x) {
 			x->ns = ctx->ns;
 			x->x = cq.out_vintf_mmap_offset;
 			x->y = cq.out_vintf_mmap_length;
@@ -212,7 +214,7 @@ static void g_vdevice_alloc(struct gctx *g, struct call *c)
 			      &sub);
 	c->a[3] = rng_pct(g->r, 80) ? rng_below(g->r, 4) : gen_virt(g);
 	c->a[4] = gen_size(g, sizeof(struct viommu_vdevice_alloc),
-			   FEND(viommu_vdevice_alloc, virt_id));
+			   END_OF(P(viommu_vdevice_alloc)->virt_id));
 	c->a[5] = gen_viol(g) && rng_pct(g->r, 30);
 	c->a[6] = gen_ptr(g);
 	gen_add(g, R_VDEV, 0);
@@ -233,7 +235,7 @@ static void x_vdevice_alloc(struct ectx *e, const struct call *c,
 	UNLOCK(e);
 	cmd.virt_id = c->a[3];
 	p = lay(e, c->a[6], &cmd, sizeof(cmd), c->a[4], c->a[5]);
-	size_rules(r, c->a[6], c->a[4], FEND(viommu_vdevice_alloc, virt_id),
+	size_rules(r, c->a[6], c->a[4], END_OF(P(viommu_vdevice_alloc)->virt_id),
 		   sizeof(cmd), c->a[5]);
 	do_ioctl(r, ctx->fd2, VIOMMU_VDEVICE_ALLOC, p);
 	if (!r->rc && back(e, c->a[6], &cmd, sizeof(cmd)))
@@ -267,7 +269,7 @@ static void g_veventq_alloc(struct gctx *g, struct call *c)
 	c->a[4] = viol && rng_pct(r, 50) ? 1U << rng_below(r, 32) : 0;
 	c->a[5] = rsv(g, viol && !c->a[4] && rng_pct(r, 50));
 	c->a[6] = gen_size(g, sizeof(struct viommu_veventq_alloc),
-			   FEND(viommu_veventq_alloc, out_veventq_fd));
+			   END_OF(P(viommu_veventq_alloc)->out_veventq_fd));
 	c->a[7] = viol && rng_pct(r, 20);
 	c->a[8] = gen_ptr(g);
 	gen_add(g, R_VEVQ, 0);
@@ -278,7 +280,7 @@ static void x_veventq_alloc(struct ectx *e, const struct call *c,
 {
 	struct viommu_veventq_alloc cmd = {};
 	struct res *ctx = ctx_of(e, c->a[0], r), *x;
-	uint32_t sz = c->a[6];
+	__u32 sz = c->a[6];
 	void *p;
 
 	if (!ctx)
@@ -291,11 +293,11 @@ static void x_veventq_alloc(struct ectx *e, const struct call *c,
 	cmd.flags = c->a[4];
 	cmd.__reserved = c->a[5];
 	p = lay(e, c->a[8], &cmd, sizeof(cmd), sz, c->a[7]);
-	size_rules(r, c->a[8], sz, FEND(viommu_veventq_alloc, out_veventq_fd),
+	size_rules(r, c->a[8], sz, END_OF(P(viommu_veventq_alloc)->out_veventq_fd),
 		   sizeof(cmd), c->a[7]);
-	if (cmd.flags && SEEN(sz, viommu_veventq_alloc, flags))
+	if (cmd.flags && SEEN(sz, P(viommu_veventq_alloc)->flags))
 		r->must_fail = "flags set";
-	if (cmd.__reserved && SEEN(sz, viommu_veventq_alloc, __reserved))
+	if (cmd.__reserved && SEEN(sz, P(viommu_veventq_alloc)->__reserved))
 		r->must_fail = "__reserved set";
 	do_ioctl(r, ctx->fd2, VIOMMU_VEVENTQ_ALLOC, p);
 	if (r->rc || !back(e, c->a[8], &cmd, sizeof(cmd)))
@@ -331,7 +333,7 @@ static void g_hwq_alloc(struct gctx *g, struct call *c)
 	c->a[5] = rng_pct(r, 85) ? 0 : rng_below(r, 4);	/* iova/len mode */
 	c->a[6] = viol ? 1U << rng_below(r, 32) : 0;
 	c->a[7] = gen_size(g, sizeof(struct viommu_hw_queue_alloc),
-			   FEND(viommu_hw_queue_alloc, length));
+			   END_OF(P(viommu_hw_queue_alloc)->length));
 	c->a[8] = gen_ptr(g);
 	gen_add(g, R_HWQ, 0);
 }
@@ -341,7 +343,7 @@ static void x_hwq_alloc(struct ectx *e, const struct call *c,
 {
 	struct viommu_hw_queue_alloc cmd = {};
 	struct res *ctx = ctx_of(e, c->a[0], r), *a;
-	uint32_t sz = c->a[7];
+	__u32 sz = c->a[7];
 	void *p;
 
 	if (!ctx)
@@ -369,9 +371,9 @@ static void x_hwq_alloc(struct ectx *e, const struct call *c,
 	cmd.index = c->a[3];
 	cmd.flags = c->a[6];
 	p = lay(e, c->a[8], &cmd, sizeof(cmd), sz, 0);
-	size_rules(r, c->a[8], sz, FEND(viommu_hw_queue_alloc, length),
+	size_rules(r, c->a[8], sz, END_OF(P(viommu_hw_queue_alloc)->length),
 		   sizeof(cmd), 0);
-	if (cmd.flags && SEEN(sz, viommu_hw_queue_alloc, flags))
+	if (cmd.flags && SEEN(sz, P(viommu_hw_queue_alloc)->flags))
 		r->must_fail = "flags set";
 	do_ioctl(r, ctx->fd2, VIOMMU_HW_QUEUE_ALLOC, p);
 	if (!r->rc && back(e, c->a[8], &cmd, sizeof(cmd)))

@@ -9,7 +9,7 @@
 #include "ops.h"
 
 /* SMMUv3 command opcodes a guest may send, and some it may not */
-static const uint8_t smmu_ops[] = {
+static const __u8 smmu_ops[] = {
 	0x03, 0x04, 0x05, 0x06, 0x10, 0x11, 0x12, 0x13, 0x20, 0x28, 0x2a,
 	0x30, 0x40, 0x41, 0x44, 0x46, 0x01, 0xff,
 };
@@ -42,18 +42,18 @@ static void g_nested(struct gctx *g, struct call *c)
 	c->a[8] = viol && !c->a[3] ? 1 + rng_below(r, 0xff) : 0;
 	c->a[9] = rng_pct(r, 3) ? 1 : 0;		/* ignored upstream */
 	c->a[10] = gen_size(g, sizeof(struct viommu_hwpt_alloc),
-			    FEND(viommu_hwpt_alloc, __reserved));
+			    END_OF(P(viommu_hwpt_alloc)->__reserved));
 	c->a[11] = gen_ptr(g);
 	gen_add(g, R_NESTED, 0);
 }
 
 static void x_nested(struct ectx *e, const struct call *c, struct result *r)
 {
-	static const uint64_t cfg[] = { 0, 4, 5, 6, 7, 1, 2, 3 };
+	static const __u64 cfg[] = { 0, 4, 5, 6, 7, 1, 2, 3 };
 	struct viommu_hwpt_alloc cmd = {};
 	struct res *ctx = ctx_of(e, c->a[0], r), *x;
-	uint8_t data[64] = {};
-	uint32_t sz = c->a[10], seed = c->a[6];
+	__u8 data[64] = {};
+	__u32 sz = c->a[10], seed = c->a[6];
 	size_t len;
 	void *p;
 
@@ -68,7 +68,7 @@ static void x_nested(struct ectx *e, const struct call *c, struct result *r)
 	cmd.flags = c->a[3];
 	cmd.data_type = c->a[4];
 	if (cmd.data_type == VIOMMU_HWPT_DATA_ARM_SMMUV3) {
-		uint64_t ste[2];
+		__u64 ste[2];
 
 		/* V, a config, a CD pointer somewhere in the IPA space */
 		ste[0] = (seed & 1) | (cfg[(seed >> 1) & 7] << 1) |
@@ -76,7 +76,7 @@ static void x_nested(struct ectx *e, const struct call *c, struct result *r)
 			  0x000fffffffffffc0ULL);
 		ste[1] = (seed & 0x100000) ? seed * 0x9e3779b97f4a7c15ULL : 2;
 		if (seed & 0x200000)
-			ste[0] |= (uint64_t)seed << 32;
+			ste[0] |= (__u64)seed << 32;
 		memcpy(data, ste, sizeof(ste));
 		len = sizeof(ste);
 	} else {
@@ -111,15 +111,15 @@ static void x_nested(struct ectx *e, const struct call *c, struct result *r)
 	cmd.__reserved = c->a[8];
 	cmd.__reserved2 = c->a[9];
 	p = lay(e, c->a[11], &cmd, sizeof(cmd), sz, 0);
-	size_rules(r, c->a[11], sz, FEND(viommu_hwpt_alloc, __reserved),
+	size_rules(r, c->a[11], sz, END_OF(P(viommu_hwpt_alloc)->__reserved),
 		   sizeof(cmd), 0);
 	/* The stock door sends a stock pt_id to the stock code: its rules */
 	if (e->pl->stock && !(cmd.pt_id & 0x80000000U))
 		;
-	else if (cmd.__reserved && SEEN(sz, viommu_hwpt_alloc, __reserved))
+	else if (cmd.__reserved && SEEN(sz, P(viommu_hwpt_alloc)->__reserved))
 		r->must_fail = "__reserved set";
 	else if ((cmd.flags & ~(VIOMMU_HWPT_FAULT_ID_VALID | VIOMMU_HWPT_ALLOC_PASID)) &&
-		 SEEN(sz, viommu_hwpt_alloc, flags))
+		 SEEN(sz, P(viommu_hwpt_alloc)->flags))
 		r->must_fail = "a flag a nested HWPT cannot have";
 	do_ioctl(r, ctx->fd2, VIOMMU_HWPT_ALLOC, p);
 	if (r->rc || !back(e, c->a[11], &cmd, sizeof(cmd)))
@@ -160,7 +160,7 @@ static void g_hw_info(struct gctx *g, struct call *c)
 	c->a[5] = gen_ptr(g);					/* data ptr */
 	c->a[6] = viol && !(c->a[2] & ~1ULL) ? 1 + rng_below(r, 0xffffff) : 0;
 	c->a[7] = gen_size(g, sizeof(struct viommu_hw_info),
-			   FEND(viommu_hw_info, __reserved));
+			   END_OF(P(viommu_hw_info)->__reserved));
 	c->a[8] = gen_viol(g) && rng_pct(r, 30);
 	c->a[9] = gen_ptr(g);
 }
@@ -169,7 +169,7 @@ static void x_hw_info(struct ectx *e, const struct call *c, struct result *r)
 {
 	struct viommu_hw_info cmd = {};
 	struct res *ctx = ctx_of(e, c->a[0], r);
-	uint32_t sz = c->a[7], rsv = c->a[6];
+	__u32 sz = c->a[7], rsv = c->a[6];
 	void *p;
 
 	if (!ctx)
@@ -181,14 +181,16 @@ static void x_hw_info(struct ectx *e, const struct call *c, struct result *r)
 	cmd.in_data_type = c->a[3];
 	cmd.data_len = c->a[4];
 	cmd.data_uptr = (uintptr_t)payload(e, c->a[5], NULL, 64);
+	/* The kernel zeroes the room it was given: scratch to clean after */
+	e->dirty = BUF_SIZE;
 	memcpy(cmd.__reserved, &rsv, 3);
 	p = lay(e, c->a[9], &cmd, sizeof(cmd), sz, c->a[8]);
-	size_rules(r, c->a[9], sz, FEND(viommu_hw_info, __reserved),
+	size_rules(r, c->a[9], sz, END_OF(P(viommu_hw_info)->__reserved),
 		   sizeof(cmd), c->a[8]);
 	if ((cmd.flags & ~VIOMMU_HW_INFO_FLAG_INPUT_TYPE) &&
-	    SEEN(sz, viommu_hw_info, flags))
+	    SEEN(sz, P(viommu_hw_info)->flags))
 		r->must_fail = "an undefined flag";
-	if ((rsv & 0xffffff) && SEEN(sz, viommu_hw_info, __reserved))
+	if ((rsv & 0xffffff) && SEEN(sz, P(viommu_hw_info)->__reserved))
 		r->must_fail = "__reserved set";
 	/* The data area is at most 60 KiB: bigger lengths may fault. */
 	do_ioctl(r, ctx->fd2, VIOMMU_GET_HW_INFO, p);
@@ -228,7 +230,7 @@ static void g_invalidate(struct gctx *g, struct call *c)
 	c->a[7] = gen_ptr(g);
 	c->a[8] = gen_viol(g) ? 1 + rng_below(r, 0xffff) : 0;
 	c->a[9] = gen_size(g, sizeof(struct viommu_hwpt_invalidate),
-			   FEND(viommu_hwpt_invalidate, __reserved));
+			   END_OF(P(viommu_hwpt_invalidate)->__reserved));
 	c->a[10] = gen_ptr(g);
 }
 
@@ -237,9 +239,9 @@ static void x_invalidate(struct ectx *e, const struct call *c,
 {
 	struct viommu_hwpt_invalidate cmd = {};
 	struct res *ctx = ctx_of(e, c->a[0], r);
-	uint64_t seed = c->a[6], x;
-	uint8_t ent[8 * 64] = {};
-	uint32_t sz = c->a[9], i, elen = c->a[4];
+	__u64 seed = c->a[6], x;
+	__u8 ent[8 * 64] = {};
+	__u32 sz = c->a[9], i, elen = c->a[4];
 	void *p;
 
 	if (!ctx)
@@ -253,7 +255,7 @@ static void x_invalidate(struct ectx *e, const struct call *c,
 	for (i = 0; i < 8 && elen && elen <= 64; i++) {
 		x = seed * (i + 1) * 0x9e3779b97f4a7c15ULL;
 		if (cmd.data_type == VIOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3) {
-			uint64_t cmdq[2];
+			__u64 cmdq[2];
 
 			cmdq[0] = smmu_ops[(x >> 8) % sizeof(smmu_ops)] |
 				  ((x >> 20) % 4) << 32 |
@@ -273,9 +275,9 @@ static void x_invalidate(struct ectx *e, const struct call *c,
 	cmd.data_uptr = (uintptr_t)payload(e, c->a[7], ent, sizeof(ent));
 	cmd.__reserved = c->a[8];
 	p = lay(e, c->a[10], &cmd, sizeof(cmd), sz, 0);
-	size_rules(r, c->a[10], sz, FEND(viommu_hwpt_invalidate, __reserved),
+	size_rules(r, c->a[10], sz, END_OF(P(viommu_hwpt_invalidate)->__reserved),
 		   sizeof(cmd), 0);
-	if (cmd.__reserved && SEEN(sz, viommu_hwpt_invalidate, __reserved) &&
+	if (cmd.__reserved && SEEN(sz, P(viommu_hwpt_invalidate)->__reserved) &&
 	    (!e->pl->stock || (cmd.hwpt_id & 0x80000000U)))
 		r->must_fail = "__reserved set";
 	do_ioctl(r, ctx->fd2, VIOMMU_HWPT_INVALIDATE, p);
@@ -297,7 +299,7 @@ static void g_bind(struct gctx *g, struct call *c)
 	c->a[0] = gen_ref(g, R_CTX);
 	c->a[1] = rng_below(g->r, BT_NR);
 	c->a[2] = gen_size(g, sizeof(struct viommu_bind_iommufd),
-			   FEND(viommu_bind_iommufd, iommufd_fd));
+			   END_OF(P(viommu_bind_iommufd)->iommufd_fd));
 	c->a[3] = gen_viol(g) && rng_pct(g->r, 50);
 	c->a[4] = gen_ptr(g);
 	c->a[5] = gen_ref(g, R_VEVQ);
@@ -308,7 +310,7 @@ static void x_bind(struct ectx *e, const struct call *c, struct result *r)
 	struct viommu_bind_iommufd cmd = {};
 	struct res *ctx = ctx_of(e, c->a[0], r), *q;
 	int vfd, target = -1;
-	uint32_t sz = c->a[2];
+	__u32 sz = c->a[2];
 	void *p;
 
 	if (!ctx)
@@ -347,9 +349,9 @@ static void x_bind(struct ectx *e, const struct call *c, struct result *r)
 			r->must_fail = "the fd is not an iommufd";
 	}
 	p = lay(e, c->a[4], &cmd, sizeof(cmd), sz, c->a[3]);
-	size_rules(r, c->a[4], sz, FEND(viommu_bind_iommufd, iommufd_fd),
+	size_rules(r, c->a[4], sz, END_OF(P(viommu_bind_iommufd)->iommufd_fd),
 		   sizeof(cmd), c->a[3]);
-	if (!SEEN(sz, viommu_bind_iommufd, iommufd_fd) &&
+	if (!SEEN(sz, P(viommu_bind_iommufd)->iommufd_fd) &&
 	    c->a[1] % BT_NR != BT_AGAIN)
 		r->must_fail = r->must_fail ?: "size below the minimum";
 	do_ioctl(r, vfd, VIOMMU_BIND_IOMMUFD, p);
@@ -372,8 +374,8 @@ static void g_raw(struct gctx *g, struct call *c)
 	c->a[0] = gen_ref(g, R_CTX);
 	c->a[1] = rng_below(r, 4);
 	c->a[2] = rng_pct(r, 70) ? _IO(VIOMMU_TYPE, 0x80 + rng_below(r, 0x48)) :
-		  rng_pct(r, 50) ? _IOWR(VIOMMU_TYPE, rng_below(r, 256), uint64_t) :
-				   (uint32_t)rng_next(r);
+		  rng_pct(r, 50) ? _IOWR(VIOMMU_TYPE, rng_below(r, 256), __u64) :
+				   (__u32)rng_next(r);
 	c->a[3] = rng_pct(r, 60) ? 8 * rng_below(r, 10) : gen_u32(g);
 	c->a[4] = gen_ref(g, R_VEVQ);
 }
@@ -381,7 +383,7 @@ static void g_raw(struct gctx *g, struct call *c)
 static void x_raw(struct ectx *e, const struct call *c, struct result *r)
 {
 	struct res *ctx = ctx_of(e, c->a[0], r), *q;
-	uint32_t sz = c->a[3];
+	__u32 sz = c->a[3];
 	int fd = -1;
 
 	if (!ctx)
@@ -402,7 +404,7 @@ static void x_raw(struct ectx *e, const struct call *c, struct result *r)
 	UNLOCK(e);
 	memcpy(e->buf, &sz, sizeof(sz));
 	e->dirty = 8;
-	do_ioctl(r, fd, (unsigned long)(uint32_t)c->a[2], e->buf);
+	do_ioctl(r, fd, (unsigned long)(__u32)c->a[2], e->buf);
 }
 
 const struct op op_raw_ioctl = {

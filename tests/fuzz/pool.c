@@ -26,7 +26,7 @@ static int has_id(int t)
 }
 
 static struct res *nth(struct ectx *e, int want_type, int other, int dead,
-		       uint64_t k)
+		       __u64 k)
 {
 	int i, n = 0;
 
@@ -57,7 +57,7 @@ static struct res *nth(struct ectx *e, int want_type, int other, int dead,
 	return NULL;
 }
 
-int pool_id_live(struct ectx *e, int ns, uint32_t id)
+int pool_id_live(struct ectx *e, int ns, __u32 id)
 {
 	int i;
 
@@ -68,7 +68,7 @@ int pool_id_live(struct ectx *e, int ns, uint32_t id)
 	return 0;
 }
 
-static int id_live_anywhere(struct ectx *e, uint32_t id)
+static int id_live_anywhere(struct ectx *e, __u32 id)
 {
 	int i;
 
@@ -84,7 +84,7 @@ static int id_live_anywhere(struct ectx *e, uint32_t id)
  * A destroyed one whose id no live object took again marks @r: a call
  * that needs the object must not succeed with it (oracle c).
  */
-struct res *pool_get(struct ectx *e, enum res_type t, uint64_t ref,
+struct res *pool_get(struct ectx *e, enum res_type t, __u64 ref,
 		     struct result *r)
 {
 	struct res *x = NULL;
@@ -111,18 +111,18 @@ struct res *pool_get(struct ectx *e, enum res_type t, uint64_t ref,
 	return x;
 }
 
-uint32_t pool_id(struct ectx *e, enum res_type t, uint64_t ref,
-		 struct result *r)
+__u32 pool_id(struct ectx *e, enum res_type t, __u64 ref,
+	      struct result *r)
 {
 	struct res *x;
 
 	if (REF_MODE(ref) == REF_LIT)
-		return (uint32_t)REF_VAL(ref);
+		return (__u32)REF_VAL(ref);
 	x = pool_get(e, t, ref, r);
 	return x ? x->id : 0;
 }
 
-struct res *pool_ctx(struct ectx *e, uint64_t ref, struct result *r)
+struct res *pool_ctx(struct ectx *e, __u64 ref, struct result *r)
 {
 	(void)r;
 	return nth(e, R_CTX, 0, 0, REF_VAL(ref));
@@ -137,12 +137,13 @@ struct res *pool_add(struct ectx *e, enum res_type t)
 	x = &e->pl->res[e->pl->nres++];
 	memset(x, 0, sizeof(*x));
 	x->type = t;
-	x->fd = x->fd2 = -1;
+	x->fd = -1;
+	x->fd2 = -1;
 	return x;
 }
 
 /* After a successful destroy of @id: every live entry of it is gone. */
-void pool_kill_id(struct ectx *e, int ns, uint32_t id)
+void pool_kill_id(struct ectx *e, int ns, __u32 id)
 {
 	int i;
 
@@ -152,7 +153,7 @@ void pool_kill_id(struct ectx *e, int ns, uint32_t id)
 			e->pl->res[i].dead = 1;
 }
 
-void *ectx_ptr(struct ectx *e, uint64_t kind, size_t len)
+void *ectx_ptr(struct ectx *e, __u64 kind, size_t len)
 {
 	switch (kind % PTR_NR) {
 	case PTR_NULL:

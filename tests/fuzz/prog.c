@@ -5,13 +5,12 @@
  * destroyed one, ~k one of another type, #v the literal id or fd v.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
 
-static int print_ref(char *buf, size_t len, uint64_t ref)
+static int print_ref(char *buf, size_t len, __u64 ref)
 {
 	static const char mark[] = { '@', '!', '~', '#' };
 	enum ref_mode m = REF_MODE(ref);
@@ -19,8 +18,10 @@ static int print_ref(char *buf, size_t len, uint64_t ref)
 	if (m > REF_LIT)
 		m = REF_LIT;
 	if (m == REF_LIT)
-		return snprintf(buf, len, "#0x%" PRIx64, REF_VAL(ref));
-	return snprintf(buf, len, "%c%" PRIu64, mark[m], REF_VAL(ref));
+		return snprintf(buf, len, "#0x%llx",
+				(unsigned long long)REF_VAL(ref));
+	return snprintf(buf, len, "%c%llu", mark[m],
+			(unsigned long long)REF_VAL(ref));
 }
 
 int prog_print_call(char *buf, size_t len, const struct call *c)
@@ -37,7 +38,8 @@ int prog_print_call(char *buf, size_t len, const struct call *c)
 		if (op->args[i].kind == A_RES)
 			n += print_ref(buf + n, len - n, c->a[i]);
 		else
-			n += snprintf(buf + n, len - n, "0x%" PRIx64, c->a[i]);
+			n += snprintf(buf + n, len - n, "0x%llx",
+				      (unsigned long long)c->a[i]);
 	}
 	return n;
 }
@@ -55,12 +57,12 @@ void prog_print(FILE *f, const struct prog *p, const char *prefix)
 	}
 }
 
-static int parse_ref(const char *s, uint64_t *ref)
+static int parse_ref(const char *s, __u64 *ref)
 {
 	static const char mark[] = "@!~#";
 	const char *m = strchr(mark, s[0]);
 	char *end;
-	uint64_t v;
+	__u64 v;
 
 	if (!m || !s[0])
 		return -1;
@@ -173,9 +175,9 @@ int prog_load(const char *path, struct prog *p)
 }
 
 /* FNV-1a of the text form: the corpus file name. */
-uint64_t prog_hash(const struct prog *p)
+__u64 prog_hash(const struct prog *p)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	__u64 h = 0xcbf29ce484222325ULL;
 	char line[512];
 	int i, n;
 
@@ -184,7 +186,7 @@ uint64_t prog_hash(const struct prog *p)
 	for (i = 0; i < p->n; i++) {
 		n = prog_print_call(line, sizeof(line), &p->c[i]);
 		while (n-- > 0)
-			h = (h ^ (uint8_t)line[n]) * 0x100000001b3ULL;
+			h = (h ^ (__u8)line[n]) * 0x100000001b3ULL;
 	}
 	return h;
 }

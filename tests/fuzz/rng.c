@@ -2,21 +2,21 @@
 /* splitmix64: one seed gives one stream, the same on every run. */
 #include "fuzz.h"
 
-void rng_seed(struct rng *r, uint64_t seed)
+void rng_seed(struct rng *r, __u64 seed)
 {
 	r->s = seed;
 }
 
-uint64_t rng_next(struct rng *r)
+__u64 rng_next(struct rng *r)
 {
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+	__u64 z = (r->s += 0x9e3779b97f4a7c15ULL);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
 
-uint64_t rng_below(struct rng *r, uint64_t n)
+__u64 rng_below(struct rng *r, __u64 n)
 {
 	return n ? rng_next(r) % n : 0;
 }

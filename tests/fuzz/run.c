@@ -45,15 +45,16 @@ static int wait_child(pid_t pid, int ms, int *st)
 	return waitpid(pid, st, 0) == pid;
 }
 
-static void sysrq(const char *c)
+/* sysrq-w: the blocked tasks' stacks go to the console */
+static void dump_blocked(void)
 {
 	int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
 
-	if (fd >= 0) {
-		if (write(fd, c, 1) != 1)
-			fd = fd;
-		close(fd);
-	}
+	if (fd < 0)
+		return;
+	if (write(fd, "w", 1) != 1)
+		perror("sysrq-trigger");
+	close(fd);
 }
 
 static void where(const struct prog *p, struct outcome *o)
@@ -88,7 +89,7 @@ void run_prog(const struct prog *p, struct outcome *o, int watchdog_s)
 	if (!pid)
 		exec_child(p, shm);
 	if (!wait_child(pid, watchdog_s * 1000, &st)) {
-		sysrq("w");
+		dump_blocked();
 		where(p, o);
 		o->kind = F_HANG;
 		snprintf(o->msg, sizeof(o->msg),
