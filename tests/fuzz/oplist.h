@@ -42,5 +42,6 @@ extern const struct op op_touch;
 extern const struct op op_read;
 extern const struct op op_poll;
 extern const struct op op_fork;
+extern const struct op op_edu_dma;
 
 #endif

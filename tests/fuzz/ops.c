@@ -14,7 +14,7 @@ const struct op *const ops[] = {
 	&op_bind, &op_raw_ioctl, &op_mock_domain, &op_mock_replace,
 	&op_check_refs, &op_mem_limit, &op_trigger_iopf, &op_check_cache,
 	&op_trigger_vevent, &op_test_raw, &op_close, &op_dup, &op_mmap,
-	&op_munmap, &op_touch, &op_read, &op_poll, &op_fork,
+	&op_munmap, &op_touch, &op_read, &op_poll, &op_fork, &op_edu_dma,
 };
 
 const int nr_ops = ARRAY_SIZE(ops);
