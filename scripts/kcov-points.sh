@@ -8,8 +8,10 @@
 # __sanitizer_cov_trace_pc, the bl + 4: what KCOV records (_RET_IP_).
 # COMPONENT is the source directory the function comes from (core, door,
 # shim, smmuv3, cmdqv, selftest), found by matching the function (name,
-# size, points) in MODDIR/src/*/*.o. Points in .init.text/.exit.text are
-# left out (unreachable once loaded); the header says how many.
+# size, points) in MODDIR/src/*/*.o (viommu_selftest.ko is src/selftest,
+# viommu.ko the rest). Points in .init.text/.exit.text and in the KASAN
+# constructors and destructors (.text.startup, .text.exit) are left out:
+# they run at load and unload only. The header says how many.
 # usage: kcov-points.sh MODDIR OUTFILE
 set -euo pipefail
 
@@ -81,12 +83,16 @@ for mod in viommu viommu_selftest; do
 	ko=$moddir/$mod.ko
 	[ -f "$ko" ] || { echo "kcov-points: $ko missing" >&2; exit 1; }
 	points_of "$ko" >"$tmp/p.$mod"
-	excluded=$((excluded + $(awk '$1 == ".init.text" || $1 == ".exit.text"' \
+	excluded=$((excluded + $(awk '$1 ~ /^(\.init\.text|\.exit\.text|\.text\.startup|\.text\.exit)$/' \
 		"$tmp/p.$mod" | wc -l)))
 	# Join with the component table: name, size and point count.
 	awk -v m="$mod" '
-		FNR == NR { comp[$1 " " $2 " " $3] = $4; seen[$1 " " $2]++
-			    any[$1 " " $2] = $4; next }
+		FNR == NR {
+			# The selftest module is src/selftest, viommu.ko the rest.
+			if ((m == "viommu_selftest") != ($4 == "selftest"))
+				next
+			comp[$1 " " $2 " " $3] = $4; any[$1 " " $2] = $4; next
+		}
 		{ key = $3 " " $4; cnt[key]++; line[NR] = $0 }
 		END {
 			for (i in line) {
@@ -95,7 +101,7 @@ for mod in viommu viommu_selftest; do
 				c = comp[key " " cnt[key]]
 				if (c == "") c = any[key]
 				if (c == "") c = "unknown"
-				if (f[1] == ".init.text" || f[1] == ".exit.text")
+				if (f[1] ~ /^(\.init\.text|\.exit\.text|\.text\.startup|\.text\.exit)$/)
 					continue
 				printf "%s %s 0x%s %s %s\n", m, f[1], f[2], c, f[3]
 			}
@@ -105,7 +111,7 @@ done
 total=$(wc -l <"$tmp/out")
 {
 	echo "# kcov points of viommu.ko and viommu_selftest.ko: $total"
-	echo "# left out: $excluded points in .init.text/.exit.text (unreachable after load)"
+	echo "# left out: $excluded points in .init.text/.exit.text/.text.startup/.text.exit (load and unload only)"
 	echo "# module section offset component function"
 	cat "$tmp/out"
 } >"$outfile"
