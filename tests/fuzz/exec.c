@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -76,6 +77,7 @@ static void *thread_main(void *arg)
 {
 	int t = (intptr_t)arg, i;
 	struct ectx e = { .pl = pool, .thread = t };
+	struct timespec t0, t1;
 
 	e.psz = sysconf(_SC_PAGESIZE);
 	e.buf = mmap(NULL, BUF_SIZE + e.psz, PROT_READ | PROT_WRITE,
@@ -95,9 +97,16 @@ static void *thread_main(void *arg)
 		if (c->thread != t)
 			continue;
 		shm->cur[t] = i;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		kcov_thread_begin(t);
 		op->exec(&e, c, &r);
 		kcov_thread_end(t);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		__atomic_fetch_add(&shm->op_calls[c->op], 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&shm->op_us[c->op],
+				   (t1.tv_sec - t0.tv_sec) * 1000000 +
+				   (t1.tv_nsec - t0.tv_nsec) / 1000,
+				   __ATOMIC_RELAXED);
 		if (e.dirty) {
 			memset(e.buf, 0, e.dirty < BUF_SIZE ? e.dirty : BUF_SIZE);
 			e.dirty = 0;

@@ -13,6 +13,8 @@ struct shm {
 	int op;
 	int cur[MAX_THREADS];	/* the call each thread is in, -1: none */
 	char msg[256];
+	long op_calls[64];	/* per op: calls and time spent (us) */
+	long op_us[64];
 };
 
 /* Runs @p and exits: never returns */

@@ -53,6 +53,7 @@ enum res_type {
 };
 
 extern const char *const res_name[R_NR];
+#define RES(t) (1U << (t))
 
 /* Sub-kinds, recorded with a resource (generation and runtime) */
 enum {
@@ -139,6 +140,7 @@ struct gctx {
 	int nres[R_NR];		/* live resources of each type */
 	__u8 sub[R_NR][POOL_MAX];	/* their sub-kinds, in order */
 	int depth;		/* recursion of "make what I need" */
+	int edu;		/* this program may use edu (VFIO is slow) */
 };
 
 extern int fuzz_stock_ok;	/* the stock-file door is on (gen.c) */
@@ -249,6 +251,7 @@ struct outcome {
 
 void run_init(void);
 void run_prog(const struct prog *p, struct outcome *o, int watchdog_s);
+void run_stats(void);
 int same_failure(const struct outcome *a, const struct outcome *b);
 
 /* Shrinking (minimize.c) */

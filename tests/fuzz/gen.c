@@ -49,6 +49,7 @@ __u64 gen_ref(struct gctx *g, enum res_type t)
 	__u64 n;
 
 	if (!g->nres[t] && creator[t] >= 0 && g->depth < 5 &&
+	    (t != R_VFIO || g->edu) &&
 	    g->p->n < MAX_CALLS - 8 && rng_pct(r, 92)) {
 		g->depth++;
 		add_call(g, creator[t]);
@@ -126,6 +127,8 @@ __u64 gen_ref_sub(struct gctx *g, enum res_type t, int sub, int *got)
 	__u64 ref;
 	int i, n;
 
+	if (!g->edu && sub == SUB_EDU)
+		sub = SUB_MOCK;
 	if (sub == SUB_EDU && (t == R_IDEV || t == R_PARENT) &&
 	    !has_sub(g, t, sub) && g->nres[R_CTX] && g->depth < 4 &&
 	    g->p->n < MAX_CALLS - 8 && rng_pct(g->r, 90))
@@ -276,10 +279,16 @@ void gen_prog(struct rng *r, struct prog *p, int threads)
 	/* Some programs single-threaded, for exact replay */
 	p->threads = threads > 1 && rng_pct(r, 70) ? threads : 1;
 	len = 8 + rng_below(r, 48);
+	/* Binding and releasing edu resets it (slow): a few programs only */
+	g.edu = rng_pct(r, 20);
 	add_call(&g, creator[R_CTX]);
 	while (p->n < len && p->n < MAX_CALLS - 12) {
+		int k = pick_op(r);
+
+		if (!g.edu && ops[k]->creates & RES(R_VFIO))
+			continue;
 		g.cur_thread = rng_below(r, p->threads);
-		add_call(&g, pick_op(r));
+		add_call(&g, k);
 	}
 }
 
@@ -288,6 +297,9 @@ static void sim_prefix(struct gctx *g, const struct prog *p, int end)
 {
 	int i, t;
 
+	for (i = 0; i < p->n; i++)
+		if (ops[p->c[i].op]->creates & RES(R_VFIO))
+			g->edu = 1;
 	for (i = 0; i < end; i++)
 		for (t = 0; t < R_NR; t++)
 			if (ops[p->c[i].op]->creates & (1U << t))
@@ -302,6 +314,10 @@ static void mutate_arg(struct rng *r, struct call *c)
 	if (!op->nargs)
 		return;
 	j = rng_below(r, op->nargs);
+	if (op->args[j].kind == A_RES && op->args[j].res == R_CTX) {
+		c->a[j] = REF(REF_LIVE, rng_below(r, 3));
+		return;
+	}
 	if (op->args[j].kind == A_RES) {
 		c->a[j] = REF(rng_pct(r, 70) ? REF_LIVE : rng_below(r, 4),
 			      rng_below(r, 4));

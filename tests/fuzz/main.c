@@ -359,6 +359,8 @@ int main(int argc, char **argv)
 	out("calls=%ld programs=%ld seconds=%.0f corpus=%d new=%llu", calls,
 	    programs, now() - t0, ncorpus, new_total);
 	kcov_report(out, verbose);
+	if (verbose)
+		run_stats();
 	out("result %s", failed ? "fail" : "ok");
 	return failed;
 }

@@ -37,12 +37,11 @@ void minimize(struct prog *p, const struct outcome *o)
 		cand.threads = 1;
 		for (i = 0; i < cand.n; i++)
 			cand.c[i].thread = 0;
-		if (!still_fails(&cand, o)) {
+		if (still_fails(&cand, o))
+			*p = cand;
+		else
 			out("note: single-threaded it passes: %d threads kept",
 			    p->threads);
-			return;
-		}
-		*p = cand;
 	}
 	if (o->call >= 0 && o->call + 1 < p->n) {
 		cand = *p;

@@ -14,7 +14,6 @@
 #include "fuzz.h"
 
 #define BIT(n) (1U << (n))
-#define RES(t) BIT(t)
 #define LOCK(e) pthread_mutex_lock(&(e)->pl->lock)
 #define UNLOCK(e) pthread_mutex_unlock(&(e)->pl->lock)
 /* Where a field ends, and whether a call of @sz bytes shows it */

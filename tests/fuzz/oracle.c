@@ -7,16 +7,19 @@
 
 #include "fuzz.h"
 
-/* What upstream iommufd and our files return from any of their ioctls. */
+/*
+ * What upstream iommufd and our files return from any of their ioctls
+ * (EADDRINUSE: an IOVA range a device reserves is mapped already).
+ */
 const int errnos_ioctl[] = {
-	EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, EOVERFLOW, ENOMEM, ENODEV,
+	EADDRINUSE, EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, EOVERFLOW, ENOMEM, ENODEV,
 	ENOSPC, EEXIST, EIO, ENOTTY, EBADF, EBADFD, EAGAIN, EINTR, E2BIG,
 	ENXIO, ERANGE, 0,
 };
 
 /* Stock iommufd ioctls (not our code): also EPERM (read-only pages) */
 const int errnos_stock[] = {
-	EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, EOVERFLOW, ENOMEM, ENODEV,
+	EADDRINUSE, EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, EOVERFLOW, ENOMEM, ENODEV,
 	ENOSPC, EEXIST, EIO, ENOTTY, EBADF, EBADFD, EAGAIN, EINTR, E2BIG,
 	ENXIO, ERANGE, EPERM, 0,
 };

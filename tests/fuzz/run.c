@@ -12,12 +12,53 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fuzz.h"
 #include "exec.h"
 
 static struct shm *shm;
+/* Where the time goes, for -v: per op, and per program fork to reap */
+static long op_calls[64], op_us[64], progs, prog_us;
+
+static long us_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+static void account(const struct timespec *t0)
+{
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		op_calls[i] += shm->op_calls[i];
+		op_us[i] += shm->op_us[i];
+	}
+	progs++;
+	prog_us += us_since(t0);
+}
+
+void run_stats(void)
+{
+	long in_calls = 0;
+	int i;
+
+	for (i = 0; i < nr_ops && i < 64; i++) {
+		if (!op_calls[i])
+			continue;
+		in_calls += op_us[i];
+		out("note: op %s calls=%ld avg_us=%ld", ops[i]->name,
+		    op_calls[i], op_us[i] / op_calls[i]);
+	}
+	if (progs)
+		out("note: programs=%ld avg_ms=%ld, in calls avg_ms=%ld", progs,
+		    prog_us / progs / 1000, in_calls / progs / 1000);
+}
 
 void run_init(void)
 {
@@ -73,9 +114,11 @@ static void where(const struct prog *p, struct outcome *o)
 
 void run_prog(const struct prog *p, struct outcome *o, int watchdog_s)
 {
+	struct timespec t0;
 	pid_t pid;
 	int st = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(o, 0, sizeof(*o));
 	memset(shm, 0, sizeof(*shm));
 	kcov_reset_new();
@@ -100,6 +143,7 @@ void run_prog(const struct prog *p, struct outcome *o, int watchdog_s)
 		return;
 	}
 	o->calls = shm->calls;
+	account(&t0);
 	if (WIFSIGNALED(st)) {
 		where(p, o);
 		o->kind = F_SIGNAL;
