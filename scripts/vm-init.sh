@@ -125,6 +125,8 @@ reload_all() {
 # overrides it; make fuzz draws a new one unless given).
 FUZZ_SEED_CHECK=0x5eed12
 FUZZ_THREADS=${FUZZ_THREADS:-4}
+# The fuzzer stops at 200 000 calls unless told: time alone bounds these.
+FUZZ_CALLS_UNBOUNDED=2000000000
 
 # fuzz_run OUTDIR ARGS...: the fuzzer with -o OUTDIR, its lines on the
 # console as they come and in /tmp/fuzz-last.out. True if it exited 0 and
@@ -261,8 +263,8 @@ if [ "$MODE" = fuzz ]; then
 	check load_viommu modprobe viommu
 	check load_viommu_selftest modprobe viommu_selftest
 	mkdir -p /fuzz/corpus
-	set -- -t "${FUZZ_SECONDS:-600}" -j "$FUZZ_THREADS" -c /fuzz/corpus
-	[ -z "${FUZZ_CALLS:-}" ] || set -- "$@" -n "$FUZZ_CALLS"
+	set -- -t "${FUZZ_SECONDS:-600}" -n "${FUZZ_CALLS:-$FUZZ_CALLS_UNBOUNDED}" \
+		-j "$FUZZ_THREADS" -c /fuzz/corpus
 	[ -z "${FUZZ_SEED:-}" ] || set -- "$@" -s "$FUZZ_SEED"
 	check fuzz_run fuzz_run /fuzz "$@"
 	check unload_viommu_selftest rmmod viommu_selftest
@@ -325,7 +327,7 @@ if [ "$MODE" = soak ]; then
 	check soak_cycles soak_cycles "${SOAK_CYCLES:-1000}"
 	check load_viommu modprobe viommu
 	check load_viommu_selftest modprobe viommu_selftest
-	set -- -t "${SOAK_FUZZ_SECONDS:-600}" -j "$FUZZ_THREADS"
+	set -- -t "${SOAK_FUZZ_SECONDS:-600}" -n "$FUZZ_CALLS_UNBOUNDED" -j "$FUZZ_THREADS"
 	[ -z "${FUZZ_SEED:-}" ] || set -- "$@" -s "$FUZZ_SEED"
 	[ ! -d /fuzz/corpus ] || set -- "$@" -c /fuzz/corpus
 	check soak_fuzz fuzz_run /tmp/soak-fuzz "$@"
