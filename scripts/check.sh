@@ -7,6 +7,7 @@
 # The last line is "N passed, N failed, N skipped"; exit 1 on any failure.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
+. "$SCRIPTS_DIR/fuzz-lib.sh"
 
 passed=0 failed=0 skipped=0
 res() {	# res ok|fail|skip NAME
@@ -43,8 +44,7 @@ vm_report() {
 fuzz_figures() {	# fuzz_figures LOG OUTDIR SEED
 	grep -qE '^viommu-(fuzz|vm): ' "$1" || return 0
 	echo "  fuzz figures (seed $3):"
-	grep -E '^viommu-fuzz: (calls=|coverage |FAIL|repro|result)|^viommu-vm: (the fuzzer|/tests/)' "$1" |
-		sed 's/^/    /'
+	fuzz_lines "$1" | sed 's/^/    /'
 	if ls "$2"/repro-*.prog >/dev/null 2>&1; then
 		echo "  fuzz repro files: $(ls "$2"/repro-*.prog | tr '\n' ' ')"
 		echo "  replay one in the VM: viommu_fuzz -r /PATH/repro-N.prog (README, Fuzzing)"

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared by fuzz.sh, soak.sh and planted-bug.sh; sourced after common.sh.
+# Shared by fuzz.sh, soak.sh, planted-bug.sh (and check.sh: fuzz_lines);
+# sourced after common.sh.
 
 # vm_build TESTS_OUT: what make check builds for its VM, from this tree:
 # the test kernel, the modules (W=1, sparse; in the tree), the tests and
@@ -49,5 +50,5 @@ coverage_total() {
 
 # fuzz_lines LOG: the fuzzer's figures and failures in a console log.
 fuzz_lines() {
-	grep -E '^viommu-fuzz: (start|calls=|coverage |FAIL|repro|result)|^viommu-vm: (the fuzzer|/tests/)' "$1"
+	grep -E '^viommu-fuzz: (start|calls=|coverage |note: failed|FAIL|repro|result)|^viommu-vm: (the fuzzer|/tests/)' "$1"
 }
