@@ -3,10 +3,11 @@
 # make check: every check, from a fresh Debian machine. Installs what it
 # needs, builds (or reuses) the test kernel, builds the modules (W=1,
 # sparse), runs checkpatch/kernel-doc, the dkms checks, the x86_64 compile
-# check and the VM tests.
+# check and the VM tests (with a bounded fuzz in the main boot).
 # The last line is "N passed, N failed, N skipped"; exit 1 on any failure.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
+. "$SCRIPTS_DIR/fuzz-lib.sh"
 
 passed=0 failed=0 skipped=0
 res() {	# res ok|fail|skip NAME
@@ -37,6 +38,20 @@ vm_report() {
 	else
 		res fail "vm_report_of_$(basename "${!#}" .log)"
 	fi
+}
+# The bounded fuzz's figures, as the guest printed them, and how to replay
+# a failure.
+fuzz_figures() {	# fuzz_figures LOG OUTDIR SEED
+	grep -qE '^viommu-(fuzz|vm): ' "$1" || return 0
+	echo "  fuzz figures (seed $3):"
+	fuzz_lines "$1" | sed 's/^/    /'
+	if ls "$2"/repro-*.prog >/dev/null 2>&1; then
+		echo "  fuzz repro files: $(ls "$2"/repro-*.prog | tr '\n' ' ')"
+		echo "  replay one in the VM: viommu_fuzz -r /PATH/repro-N.prog (README, Fuzzing)"
+	fi
+}
+fuzz_default_seed() {	# make check's fixed seed, as vm-init.sh has it
+	sed -n 's/^FUZZ_SEED_CHECK=//p' "$SCRIPTS_DIR/vm-init.sh"
 }
 finish() {
 	echo "$passed passed, $failed failed, $skipped skipped"
@@ -102,20 +117,43 @@ if [ -x "$tests_out/upstream/iommufd" ] && [ -x "$tests_out/upstream/iommufd_fai
 else
 	res fail upstream_selftest_build
 fi
+# The fuzzer's table of our modules' KCOV points, from the modules the VM
+# boots (dkms's); it reaches the guest as /tests/kcov-points. The objects
+# of the tree's own build name each function's component.
+points=$(mktemp -d)
+cp "$dkms_mods"/*.ko "$points/" 2>/dev/null
+ln -s "$TOP_DIR/src" "$points/src"
+if [ -f "$points/viommu.ko" ] && [ -d "$tests_out" ] &&
+   "$SCRIPTS_DIR/kcov-points.sh" "$points" "$tests_out/kcov-points" >&2; then
+	res ok kcov_points_table
+else
+	res fail kcov_points_table
+fi
+rm -rf "$points"
 
 echo "== VM tests (QEMU TCG, arm64 virt + SMMUv3, edu) on the modules dkms built"
 log=$TOP_DIR/out/vm-test.log
+fuzz_out=$TOP_DIR/out/fuzz-check
 if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
 	res fail vm_tests_not_run_build_failed
 else
-	# The suite runs through both doors, then upstream's rows: measured
-	# at 5.5 minutes on an idle 2-core host, twice that under load: the
-	# default 600 s is short.
-	VM_TIMEOUT=${VM_TIMEOUT:-1800} \
+	# The suite runs through both doors, then the bounded fuzz (its own
+	# time cap: FUZZ_TIME, 600 s), then upstream's rows: the suite and
+	# upstream's rows measured at 5.5 minutes on an idle 2-core host,
+	# twice that under load: the default 600 s is short.
+	# The fuzzer's figures and repro files come back on a raw disk.
+	disk=$(mktemp)
+	truncate -s 256M "$disk"
+	VM_DISK=$disk VM_TIMEOUT=${VM_TIMEOUT:-$((1800 + ${FUZZ_TIME:-600}))} \
 		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" test "$log" ||
 		res fail vm_run
+	rm -rf "$fuzz_out"
+	mkdir -p "$fuzz_out"
+	tar -xf "$disk" -C "$fuzz_out" 2>/dev/null || true
+	rm -f "$disk"
 	vm_report --upstream "$kdir/src" "$log"
 	echo "  (full console log: $log)"
+	fuzz_figures "$log" "$fuzz_out" "${FUZZ_SEED:-$(fuzz_default_seed)}"
 fi
 
 # A boot with one check forced to fail (MODE, shim_fail_check NAME): its

@@ -8,8 +8,16 @@
 #   KDIR     test kernel dir (build-test-kernel.sh)
 #   MODDIR   where viommu.ko and viommu_kunit.ko were built
 #   TESTDIR  the static arm64 test binaries
-#   MODE     test | demo | shimoff | smmuoff (with VIOMMU_OPTS: the module's forced-failure knob)
+#   MODE     test | demo | fuzz | soak | shimoff | smmuoff (with VIOMMU_OPTS:
+#            the module's forced-failure knob)
 #   LOG      the full console log is kept here
+# Optional environment:
+#   VM_DISK=FILE  a raw disk on virtio-mmio (outside the SMMU: edu stays the
+#                 only device behind it), /dev/vda in the guest: the guest
+#                 writes its results there as one tar stream (tar -xf FILE)
+#   VM_EXTRA=DIR  copied into the initramfs as /fuzz (the corpus going in)
+#   FUZZ_SECONDS FUZZ_CALLS FUZZ_TIME FUZZ_SEED FUZZ_THREADS SOAK_CYCLES
+#   SOAK_FUZZ_SECONDS: passed to the guest's /init (kernel command line)
 # Exits 0 when the guest reached its end; judging the log is the caller's.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -38,17 +46,37 @@ cp "$moddir"/*.ko "$root/lib/modules/$krel/extra/"
 depmod -b "$root" "$krel"
 cp -a "$testdir"/. "$root/tests/"
 cp "$SCRIPTS_DIR/vm-init.sh" "$root/init"
+if [ -n "${VM_EXTRA:-}" ]; then
+	mkdir -p "$root/fuzz"
+	cp -a "$VM_EXTRA"/. "$root/fuzz/"
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 
 mkdir -p "$(dirname "$log")"
 log "booting $krel under QEMU TCG (mode $mode, log $log)"
+# Values for /init: the kernel hands unknown NAME=VALUE words to init's
+# environment. Values must hold no space (a list is comma-separated).
+append="console=ttyAMA0 panic=-1 oops=panic MODE=$mode"
+for v in TESTS=VM_TESTS VIOMMU_OPTS FUZZ_SECONDS FUZZ_CALLS FUZZ_TIME FUZZ_SEED \
+	 FUZZ_THREADS SOAK_CYCLES SOAK_FUZZ_SECONDS; do
+	name=${v%%=*} from=${v#*=}
+	val=${!from:-}
+	case $val in *[[:space:]]*) die "$from must hold no space: '$val'";; esac
+	[ -z "$val" ] || append+=" $name=$val"
+done
+disk=()
+if [ -n "${VM_DISK:-}" ]; then
+	[ -f "$VM_DISK" ] || die "VM_DISK $VM_DISK is no file"
+	disk=(-drive "if=none,format=raw,file=$VM_DISK,id=out0" -device virtio-blk-device,drive=out0)
+	append+=" OUT_DISK=vda"
+fi
 show() { if [ "$mode" = demo ]; then grep --line-buffered -v '^\['; else cat >/dev/null; fi; }
 set +e
 timeout -k 10 "$timeout" qemu-system-aarch64 \
 	-accel tcg -M virt,iommu=smmuv3,gic-version=3 -cpu max -smp 2 -m 2G \
 	-nographic -no-reboot -nic none \
 	-kernel "$kdir/build/arch/arm64/boot/Image" -initrd "$root.cpio.gz" \
-	-append "console=ttyAMA0 panic=-1 oops=panic MODE=$mode${VM_TESTS:+ TESTS=$VM_TESTS}${VIOMMU_OPTS:+ VIOMMU_OPTS=$VIOMMU_OPTS}" \
+	-append "$append" "${disk[@]}" \
 	-device edu,addr=02.0 </dev/null 2>&1 | tr -d '\r' | tee "$log" | show
 rc=${PIPESTATUS[0]}
 set -e

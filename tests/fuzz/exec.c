@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A program's child: its threads run their calls in order, sharing the
+ * pool, and every call goes through oracles (a)-(c). The first failure is
+ * written to shared memory and ends the child.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "exec.h"
+
+static struct shm *shm;
+static const struct prog *prog;
+static struct pool *pool;
+static const char *plant;
+
+static void fail(int kind, int call, const char *msg)
+{
+	int zero = 0;
+
+	if (!__atomic_compare_exchange_n(&shm->failed, &zero, 1, 0,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		_exit(1);
+	shm->kind = kind;
+	shm->call = call;
+	shm->op = prog->c[call].op;
+	snprintf(shm->msg, sizeof(shm->msg), "%s", msg);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	_exit(1);
+}
+
+static void check(int i, const struct op *op, const struct result *r)
+{
+	char msg[200];
+
+	if (r->skipped)
+		return;
+	/* A self-check of the reporting and shrinking: a planted failure */
+	if (plant && !strcmp(plant, op->name)) {
+		snprintf(msg, sizeof(msg), "%s: planted (VIOMMU_FUZZ_PLANT)",
+			 op->name);
+		fail(F_MUSTFAIL, i, msg);
+	}
+	if (r->rc < 0) {
+		const int *tab = op->errnos ? op->errnos : errnos_ioctl;
+
+		if (errno_allowed(tab, r->err))
+			return;
+		snprintf(msg, sizeof(msg), "%s: errno %s (%d) not expected",
+			 op->name, strerrorname_np(r->err) ?: "?", r->err);
+		fail(F_ERRNO, i, msg);
+	}
+	if (r->rc > 0 && !op->not_ioctl) {
+		snprintf(msg, sizeof(msg), "%s: positive return %ld",
+			 op->name, r->rc);
+		fail(F_ERRNO, i, msg);
+	}
+	if (r->must_fail) {
+		snprintf(msg, sizeof(msg), "%s: succeeded although %s",
+			 op->name, r->must_fail);
+		fail(F_MUSTFAIL, i, msg);
+	}
+	if (r->used_dead && pool->threads == 1) {
+		snprintf(msg, sizeof(msg), "%s: succeeded on a destroyed id",
+			 op->name);
+		fail(F_DEAD, i, msg);
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	int t = (intptr_t)arg, i;
+	struct ectx e = { .pl = pool, .thread = t };
+	struct timespec t0, t1;
+
+	e.psz = sysconf(_SC_PAGESIZE);
+	e.buf = mmap(NULL, BUF_SIZE + e.psz, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	e.ro = mmap(NULL, 2 * e.psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (e.buf == MAP_FAILED || e.ro == MAP_FAILED)
+		_exit(3);
+	e.none = e.buf + BUF_SIZE;
+	mprotect(e.none, e.psz, PROT_NONE);
+	kcov_thread_enable(t);
+	for (i = 0; i < prog->n; i++) {
+		const struct call *c = &prog->c[i];
+		const struct op *op = ops[c->op];
+		struct result r = { 0 };
+
+		if (c->thread != t)
+			continue;
+		shm->cur[t] = i;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		kcov_thread_begin(t);
+		op->exec(&e, c, &r);
+		kcov_thread_end(t);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		__atomic_fetch_add(&shm->op_calls[c->op], 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&shm->op_us[c->op],
+				   (t1.tv_sec - t0.tv_sec) * 1000000 +
+				   (t1.tv_nsec - t0.tv_nsec) / 1000,
+				   __ATOMIC_RELAXED);
+		if (e.dirty) {
+			memset(e.buf, 0, e.dirty < BUF_SIZE ? e.dirty : BUF_SIZE);
+			e.dirty = 0;
+		}
+		if (!r.skipped)
+			__atomic_fetch_add(&shm->calls, 1, __ATOMIC_RELAXED);
+		check(i, op, &r);
+	}
+	shm->cur[t] = -1;
+	kcov_thread_disable(t);
+	return NULL;
+}
+
+void exec_child(const struct prog *p, struct shm *s)
+{
+	pthread_t th[MAX_THREADS];
+	int t;
+
+	shm = s;
+	prog = p;
+	plant = getenv("VIOMMU_FUZZ_PLANT");
+	pool = calloc(1, sizeof(*pool));
+	pthread_mutex_init(&pool->lock, NULL);
+	pool->stock = p->stock;
+	pool->threads = p->threads;
+	pool->gbuf = mmap(NULL, GBUF_PAGES * sysconf(_SC_PAGESIZE),
+			  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			  -1, 0);
+	if (pool->gbuf == MAP_FAILED)
+		_exit(3);
+	memset(pool->gbuf, 0x5a, GBUF_PAGES * sysconf(_SC_PAGESIZE));
+	for (t = 0; t < MAX_THREADS; t++)
+		shm->cur[t] = -1;
+	if (p->threads == 1) {
+		thread_main(0);
+		_exit(0);
+	}
+	for (t = 0; t < p->threads; t++)
+		if (pthread_create(&th[t], NULL, thread_main, (void *)(intptr_t)t))
+			_exit(3);
+	for (t = 0; t < p->threads; t++)
+		pthread_join(th[t], NULL);
+	_exit(0);
+}
