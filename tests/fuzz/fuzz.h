@@ -123,7 +123,7 @@ struct op {
 	void (*exec)(struct ectx *e, const struct call *c, struct result *r);
 	/* errnos allowed on failure, 0-terminated; NULL: the ioctl default */
 	const int *errnos;
-	int weight;
+	int weight;		/* share of generated calls; 0: rare */
 	unsigned int creates;	/* bit per enum res_type it may make */
 	int not_ioctl;		/* may return a positive value */
 };

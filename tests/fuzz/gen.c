@@ -15,6 +15,12 @@ int fuzz_stock_ok;		/* the stock-file door is on (main.c) */
 static int creator[R_NR] = { [0 ... R_NR - 1] = -1 };
 static int total_weight;
 
+/* An op's share of generated calls; weight 0: a quarter of weight 1 */
+static int eff_weight(int k)
+{
+	return ops[k]->weight ? ops[k]->weight * 4 : 1;
+}
+
 static void gen_init(void)
 {
 	static const struct {
@@ -38,7 +44,7 @@ static void gen_init(void)
 	for (i = 0; i < ARRAY_SIZE(make); i++)
 		creator[make[i].t] = op_find(make[i].op);
 	for (k = 0; k < nr_ops; k++)
-		total_weight += ops[k]->weight;
+		total_weight += eff_weight(k);
 }
 
 static void add_call(struct gctx *g, int opi);
@@ -261,7 +267,7 @@ static int pick_op(struct rng *r)
 	int w = rng_below(r, total_weight), k;
 
 	for (k = 0; k < nr_ops; k++) {
-		w -= ops[k]->weight;
+		w -= eff_weight(k);
 		if (w < 0)
 			return k;
 	}
@@ -278,7 +284,8 @@ void gen_prog(struct rng *r, struct prog *p, int threads)
 	p->stock = fuzz_stock_ok && rng_pct(r, 50);
 	/* Some programs single-threaded, for exact replay */
 	p->threads = threads > 1 && rng_pct(r, 70) ? threads : 1;
-	len = 8 + rng_below(r, 48);
+	/* Long: a program's fork and teardown cost as much as 20 calls */
+	len = 16 + rng_below(r, 64);
 	/* Binding and releasing edu resets it (slow): a few programs only */
 	g.edu = rng_pct(r, 20);
 	add_call(&g, creator[R_CTX]);
