@@ -120,6 +120,25 @@ static void save_prog(const char *dir, const char *name, const struct prog *p)
 	fclose(f);
 }
 
+/*
+ * The program about to run, on disk before it runs: if it takes the
+ * kernel down (oops=panic), OUT_DIR/current.prog is its reproducer.
+ */
+static void save_current(const struct prog *p)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/current.prog", out_dir);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	prog_print(f, p, "");
+	fflush(f);
+	fdatasync(fileno(f));
+	fclose(f);
+}
+
 static void corpus_add(const struct prog *p, int save)
 {
 	char name[32];
@@ -290,6 +309,7 @@ int main(int argc, char **argv)
 		}
 		if (dump)
 			prog_print(stderr, &p, "");
+		save_current(&p);
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
 		programs++;
@@ -301,6 +321,7 @@ int main(int argc, char **argv)
 	/* The corpus first: its coverage is where mutation starts. */
 	for (i = 0; !repro && !failed && i < ncorpus; i++) {
 		p = corpus[i];
+		save_current(&p);
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
 		programs++;
@@ -319,6 +340,7 @@ int main(int argc, char **argv)
 		}
 		if (dump)	/* debugging the generator */
 			prog_print(stderr, &p, "");
+		save_current(&p);
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
 		programs++;
