@@ -12,6 +12,7 @@
 #include "fuzz.h"
 
 int fuzz_stock_ok;		/* the stock-file door is on (main.c) */
+int fuzz_no_edu;		/* VIOMMU_FUZZ_NO_EDU: no edu programs */
 static int creator[R_NR] = { [0 ... R_NR - 1] = -1 };
 static int total_weight;
 
@@ -287,7 +288,7 @@ void gen_prog(struct rng *r, struct prog *p, int threads)
 	/* Long: a program's fork and teardown cost as much as 20 calls */
 	len = 16 + rng_below(r, 64);
 	/* Binding and releasing edu resets it (slow): a few programs only */
-	g.edu = rng_pct(r, 20);
+	g.edu = rng_pct(r, 20) && !fuzz_no_edu;
 	add_call(&g, creator[R_CTX]);
 	while (p->n < len && p->n < MAX_CALLS - 12) {
 		int k = pick_op(r);

@@ -8,6 +8,9 @@
  * that reach new coverage. A failure is shrunk to the shortest program
  * that shows it and written to OUT_DIR/repro-N.prog. Every output line
  * starts "viommu-fuzz: " and goes to OUT_DIR/figures too.
+ * Environment, for debugging: VIOMMU_FUZZ_DUMP=1 prints each program to
+ * stderr; VIOMMU_FUZZ_NO_EDU=1 generates no edu (VFIO) programs;
+ * VIOMMU_FUZZ_PLANT=OP fails every call of OP (checks the reporting).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -283,6 +286,8 @@ int main(int argc, char **argv)
 	corpus = calloc(CORPUS_MAX, sizeof(*corpus));
 	run_init();
 	fuzz_stock_ok = param("stock_door_ready") == 'Y';
+	/* Around a known edu bug, to measure the rest */
+	fuzz_no_edu = !!getenv("VIOMMU_FUZZ_NO_EDU");
 	/* The SMMUv3 vIOMMU needs the coherency gate lifted (QEMU's SMMU). */
 	nc_old = param("smmuv3_allow_noncoherent");
 	if (nc_old)
@@ -309,6 +314,7 @@ int main(int argc, char **argv)
 		}
 		if (dump)
 			prog_print(stderr, &p, "");
+		fuzz_trace = verbose;
 		save_current(&p);
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
