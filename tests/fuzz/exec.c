@@ -19,6 +19,7 @@ static struct shm *shm;
 static const struct prog *prog;
 static struct pool *pool;
 static const char *plant;
+int fuzz_trace;		/* -r with -v: every call and what it returned */
 
 static void fail(int kind, int call, const char *msg)
 {
@@ -113,6 +114,15 @@ static void *thread_main(void *arg)
 		}
 		if (!r.skipped)
 			__atomic_fetch_add(&shm->calls, 1, __ATOMIC_RELAXED);
+		if (fuzz_trace) {
+			char line[512];
+
+			prog_print_call(line, sizeof(line), c);
+			printf("viommu-fuzz: trace: %s = %ld%s%s\n", line, r.rc,
+			       r.rc < 0 ? " " : "",
+			       r.rc < 0 ? strerrorname_np(r.err) ?: "?" : "");
+			fflush(stdout);
+		}
 		check(i, op, &r);
 	}
 	shm->cur[t] = -1;

@@ -123,7 +123,7 @@ struct op {
 	void (*exec)(struct ectx *e, const struct call *c, struct result *r);
 	/* errnos allowed on failure, 0-terminated; NULL: the ioctl default */
 	const int *errnos;
-	int weight;
+	int weight;		/* share of generated calls; 0: rare */
 	unsigned int creates;	/* bit per enum res_type it may make */
 	int not_ioctl;		/* may return a positive value */
 };
@@ -143,7 +143,9 @@ struct gctx {
 	int edu;		/* this program may use edu (VFIO is slow) */
 };
 
-extern int fuzz_stock_ok;	/* the stock-file door is on (gen.c) */
+extern int fuzz_trace;		/* exec.c */
+extern int fuzz_stock_ok;
+extern int fuzz_no_edu;	/* the stock-file door is on (gen.c) */
 void gen_prog(struct rng *r, struct prog *p, int threads);
 void mutate_prog(struct rng *r, struct prog *p, const struct prog *other);
 /* Helpers for op gen functions (gen.c) */

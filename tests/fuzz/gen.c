@@ -12,8 +12,15 @@
 #include "fuzz.h"
 
 int fuzz_stock_ok;		/* the stock-file door is on (main.c) */
+int fuzz_no_edu;		/* VIOMMU_FUZZ_NO_EDU: no edu programs */
 static int creator[R_NR] = { [0 ... R_NR - 1] = -1 };
 static int total_weight;
+
+/* An op's share of generated calls; weight 0: a quarter of weight 1 */
+static int eff_weight(int k)
+{
+	return ops[k]->weight ? ops[k]->weight * 4 : 1;
+}
 
 static void gen_init(void)
 {
@@ -38,7 +45,7 @@ static void gen_init(void)
 	for (i = 0; i < ARRAY_SIZE(make); i++)
 		creator[make[i].t] = op_find(make[i].op);
 	for (k = 0; k < nr_ops; k++)
-		total_weight += ops[k]->weight;
+		total_weight += eff_weight(k);
 }
 
 static void add_call(struct gctx *g, int opi);
@@ -168,10 +175,10 @@ void gen_del(struct gctx *g, enum res_type t, __u64 ref)
 	g->nres[t]--;
 }
 
-/* A few % of generated top-level calls break exactly one rule. */
+/* Some top-level calls break exactly one rule (the run is short). */
 int gen_viol(struct gctx *g)
 {
-	return !g->depth && rng_pct(g->r, 8);
+	return !g->depth && rng_pct(g->r, 15);
 }
 
 __u64 gen_size(struct gctx *g, __u32 size, __u32 min)
@@ -261,7 +268,7 @@ static int pick_op(struct rng *r)
 	int w = rng_below(r, total_weight), k;
 
 	for (k = 0; k < nr_ops; k++) {
-		w -= ops[k]->weight;
+		w -= eff_weight(k);
 		if (w < 0)
 			return k;
 	}
@@ -278,9 +285,10 @@ void gen_prog(struct rng *r, struct prog *p, int threads)
 	p->stock = fuzz_stock_ok && rng_pct(r, 50);
 	/* Some programs single-threaded, for exact replay */
 	p->threads = threads > 1 && rng_pct(r, 70) ? threads : 1;
-	len = 8 + rng_below(r, 48);
+	/* Long: a program's fork and teardown cost as much as 20 calls */
+	len = 16 + rng_below(r, 64);
 	/* Binding and releasing edu resets it (slow): a few programs only */
-	g.edu = rng_pct(r, 20);
+	g.edu = rng_pct(r, 20) && !fuzz_no_edu;
 	add_call(&g, creator[R_CTX]);
 	while (p->n < len && p->n < MAX_CALLS - 12) {
 		int k = pick_op(r);

@@ -8,6 +8,9 @@
  * that reach new coverage. A failure is shrunk to the shortest program
  * that shows it and written to OUT_DIR/repro-N.prog. Every output line
  * starts "viommu-fuzz: " and goes to OUT_DIR/figures too.
+ * Environment, for debugging: VIOMMU_FUZZ_DUMP=1 prints each program to
+ * stderr; VIOMMU_FUZZ_NO_EDU=1 generates no edu (VFIO) programs;
+ * VIOMMU_FUZZ_PLANT=OP fails every call of OP (checks the reporting).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -117,6 +120,25 @@ static void save_prog(const char *dir, const char *name, const struct prog *p)
 	if (!f)
 		return;
 	prog_print(f, p, "");
+	fclose(f);
+}
+
+/*
+ * The program about to run, on disk before it runs: if it takes the
+ * kernel down (oops=panic), OUT_DIR/current.prog is its reproducer.
+ */
+static void save_current(const struct prog *p)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/current.prog", out_dir);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	prog_print(f, p, "");
+	fflush(f);
+	fdatasync(fileno(f));
 	fclose(f);
 }
 
@@ -264,6 +286,8 @@ int main(int argc, char **argv)
 	corpus = calloc(CORPUS_MAX, sizeof(*corpus));
 	run_init();
 	fuzz_stock_ok = param("stock_door_ready") == 'Y';
+	/* Around a known edu bug, to measure the rest */
+	fuzz_no_edu = !!getenv("VIOMMU_FUZZ_NO_EDU");
 	/* The SMMUv3 vIOMMU needs the coherency gate lifted (QEMU's SMMU). */
 	nc_old = param("smmuv3_allow_noncoherent");
 	if (nc_old)
@@ -290,6 +314,8 @@ int main(int argc, char **argv)
 		}
 		if (dump)
 			prog_print(stderr, &p, "");
+		fuzz_trace = verbose;
+		save_current(&p);
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
 		programs++;
@@ -301,6 +327,7 @@ int main(int argc, char **argv)
 	/* The corpus first: its coverage is where mutation starts. */
 	for (i = 0; !repro && !failed && i < ncorpus; i++) {
 		p = corpus[i];
+		save_current(&p);
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
 		programs++;
@@ -319,6 +346,7 @@ int main(int argc, char **argv)
 		}
 		if (dump)	/* debugging the generator */
 			prog_print(stderr, &p, "");
+		save_current(&p);
 		run_prog(&p, &o, WATCHDOG_S);
 		calls += o.calls;
 		programs++;

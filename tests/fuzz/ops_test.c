@@ -79,7 +79,8 @@ const struct op op_mock_domain = {
 	.name = "mock_domain", .nargs = 5,
 	.args = { { "ctx", A_RES, R_CTX }, { "kind" }, { "pt", A_RES, -1 },
 		  { "size" }, { "ptr" } },
-	.gen = g_mock_domain, .exec = x_mock_domain, .weight = 4,
+	/* A mock device is a device_add(): slow, made when needed mostly */
+	.gen = g_mock_domain, .exec = x_mock_domain, .weight = 1,
 	.creates = RES(R_STDEV) | RES(R_IDEV) | RES(R_HWPT),
 };
 

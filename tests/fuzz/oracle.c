@@ -31,9 +31,12 @@ const int errnos_vfio[] = {
 	EOVERFLOW, ERANGE, EPERM, 0,
 };
 
-/* read/poll/mmap/munmap/dup/close: what their man pages allow. */
+/*
+ * read/poll/mmap/munmap/dup/close: what their man pages allow; ESPIPE:
+ * a read at a position, or (stock fault fd) not in whole records.
+ */
 const int errnos_syscall[] = {
-	EINVAL, EFAULT, EAGAIN, EINTR, EBADF, ENOMEM, ENODEV, ENXIO, EPERM,
+	ESPIPE, EINVAL, EFAULT, EAGAIN, EINTR, EBADF, ENOMEM, ENODEV, ENXIO, EPERM,
 	EACCES, EOVERFLOW, EIO, EBUSY, ENOENT, EMFILE, 0,
 };
 
