@@ -33,10 +33,10 @@ static inline double race_now(void)
 
 /* xorshift64*: cheap, per thread, reproducible from the printed seed */
 struct rng {
-	uint64_t s;
+	__u64 s;
 };
 
-static inline void rng_seed(struct rng *r, uint64_t seed)
+static inline void rng_seed(struct rng *r, __u64 seed)
 {
 	r->s = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
 	if (!r->s)
@@ -60,10 +60,15 @@ static inline uint32_t rng_below(struct rng *r, uint32_t n)
  * Spin a random while (sometimes not at all, sometimes yielding), so
  * that from round to round the racing calls overlap at other points.
  */
+/* One load of a shared mapping's word, never cached in a register. */
+static inline __u32 read_word(const void *p)
+{
+	return __atomic_load_n((const __u32 *)p, __ATOMIC_RELAXED);
+}
+
 static inline void race_jitter(struct rng *r, unsigned int max_spins)
 {
-	volatile unsigned int i;
-	unsigned int n;
+	unsigned int i, n;
 
 	switch (rng_below(r, 8)) {
 	case 0:
@@ -76,8 +81,9 @@ static inline void race_jitter(struct rng *r, unsigned int max_spins)
 		return;
 	}
 	n = rng_below(r, max_spins);
+	/* The barrier keeps the compiler from dropping the loop. */
 	for (i = 0; i < n; i++)
-		;
+		__asm__ __volatile__("" ::: "memory");
 }
 
 /*
@@ -126,13 +132,17 @@ static inline int race_check(long rc, int err, const char *what,
  * @rounds: Rounds run
  * @round_start: When the current round started
  */
+struct race;
+/* What thread i of a storm runs in each round. */
+typedef void race_work_t(struct race *r, int i, struct rng *rng);
+
 struct race {
 	int nthreads;
-	void (*work[RACE_MAX_THREADS])(struct race *r, int i, struct rng *rng);
+	race_work_t *work[RACE_MAX_THREADS];
 	int (*begin)(struct race *r);
 	void (*end)(struct race *r);
 	void *arg;
-	uint64_t seed;
+	__u64 seed;
 	double deadline;
 	int max_rounds;
 	double round_cap;
@@ -170,8 +180,8 @@ static inline void *race_thread(void *p)
 		pthread_barrier_wait(&r->bar);
 		if (r->stop)
 			break;
-		rng_seed(&rng, r->seed ^ ((uint64_t)(i + 1) << 40) ^
-			       (uint64_t)r->rounds);
+		rng_seed(&rng, r->seed ^ ((__u64)(i + 1) << 40) ^
+			       (__u64)r->rounds);
 		r->work[i](r, i, &rng);
 		pthread_barrier_wait(&r->bar);
 		if (i == 0) {
@@ -207,13 +217,13 @@ static inline void race_join(struct race *r)
 }
 
 /* The seed: RACE_SEED from the environment, else the clock. */
-static inline uint64_t race_seed(void)
+static inline __u64 race_seed(void)
 {
 	const char *s = getenv("RACE_SEED");
 
 	if (s && *s)
 		return strtoull(s, NULL, 0);
-	return (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20);
+	return (__u64)time(NULL) ^ ((__u64)getpid() << 20);
 }
 
 /* RACE_SCALE multiplies every storm's length (default 1.0) */

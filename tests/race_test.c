@@ -27,7 +27,7 @@
 /* A row that takes this much longer than its storm is hung. */
 #define HANG_GRACE 45.0
 
-static uint64_t seed;
+static __u64 seed;
 
 struct storm_opts {
 	double seconds;
@@ -125,7 +125,7 @@ static void run_row(void (*storm)(void *), void *arg, double seconds)
 		     WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 	for (i = 0; i < (int)ARRAY_SIZE(vt_modules); i++) {
 		for (j = 0; j < 500 && base[i] >= 0 &&
-			    module_refcnt(vt_modules[i]) != base[i]; j++)
+		     module_refcnt(vt_modules[i]) != base[i]; j++)
 			usleep(10000);
 		if (base[i] >= 0 && module_refcnt(vt_modules[i]) != base[i])
 			FAIL("module %s refcount %ld after the storm, %ld before",
@@ -577,7 +577,7 @@ static void s_orphan_stock_destroy(struct race *r, int i, struct rng *rng)
 		if (!rc) {
 			/* Detached only once the move has begun. */
 			if (!moving)
-				FAIL("round %d (%s): nested HWPT destroyed while a device was attached",
+				FAIL("round %d (%s): nested HWPT gone while a device was attached",
 				     r->rounds, r->rounds & 1 ? "unbind" : "replace");
 			s->stock_won++;
 			return;
@@ -1105,8 +1105,8 @@ static void s_mmap_map(struct race *r, int i, struct rng *rng)
 			FAIL("mmap of vIOMMU %#x succeeded after its destroy",
 			     s->viommu);
 		s->maps++;
-		if (*(volatile __u32 *)p != s->data.in_data)
-			FAIL("region reads %#x, not %#x", *(volatile __u32 *)p,
+		if (read_word(p) != s->data.in_data)
+			FAIL("region reads %#x, not %#x", read_word(p),
 			     s->data.in_data);
 		race_jitter(rng, 2000);
 		/* Not beside other storms: a child would hold their fds. */
@@ -1116,7 +1116,7 @@ static void s_mmap_map(struct race *r, int i, struct rng *rng)
 
 			ASSERT_TRUE(pid >= 0);
 			if (!pid)
-				_exit(*(volatile __u32 *)p == s->data.in_data ?
+				_exit(read_word(p) == s->data.in_data ?
 				      0 : 1);
 			ASSERT_EQ(pid, waitpid(pid, &st, 0));
 			ASSERT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st));
@@ -1408,7 +1408,7 @@ static void s_pins_end(struct race *r)
 	for (i = 0; i < 200 && module_refcnt(s->mod) != s->base; i++)
 		usleep(10000);
 	if (module_refcnt(s->mod) != s->base)
-		FAIL("round %d: %s refcount %ld after both files closed, %ld before: the file did not close",
+		FAIL("round %d: %s refcount %ld after both closes, %ld before: no release",
 		     r->rounds, s->mod, module_refcnt(s->mod), s->base);
 }
 
@@ -1457,7 +1457,7 @@ TEST(door_pins_vs_vfio_bind)
  */
 struct mixed_storm {
 	const char *name;
-	void (*fn)(void *);
+	void (*fn)(void *arg);
 	int (*ok)(void);
 };
 

@@ -44,7 +44,7 @@
 
 struct unload_state {
 	double deadline, hard_deadline;
-	uint64_t seed;
+	__u64 seed;
 	atomic_int stop, hold, paused;
 	int nworkers;
 	int loads, door_loads, unloads, busy;
@@ -238,7 +238,7 @@ static void load(int door)
 	fd = open(ko_path, O_RDONLY | O_CLOEXEC);
 	ASSERT_TRUE(fd >= 0);
 	if (syscall(__NR_finit_module, fd, params, 0))
-		FAIL("load %d: finit_module(%s, %s): errno %d (%s)",
+		FAIL("round %d: finit_module(%s, %s): errno %d (%s)",
 		     st.loads + 1, ko_path, params, errno, strerror(errno));
 	ASSERT_OK(close(fd));
 	st.loads++;
@@ -247,12 +247,12 @@ static void load(int door)
 	if (!st.shim_first)
 		st.shim_first = shim;
 	if (shim != st.shim_first)
-		FAIL("load %d: shim_ready %c, %c at the first load", st.loads,
+		FAIL("round %d: shim_ready %c, %c at the first one", st.loads,
 		     shim ?: '-', st.shim_first ?: '-');
 	/* The door comes up wherever the shim does, and only when asked. */
 	ready = viommu_param_state("stock_door_ready");
 	if (shim == 'Y' && ready != (door ? 'Y' : 'N'))
-		FAIL("load %d (stock_door=%d): stock_door_ready %c", st.loads,
+		FAIL("round %d (stock_door=%d): stock_door_ready %c", st.loads,
 		     door, ready ?: '-');
 }
 
@@ -268,7 +268,7 @@ static void unload_now(struct rng *rng)
 		if (race_now() - t0 > BUSY_SECONDS && !atomic_load(&st.hold))
 			atomic_store(&st.hold, 1);
 		if (race_now() - t0 > BUSY_SECONDS + PAUSED_SECONDS)
-			FAIL("viommu stays busy (refcnt %ld) %.0f s after every stock user paused (%d of %d)",
+			FAIL("viommu busy (refcnt %ld) %.0f s after stock users paused (%d of %d)",
 			     module_refcnt("viommu"), PAUSED_SECONDS,
 			     atomic_load(&st.paused), st.nworkers);
 		usleep(rng_below(rng, 5000));
@@ -305,14 +305,14 @@ static void storm(void *arg)
 		ASSERT_EQ(0, pthread_join(t[i], NULL));
 	printf(PFX "%d loads (%d with the door), %d unloads, %d busy unload tries\n",
 	       st.loads, st.door_loads, st.unloads, st.busy);
-	printf(PFX "stock cycles: %ld IOAS, %ld edu (%ld nest parents, %ld faulting DMAs), %ld opens\n",
+	printf(PFX "stock cycles: %ld IOAS, %ld edu (%ld parents, %ld faulting DMAs), %ld opens\n",
 	       atomic_load(&st.ioas_cycles), atomic_load(&st.edu_cycles),
 	       atomic_load(&st.nest_parents), atomic_load(&st.dmas),
 	       atomic_load(&st.opens));
 	fflush(stdout);
 	if (st.loads < MIN_LOADS || !atomic_load(&st.edu_cycles) ||
 	    !atomic_load(&st.ioas_cycles) || !atomic_load(&st.opens))
-		FAIL("the storm did not run");
+		FAIL("no stock path was driven");
 }
 
 int main(void)
