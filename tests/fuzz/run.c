@@ -98,18 +98,23 @@ static void dump_blocked(void)
 	close(fd);
 }
 
+/* The calls in flight, one a thread: printed, the first kept in @o */
 static void where(const struct prog *p, struct outcome *o)
 {
+	char line[512];
 	int t;
 
 	o->call = -1;
-	for (t = 0; t < MAX_THREADS; t++)
-		if (shm->cur[t] >= 0 && shm->cur[t] < p->n) {
-			if (o->call < 0) {
-				o->call = shm->cur[t];
-				o->op = p->c[o->call].op;
-			}
+	for (t = 0; t < MAX_THREADS; t++) {
+		if (shm->cur[t] < 0 || shm->cur[t] >= p->n)
+			continue;
+		prog_print_call(line, sizeof(line), &p->c[shm->cur[t]]);
+		out("note: thread %d in call %d: %s", t, shm->cur[t], line);
+		if (o->call < 0) {
+			o->call = shm->cur[t];
+			o->op = p->c[o->call].op;
 		}
+	}
 }
 
 void run_prog(const struct prog *p, struct outcome *o, int watchdog_s)
