@@ -12,6 +12,15 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+/*
+ * A program gets this long. Stock iommufd (6.12 and 7.2 alike) wakes a
+ * destroy that waits for short-term users with wake_up_interruptible_all()
+ * while the destroy sleeps uninterruptibly: a device unbind beside a
+ * stock ioctl on that device sleeps out its full 60 s timeout, then goes
+ * on. That is slow, not hung; past this it is a hang.
+ */
+#define WATCHDOG_S 150
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define MAX_CALLS 96		/* calls in one program */

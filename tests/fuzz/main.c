@@ -25,7 +25,6 @@
 
 #include "fuzz.h"
 
-#define WATCHDOG_S 60
 #define CORPUS_MAX 2048
 #define MODULES 2
 

@@ -9,7 +9,6 @@
 #include "fuzz.h"
 
 #define MAX_TRIES 400
-#define WATCHDOG_S 60
 
 static int tries;
 
