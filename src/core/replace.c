@@ -14,18 +14,6 @@
 #include "core.h"
 #include "shim.h"
 
-/* Held (so its id cannot name another HWPT meanwhile), or NULL if no HWPT. */
-static struct iommufd_object *viommu_hold_hwpt(struct iommufd_ctx *ictx,
-					       u32 pt_id)
-{
-	struct iommufd_object *obj;
-
-	obj = viommu_shim_get_object(ictx, pt_id, VIOMMU_STOCK_HWPT_PAGING);
-	if (IS_ERR(obj))
-		obj = viommu_shim_get_object(ictx, pt_id, VIOMMU_STOCK_HWPT_NESTED);
-	return IS_ERR(obj) ? NULL : obj;
-}
-
 /**
  * viommu_device_replace_checked() - iommufd_device_replace() for a driver
  * @ctx: The context whose stock file @idev is bound to
@@ -33,9 +21,13 @@ static struct iommufd_object *viommu_hold_hwpt(struct iommufd_ctx *ictx,
  * @pt_id: As for iommufd_device_replace(): an IOAS or a HWPT of that file
  *
  * A HWPT whose domain belongs to another IOMMU driver than @idev's device
- * is refused with -EINVAL (as the IOMMU core refuses it on attach); it is
- * held until the replace returns. Anything else is the stock call's to
- * judge.
+ * is refused with -EINVAL (as the IOMMU core refuses it on attach). The
+ * object @pt_id names is held until the replace returns, so the id cannot
+ * come to name another HWPT between the check and the stock lookup.
+ * Anything else is the stock call's to judge.
+ *
+ * Not covered: an IOAS whose auto domains include another driver's (the
+ * stock call tries each); see README, "Fuzzing".
  *
  * Return: 0 or a negative errno.
  */
@@ -44,24 +36,23 @@ int viommu_device_replace_checked(struct viommu_ctx *ctx,
 {
 	struct iommufd_ctx *ictx = viommu_ctx_ictx(ctx);
 	struct device *dev = viommu_shim_idev_dev(idev);
-	struct iommufd_object *hwpt;
+	struct iommufd_object *obj;
 	struct iommu_domain *domain;
 	int rc;
 
 	if (!ictx || !viommu_shim_ready())
 		return -EOPNOTSUPP;
-	hwpt = viommu_hold_hwpt(ictx, *pt_id);
-	if (hwpt) {
-		domain = viommu_shim_hwpt_domain(hwpt);
-		if (!dev->iommu ||
-		    domain->owner != __iommu_get_iommu_dev(dev)->ops) {
-			viommu_shim_put_object(ictx, hwpt);
-			return -EINVAL;
-		}
-	}
-	rc = iommufd_device_replace(idev, pt_id);
-	if (hwpt)
-		viommu_shim_put_object(ictx, hwpt);
+	/* As the stock lookup: ENOENT for an id that names nothing. */
+	obj = viommu_shim_get_object(ictx, *pt_id, VIOMMU_STOCK_ANY);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	domain = viommu_shim_hwpt_domain(obj);
+	if (domain && (!dev->iommu || !dev->iommu->iommu_dev ||
+		       domain->owner != dev->iommu->iommu_dev->ops))
+		rc = -EINVAL;
+	else
+		rc = iommufd_device_replace(idev, pt_id);
+	viommu_shim_put_object(ictx, obj);
 	return rc;
 }
 EXPORT_SYMBOL_GPL(viommu_device_replace_checked);
