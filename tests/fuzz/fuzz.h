@@ -216,6 +216,8 @@ struct res *pool_get(struct ectx *e, enum res_type t, __u64 ref,
 __u32 pool_id(struct ectx *e, enum res_type t, __u64 ref,
 	      struct result *r);
 struct res *pool_add(struct ectx *e, enum res_type t);
+struct res *ops_add_obj(struct ectx *e, enum res_type t, struct res *ctx,
+			__u32 id, int sub);
 void pool_kill_id(struct ectx *e, int ns, __u32 id);
 int pool_id_live(struct ectx *e, int ns, __u32 id);
 struct res *pool_ctx(struct ectx *e, __u64 ref, struct result *r);

@@ -75,23 +75,6 @@ const struct op op_ctx_open = {
 	.weight = 1, .creates = RES(R_CTX),
 };
 
-/* Add an object with an id to the pool under the ctx's namespace */
-static struct res *add_obj(struct ectx *e, enum res_type t, struct res *ctx,
-			   __u32 id, int sub)
-{
-	struct res *x;
-
-	LOCK(e);
-	x = pool_add(e, t);
-	if (x) {
-		x->id = id;
-		x->ns = ctx->ns;
-		x->sub = sub;
-	}
-	UNLOCK(e);
-	return x;
-}
-
 /* ioas_alloc */
 static void g_ioas_alloc(struct gctx *g, struct call *c)
 {
@@ -114,7 +97,7 @@ static void x_ioas_alloc(struct ectx *e, const struct call *c,
 	p = lay(e, PTR_OK, &cmd, sizeof(cmd), c->a[2], 0);
 	do_ioctl(r, ctx->fd, IOMMU_IOAS_ALLOC, p);
 	if (!r->rc && back(e, PTR_OK, &cmd, sizeof(cmd)))
-		add_obj(e, R_IOAS, ctx, cmd.out_ioas_id, 0);
+		ops_add_obj(e, R_IOAS, ctx, cmd.out_ioas_id, 0);
 }
 
 const struct op op_ioas_alloc = {
@@ -267,7 +250,7 @@ static void x_hwpt_alloc(struct ectx *e, const struct call *c,
 	cmd.flags = c->a[3];
 	do_ioctl(r, ctx->fd, IOMMU_HWPT_ALLOC, &cmd);
 	if (!r->rc)
-		add_obj(e, cmd.flags & IOMMU_HWPT_ALLOC_NEST_PARENT ?
+		ops_add_obj(e, cmd.flags & IOMMU_HWPT_ALLOC_NEST_PARENT ?
 			   R_PARENT : R_HWPT, ctx, cmd.out_hwpt_id, 0);
 }
 
@@ -334,7 +317,7 @@ static void x_fault_alloc(struct ectx *e, const struct call *c,
 	do_ioctl(r, ctx->fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
 	if (r->rc)
 		return;
-	x = add_obj(e, R_FAULT, ctx, cmd.out_fault_id, 0);
+	x = ops_add_obj(e, R_FAULT, ctx, cmd.out_fault_id, 0);
 	if (x)
 		x->fd = cmd.out_fault_fd;
 	else
@@ -434,7 +417,7 @@ static void x_vfio_open(struct ectx *e, const struct call *c,
 		close(fd);
 		return;
 	}
-	add_obj(e, R_IDEV, ctx, bind.out_devid, SUB_EDU);
+	ops_add_obj(e, R_IDEV, ctx, bind.out_devid, SUB_EDU);
 }
 
 const struct op op_vfio_open = {

@@ -8,22 +8,6 @@
 
 #include "ops.h"
 
-static struct res *add_obj(struct ectx *e, enum res_type t, struct res *ctx,
-			   __u32 id, int sub)
-{
-	struct res *x;
-
-	LOCK(e);
-	x = pool_add(e, t);
-	if (x) {
-		x->id = id;
-		x->ns = ctx->ns;
-		x->sub = sub;
-	}
-	UNLOCK(e);
-	return x;
-}
-
 static void test_cmd(struct ectx *e, struct res *ctx, struct viommu_test_cmd *cmd,
 		     __u32 sz, __u64 pk, struct result *r)
 {
@@ -70,9 +54,9 @@ static void x_mock_domain(struct ectx *e, const struct call *c,
 	test_cmd(e, ctx, &cmd, c->a[3], c->a[4], r);
 	if (r->rc || (c->a[4] % PTR_NR != PTR_OK && c->a[4] % PTR_NR != PTR_RO))
 		return;
-	add_obj(e, R_STDEV, ctx, cmd.mock_domain.out_stdev_id, 0);
-	add_obj(e, R_IDEV, ctx, cmd.mock_domain.out_idev_id, SUB_MOCK);
-	add_obj(e, R_HWPT, ctx, cmd.mock_domain.out_hwpt_id, 0);
+	ops_add_obj(e, R_STDEV, ctx, cmd.mock_domain.out_stdev_id, 0);
+	ops_add_obj(e, R_IDEV, ctx, cmd.mock_domain.out_idev_id, SUB_MOCK);
+	ops_add_obj(e, R_HWPT, ctx, cmd.mock_domain.out_hwpt_id, 0);
 }
 
 const struct op op_mock_domain = {

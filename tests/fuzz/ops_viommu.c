@@ -9,22 +9,6 @@
 
 #include "ops.h"
 
-static struct res *add_obj(struct ectx *e, enum res_type t, struct res *ctx,
-			   __u32 id, int sub)
-{
-	struct res *x;
-
-	LOCK(e);
-	x = pool_add(e, t);
-	if (x) {
-		x->id = id;
-		x->ns = ctx->ns;
-		x->sub = sub;
-	}
-	UNLOCK(e);
-	return x;
-}
-
 /* A reserved value: 0, or (violation) a non-zero one */
 static __u64 rsv(struct gctx *g, int viol)
 {
@@ -165,8 +149,8 @@ static void x_viommu_alloc(struct ectx *e, const struct call *c,
 	do_ioctl(r, ctx->fd2, VIOMMU_VIOMMU_ALLOC, p);
 	if (r->rc || !back(e, c->a[10] % PTR_NR, &cmd, sizeof(cmd)))
 		return;
-	x = add_obj(e, R_VIOMMU, ctx, cmd.out_viommu_id,
-		    cmd.type == VIOMMU_VIOMMU_TYPE_SELFTEST ? SUB_MOCK : SUB_EDU);
+	x = ops_add_obj(e, R_VIOMMU, ctx, cmd.out_viommu_id,
+			cmd.type == VIOMMU_VIOMMU_TYPE_SELFTEST ? SUB_MOCK : SUB_EDU);
 	if (!x || !data || (c->a[10] / PTR_NR) % PTR_NR != PTR_OK)
 		return;
 	/* The region the driver gave out, for the mmap op */
@@ -239,7 +223,7 @@ static void x_vdevice_alloc(struct ectx *e, const struct call *c,
 		   sizeof(cmd), c->a[5]);
 	do_ioctl(r, ctx->fd2, VIOMMU_VDEVICE_ALLOC, p);
 	if (!r->rc && back(e, c->a[6], &cmd, sizeof(cmd)))
-		add_obj(e, R_VDEV, ctx, cmd.out_vdevice_id, 0);
+		ops_add_obj(e, R_VDEV, ctx, cmd.out_vdevice_id, 0);
 }
 
 const struct op op_vdevice_alloc = {
@@ -302,7 +286,7 @@ static void x_veventq_alloc(struct ectx *e, const struct call *c,
 	do_ioctl(r, ctx->fd2, VIOMMU_VEVENTQ_ALLOC, p);
 	if (r->rc || !back(e, c->a[8], &cmd, sizeof(cmd)))
 		return;
-	x = add_obj(e, R_VEVQ, ctx, cmd.out_veventq_id, 0);
+	x = ops_add_obj(e, R_VEVQ, ctx, cmd.out_veventq_id, 0);
 	if (x)
 		x->fd = cmd.out_veventq_fd;
 	else
@@ -377,7 +361,7 @@ static void x_hwq_alloc(struct ectx *e, const struct call *c,
 		r->must_fail = "flags set";
 	do_ioctl(r, ctx->fd2, VIOMMU_HW_QUEUE_ALLOC, p);
 	if (!r->rc && back(e, c->a[8], &cmd, sizeof(cmd)))
-		add_obj(e, R_HWQ, ctx, cmd.out_hw_queue_id, 0);
+		ops_add_obj(e, R_HWQ, ctx, cmd.out_hw_queue_id, 0);
 }
 
 const struct op op_hw_queue_alloc = {

@@ -169,3 +169,20 @@ void *ectx_ptr(struct ectx *e, __u64 kind, size_t len)
 		return e->buf;
 	}
 }
+
+/* Add an object with an id to the pool, under @ctx's namespace. */
+struct res *ops_add_obj(struct ectx *e, enum res_type t, struct res *ctx,
+			__u32 id, int sub)
+{
+	struct res *x;
+
+	pthread_mutex_lock(&e->pl->lock);
+	x = pool_add(e, t);
+	if (x) {
+		x->id = id;
+		x->ns = ctx->ns;
+		x->sub = sub;
+	}
+	pthread_mutex_unlock(&e->pl->lock);
+	return x;
+}
