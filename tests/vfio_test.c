@@ -45,7 +45,9 @@ static void vfio_setup(struct vfio_fixture *f)
 /*
  * With the SMMUv3 backend on, the answer is its own (IDRs, checked in
  * smmuv3_test); without it, 6.12's driver has no hw_info: type NONE, the
- * buffer zeroed. Either way a type nobody serves is EOPNOTSUPP.
+ * buffer zeroed, and NONE answers a query for any type, as upstream answers
+ * for an IOMMU without hw_info. With it, a type it does not serve is
+ * EOPNOTSUPP.
  */
 TEST(hw_info_of_real_device)
 {
@@ -74,10 +76,18 @@ TEST(hw_info_of_real_device)
 	}
 
 	info.flags = VIOMMU_HW_INFO_FLAG_INPUT_TYPE;
-	info.in_data_type = backend ? VIOMMU_HW_INFO_TYPE_TEGRA241_CMDQV :
-				      VIOMMU_HW_INFO_TYPE_ARM_SMMUV3;
 	info.data_len = sizeof(buf);
-	ASSERT_ERRNO(EOPNOTSUPP, ioctl(f.vfd, VIOMMU_GET_HW_INFO, &info));
+	if (backend) {
+		info.in_data_type = VIOMMU_HW_INFO_TYPE_TEGRA241_CMDQV;
+		ASSERT_ERRNO(EOPNOTSUPP,
+			     ioctl(f.vfd, VIOMMU_GET_HW_INFO, &info));
+	} else {
+		/* As upstream: an IOMMU without hw_info answers NONE to any. */
+		info.in_data_type = VIOMMU_HW_INFO_TYPE_ARM_SMMUV3;
+		ASSERT_OK(ioctl(f.vfd, VIOMMU_GET_HW_INFO, &info));
+		ASSERT_EQ(VIOMMU_HW_INFO_TYPE_NONE, info.out_data_type);
+		ASSERT_EQ(0, info.data_len);
+	}
 }
 
 /*
