@@ -57,13 +57,18 @@ static struct res *nth(struct ectx *e, int want_type, int other, int dead,
 	return NULL;
 }
 
+/* A live entry for object @id of namespace @ns? */
+static int res_names(const struct res *x, int ns, __u32 id)
+{
+	return !x->dead && x->ns == ns && has_id(x->type) && x->id == id;
+}
+
 int pool_id_live(struct ectx *e, int ns, __u32 id)
 {
 	int i;
 
 	for (i = 0; i < e->pl->nres; i++)
-		if (!e->pl->res[i].dead && e->pl->res[i].ns == ns &&
-		    has_id(e->pl->res[i].type) && e->pl->res[i].id == id)
+		if (res_names(&e->pl->res[i], ns, id))
 			return 1;
 	return 0;
 }
@@ -148,8 +153,7 @@ void pool_kill_id(struct ectx *e, int ns, __u32 id)
 	int i;
 
 	for (i = 0; i < e->pl->nres; i++)
-		if (!e->pl->res[i].dead && e->pl->res[i].ns == ns &&
-		    has_id(e->pl->res[i].type) && e->pl->res[i].id == id)
+		if (res_names(&e->pl->res[i], ns, id))
 			e->pl->res[i].dead = 1;
 }
 
