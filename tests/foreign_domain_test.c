@@ -59,6 +59,37 @@ TEST(vfio_device_refuses_mock_hwpt)
 	foreign_teardown(&x);
 }
 
+/*
+ * Onto an IOAS the stock replace tries each auto domain without the owner
+ * check: with edu's SMMUv3 auto domain the only one of a fresh IOAS, the
+ * mock device reached arm_smmu_attach_dev(). It gets its own domain now.
+ */
+TEST(mock_device_ioas_replace_skips_smmu_domain)
+{
+	struct foreign_fixture x;
+	__u32 ioas2, hwpt_id;
+
+	foreign_setup(&x);
+	ASSERT_OK(ioas_alloc(x.f.iommufd, &ioas2));
+	ASSERT_OK(edu_attach(&x.e, ioas2));
+	ASSERT_OK(vt_mock_replace(x.f.vfd, x.f.stdev_id, ioas2));
+	/* Both devices on ioas2, each on a domain of its own driver. */
+	ASSERT_ERRNO(EINVAL, vt_mock_replace(x.f.vfd, x.f.stdev_id,
+					     x.edu_hwpt_id));
+	ASSERT_OK(stock_hwpt_alloc(x.f.iommufd, x.f.device_id, ioas2, 0,
+				   &hwpt_id));
+	ASSERT_OK(vt_mock_replace(x.f.vfd, x.f.stdev_id, hwpt_id));
+	ASSERT_OK(vt_mock_replace(x.f.vfd, x.f.stdev_id, ioas2));
+	ASSERT_OK(stock_destroy(x.f.iommufd, hwpt_id));
+	/* Busy while a device is on it, free once both have left. */
+	ASSERT_ERRNO(EBUSY, stock_destroy(x.f.iommufd, ioas2));
+	/* Its first auto domain went with it: back through the IOAS. */
+	ASSERT_OK(vt_mock_replace(x.f.vfd, x.f.stdev_id, x.f.ioas_id));
+	ASSERT_OK(edu_attach(&x.e, x.edu_hwpt_id));
+	ASSERT_OK(stock_destroy(x.f.iommufd, ioas2));
+	foreign_teardown(&x);
+}
+
 int main(int argc, char **argv)
 {
 	return vt_main(argc, argv);

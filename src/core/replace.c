@@ -27,7 +27,8 @@
  * Anything else is the stock call's to judge.
  *
  * Not covered: an IOAS whose auto domains include another driver's (the
- * stock call tries each); see README, "Fuzzing".
+ * stock replace tries each unchecked): a driver serves an IOAS as detach
+ * and attach (viommu_stock_id_is_ioas()), since attach checks each.
  *
  * Return: 0 or a negative errno.
  */
@@ -56,3 +57,29 @@ int viommu_device_replace_checked(struct viommu_ctx *ctx,
 	return rc;
 }
 EXPORT_SYMBOL_GPL(viommu_device_replace_checked);
+
+/**
+ * viommu_stock_id_is_ioas() - Whether @id names an IOAS of @ctx's stock file
+ * @ctx: The context whose stock file holds @id
+ * @id: An object id of that file
+ *
+ * For a driver that must not hand an IOAS to iommufd_device_replace()
+ * (see viommu_device_replace_checked()). The answer may be stale by the
+ * time the caller acts on it: it only chooses between two checked paths.
+ *
+ * Return: true when @id names an IOAS now.
+ */
+bool viommu_stock_id_is_ioas(struct viommu_ctx *ctx, u32 id)
+{
+	struct iommufd_ctx *ictx = viommu_ctx_ictx(ctx);
+	struct iommufd_object *obj;
+
+	if (!ictx || !viommu_shim_ready())
+		return false;
+	obj = viommu_shim_get_object(ictx, id, VIOMMU_STOCK_IOAS);
+	if (IS_ERR(obj))
+		return false;
+	viommu_shim_put_object(ictx, obj);
+	return true;
+}
+EXPORT_SYMBOL_GPL(viommu_stock_id_is_ioas);

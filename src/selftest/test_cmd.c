@@ -26,6 +26,9 @@
  * @idev: The stock device
  * @idev_id: Its stock id
  * @mdev: The mock device
+ * @pt_id: The IOAS or HWPT the device was last put on, as the user named
+ *         it; 0 once a failed replace left it detached. Under the mock
+ *         device's iopf_rwsem.
  * @node: Entry in mock_stdevs
  */
 struct mock_stdev {
@@ -34,6 +37,7 @@ struct mock_stdev {
 	struct iommufd_device *idev;
 	u32 idev_id;
 	struct mock_dev *mdev;
+	u32 pt_id;
 	struct list_head node;
 };
 
@@ -59,15 +63,47 @@ static int mock_dev_attach(struct mock_dev *mdev, struct iommufd_device *idev,
 	return rc;
 }
 
-static int mock_dev_replace(struct viommu_ctx *ctx, struct mock_dev *mdev,
-			    struct iommufd_device *idev, u32 *pt_id)
+/*
+ * Onto an IOAS, the stock replace tries each of its auto domains without
+ * checking the owner: another driver's (edu's SMMUv3 one) would reach that
+ * driver's attach_dev with our device. Attach checks the owner, so an IOAS
+ * is served as detach + attach, and a failed attach puts the device back
+ * where it was, or leaves it detached (pt_id 0) if that is gone too.
+ */
+static int mock_dev_replace_ioas(struct mock_stdev *stdev, u32 *pt_id)
 {
+	u32 want = *pt_id, back = stdev->pt_id;
 	int rc;
 
-	down_write(&mdev->iopf_rwsem);
-	/* Another driver's HWPT would reach its attach_dev with our device. */
-	rc = viommu_device_replace_checked(ctx, idev, pt_id);
-	up_write(&mdev->iopf_rwsem);
+	iommufd_device_detach(stdev->idev);
+	rc = iommufd_device_attach(stdev->idev, pt_id);
+	if (!rc) {
+		stdev->pt_id = want;
+		return 0;
+	}
+	if (iommufd_device_attach(stdev->idev, &back))
+		stdev->pt_id = 0;
+	return rc;
+}
+
+static int mock_dev_replace(struct viommu_ctx *ctx, struct mock_stdev *stdev,
+			    u32 *pt_id)
+{
+	u32 want = *pt_id;
+	int rc;
+
+	down_write(&stdev->mdev->iopf_rwsem);
+	if (!stdev->pt_id) {
+		rc = -EINVAL;	/* as the stock replace of a detached device */
+	} else if (viommu_stock_id_is_ioas(ctx, want)) {
+		rc = mock_dev_replace_ioas(stdev, pt_id);
+	} else {
+		/* Another driver's HWPT: its attach_dev would get our device. */
+		rc = viommu_device_replace_checked(ctx, stdev->idev, pt_id);
+		if (!rc)
+			stdev->pt_id = want;
+	}
+	up_write(&stdev->mdev->iopf_rwsem);
 	return rc;
 }
 
@@ -89,8 +125,9 @@ static void mock_stdev_destroy(struct viommu_object *obj)
 	/* A fault report that found the device before the del sees this. */
 	down_write(&stdev->mdev->iopf_rwsem);
 	stdev->mdev->iopf_gone = true;
+	if (stdev->pt_id)
+		iommufd_device_detach(stdev->idev);
 	up_write(&stdev->mdev->iopf_rwsem);
-	mock_dev_detach(stdev->mdev, stdev->idev);
 	iommufd_device_unbind(stdev->idev);
 	viommu_mock_dev_destroy(stdev->mdev);
 }
@@ -167,6 +204,7 @@ static int mock_test_mock_domain(struct viommu_ctx *ctx,
 	stdev->idev = idev;
 	stdev->idev_id = idev_id;
 	stdev->mdev = mdev;
+	stdev->pt_id = cmd->id;
 	mutex_lock(&mock_stdevs_lock);
 	list_add_tail(&stdev->node, &mock_stdevs);
 	mutex_unlock(&mock_stdevs_lock);
@@ -199,7 +237,7 @@ static int mock_test_mock_domain_replace(struct viommu_ctx *ctx,
 		return PTR_ERR(obj);
 	stdev = container_of(obj, struct mock_stdev, obj);
 
-	rc = mock_dev_replace(ctx, stdev->mdev, stdev->idev, &pt_id);
+	rc = mock_dev_replace(ctx, stdev, &pt_id);
 	if (!rc)
 		cmd->mock_domain_replace.pt_id = pt_id;
 	viommu_object_put(ctx, obj);
