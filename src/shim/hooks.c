@@ -11,6 +11,7 @@
  *    maybe one a closed context was waiting for;
  *  - iopt_unmap_iova, iopt_unmap_all: a range under a guard gives EBUSY,
  *    where 6.12 would retry 100 times, WARN and fail with EDEADLOCK.
+ * And one stock bug the unbind hook works around (viommu_unbind_waker).
  * The prototypes come from the private header, so a replacement cannot
  * drift from the function it stands in for.
  *
@@ -40,6 +41,8 @@
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
@@ -83,16 +86,46 @@ static struct viommu_hook viommu_hooks[VIOMMU_NR_HOOKS] = {
 /* The original of hook @id, typed like @fn. */
 #define VIOMMU_ORIG(id, fn_type) ((typeof(fn_type) *)viommu_hooks[id].orig)
 
+/*
+ * Stock iommufd (6.12 and 7.2) wakes a remover waiting for short-term
+ * users with wake_up_interruptible_all(), but the remover sleeps in
+ * wait_event_timeout(), uninterruptibly: a stock ioctl on a device while
+ * it unbinds leaves the unbind asleep for the full 60 s timeout. While
+ * the stock unbind runs, a timer wakes every sleeper of the file's
+ * destroy_wait; each rechecks its condition and sleeps again if it must.
+ */
+#define VIOMMU_UNBIND_WAKE_MS 10
+
+struct viommu_unbind_waker {
+	struct timer_list timer;
+	wait_queue_head_t *wq;
+};
+
+static void viommu_unbind_wake(struct timer_list *t)
+{
+	struct viommu_unbind_waker *w = from_timer(w, t, timer);
+
+	wake_up_all(w->wq);
+	mod_timer(&w->timer, jiffies + msecs_to_jiffies(VIOMMU_UNBIND_WAKE_MS));
+}
+
 static void viommu_device_unbind(struct iommufd_device *idev)
 {
 	struct viommu_hook *hook = &viommu_hooks[VIOMMU_HOOK_DEVICE_UNBIND];
+	struct viommu_unbind_waker w;
 	struct viommu_hook_frame f;
 
 	viommu_hook_enter(&f, hook);
 	viommu_core_idev_unbind(idev);
+	/* The file outlives the unbind: its binder holds it. */
+	w.wq = viommu_shim_idev_destroy_wait(idev);
+	timer_setup_on_stack(&w.timer, viommu_unbind_wake, 0);
+	mod_timer(&w.timer, jiffies + msecs_to_jiffies(VIOMMU_UNBIND_WAKE_MS));
 	viommu_hook_bypass(&f, hook);
 	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_UNBIND, viommu_device_unbind_fn)(idev);
 	viommu_hook_unbypass(&f);
+	timer_shutdown_sync(&w.timer);
+	destroy_timer_on_stack(&w.timer);
 	viommu_core_idev_unbind_done(idev);
 	viommu_hook_leave(&f);
 }

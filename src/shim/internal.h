@@ -42,6 +42,8 @@ bool viommu_sym_vmlinux_calls(unsigned long addr, const char *name,
 			      unsigned long callee);
 void viommu_sym_exit(void);
 
+wait_queue_head_t *viommu_shim_idev_destroy_wait(struct iommufd_device *idev);
+
 /**
  * struct viommu_hook - One function redirected to a replacement
  * @name: The function, a text symbol of VIOMMU_STOCK_MODULE

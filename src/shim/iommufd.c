@@ -77,6 +77,7 @@ static int viommu_iommufd_check_sizes(struct viommu_shim_why *why)
 		  sizeof(refcount_t) },
 		{ "iommufd_ctx.file", &VL.ctx_file, sizeof(void *) },
 		{ "iommufd_device.dev", &VL.device_dev, sizeof(void *) },
+		{ "iommufd_device.ictx", &VL.device_ictx, sizeof(void *) },
 		{ "iommufd_hw_pagetable.domain", &VL.hwpt_domain, sizeof(void *) },
 		{ "iommufd_hwpt_paging.ioas", &VL.paging_ioas, sizeof(void *) },
 		{ "iommufd_hwpt_nested.parent", &VL.nested_parent, sizeof(void *) },
@@ -319,6 +320,20 @@ struct device *viommu_shim_idev_dev(struct iommufd_device *idev)
 	return *VL_PTR(idev, device_dev, struct device *);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_idev_dev);
+
+/**
+ * viommu_shim_idev_destroy_wait() - Where removers of @idev's file sleep
+ * @idev: A bound device
+ *
+ * Return: the destroy_wait queue of the file @idev is bound to.
+ */
+wait_queue_head_t *viommu_shim_idev_destroy_wait(struct iommufd_device *idev)
+{
+	struct iommufd_ctx *ictx = *VL_PTR(idev, device_ictx,
+					   struct iommufd_ctx *);
+
+	return VL_PTR(ictx, ctx_destroy_wait, wait_queue_head_t);
+}
 
 /* The struct iommufd_hwpt_paging of @obj, or NULL if it is not one. */
 static void *viommu_to_paging(struct iommufd_object *obj)

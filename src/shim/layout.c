@@ -87,6 +87,7 @@ const struct viommu_layout_entry viommu_layout_table[] = {
 	S("iommufd_device", IOMMUFD, &viommu_layout.device_size),
 	F("iommufd_device", "obj", device_obj, VB_STRUCT("iommufd_object", 0)),
 	F("iommufd_device", "dev", device_dev, VB_PTR("device")),
+	F("iommufd_device", "ictx", device_ictx, P_CTX),
 
 	S("iommufd_hw_pagetable", IOMMUFD, &viommu_layout.hwpt_size),
 	/* _iommufd_object_alloc() returns the start of the allocation. */

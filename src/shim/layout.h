@@ -174,7 +174,7 @@ struct viommu_layout {
 	u32 ctx_size;
 	struct viommu_field ctx_file, ctx_destroy_wait;
 	u32 device_size;
-	struct viommu_field device_obj, device_dev;
+	struct viommu_field device_obj, device_dev, device_ictx;
 	u32 hwpt_size;
 	struct viommu_field hwpt_obj, hwpt_domain;
 	u32 paging_size;
