@@ -272,6 +272,8 @@ if [ "$MODE" = fuzz ]; then
 	set -- -t "${FUZZ_SECONDS:-600}" -n "${FUZZ_CALLS:-$FUZZ_CALLS_UNBOUNDED}" \
 		-j "$FUZZ_THREADS" -c /fuzz/corpus
 	[ -z "${FUZZ_SEED:-}" ] || set -- "$@" -s "$FUZZ_SEED"
+	# FUZZ_VERBOSE=1: missed functions and where the time goes
+	[ "${FUZZ_VERBOSE:-0}" != 1 ] || set -- "$@" -v
 	check fuzz_run fuzz_run /fuzz "$@"
 	check unload_viommu_selftest rmmod viommu_selftest
 	check unload_viommu rmmod viommu
