@@ -138,13 +138,13 @@ if [ -z "$built" ] || [ ! -f "$dkms_mods/viommu.ko" ]; then
 	res fail vm_tests_not_run_build_failed
 else
 	# The suite runs through both doors, then the bounded fuzz (its own
-	# time cap: FUZZ_TIME, 420 s), then upstream's rows: the suite and
+	# time cap: FUZZ_TIME, 900 s), then upstream's rows: the suite and
 	# upstream's rows measured at 5.5 minutes on an idle 2-core host,
 	# twice that under load: the default 600 s is short.
 	# The fuzzer's figures and repro files come back on a raw disk.
 	disk=$(mktemp)
 	truncate -s 256M "$disk"
-	VM_DISK=$disk VM_TIMEOUT=${VM_TIMEOUT:-$((1800 + ${FUZZ_TIME:-420}))} \
+	VM_DISK=$disk VM_TIMEOUT=${VM_TIMEOUT:-$((1800 + ${FUZZ_TIME:-900}))} \
 		"$SCRIPTS_DIR/run-vm.sh" "$kdir" "$dkms_mods" "$tests_out" test "$log" ||
 		res fail vm_run
 	rm -rf "$fuzz_out"

@@ -23,10 +23,10 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define MAX_CALLS 96		/* calls in one program */
+#define MAX_CALLS 384		/* calls in one program */
 #define MAX_ARGS 12
 #define MAX_THREADS 8
-#define POOL_MAX 256		/* resources one program holds */
+#define POOL_MAX 1024		/* resources one program holds */
 /* Fds of the fuzzer itself live at or above this: ops never touch them. */
 #define FD_PRIVATE 900
 

@@ -16,10 +16,13 @@ int fuzz_no_edu;		/* VIOMMU_FUZZ_NO_EDU: no edu programs */
 static int creator[R_NR] = { [0 ... R_NR - 1] = -1 };
 static int total_weight;
 
-/* An op's share of generated calls; weight 0: a quarter of weight 1 */
+/*
+ * An op's share of generated calls; weight 0 (slow ops: fork, a mock
+ * device) an eighth of weight 1, about once in 700 calls.
+ */
 static int eff_weight(int k)
 {
-	return ops[k]->weight ? ops[k]->weight * 4 : 1;
+	return ops[k]->weight ? ops[k]->weight * 8 : 1;
 }
 
 static void gen_init(void)
@@ -285,8 +288,11 @@ void gen_prog(struct rng *r, struct prog *p, int threads)
 	p->stock = fuzz_stock_ok && rng_pct(r, 50);
 	/* Some programs single-threaded, for exact replay */
 	p->threads = threads > 1 && rng_pct(r, 70) ? threads : 1;
-	/* Long: a program's fork and teardown cost as much as 20 calls */
-	len = 16 + rng_below(r, 64);
+	/*
+	 * Long: a program's fork and teardown cost as much as 100 calls
+	 * under TCG, and the first calls make the files and devices.
+	 */
+	len = 64 + rng_below(r, 256);
 	/* Binding and releasing edu resets it (slow): a few programs only */
 	g.edu = rng_pct(r, 20) && !fuzz_no_edu;
 	add_call(&g, creator[R_CTX]);
