@@ -268,11 +268,12 @@ TEST(close_viommu_releases_stock_pins)
 	vt_check_released(f);
 }
 
-/* An ioctl that holds a vDEVICE for a moment, again and again. */
+/* An ioctl that holds an object for a moment, again and again. */
 struct short_user {
 	int vfd;
 	__u32 id;
 	int stop;
+	void (*call)(int fd, __u32 id);
 };
 
 static long short_user_fn(void *p)
@@ -281,14 +282,27 @@ static long short_user_fn(void *p)
 	long n = 0;
 
 	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
-		__u32 num = 0;
-
-		/* A vDEVICE id is no vIOMMU: EINVAL, after a lookup. */
-		vt_invalidate(s->vfd, s->id, NULL,
-			      VIOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, 0, &num);
+		s->call(s->vfd, s->id);
 		n++;
 	}
 	return n;
+}
+
+/* A vDEVICE id is no vIOMMU: EINVAL, after a lookup of the vDEVICE. */
+static void invalidate_on_vdevice(int vfd, __u32 id)
+{
+	__u32 num = 0;
+
+	vt_invalidate(vfd, id, NULL, VIOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, 0,
+		      &num);
+}
+
+/* No input type: stock's own, through either door; holds the device. */
+static void stock_hw_info(int iommufd, __u32 dev_id)
+{
+	struct iommu_hw_info cmd = { .size = sizeof(cmd), .dev_id = dev_id };
+
+	ioctl(iommufd, IOMMU_GET_HW_INFO, &cmd);
 }
 
 /*
@@ -307,6 +321,7 @@ TEST(unbind_wakes_after_short_term_user)
 
 	vt_setup(&f, VT_VIOMMU);
 	s.vfd = f.vfd;
+	s.call = invalidate_on_vdevice;
 	for (round = 0; round < 5; round++) {
 		ASSERT_OK(vt_mock_domain(f.vfd, f.ioas_id, &stdev, NULL, &dev));
 		ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, dev, 0x40 + round,
@@ -327,30 +342,6 @@ TEST(unbind_wakes_after_short_term_user)
 	vt_teardown(&f);
 }
 
-/* A stock ioctl (answered by stock iommufd) that holds a device. */
-struct stock_user {
-	int iommufd;
-	__u32 dev_id;
-	int stop;
-};
-
-static long stock_user_fn(void *p)
-{
-	struct stock_user *s = p;
-	long n = 0;
-
-	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
-		struct iommu_hw_info cmd = {
-			.size = sizeof(cmd), .dev_id = s->dev_id,
-		};
-
-		/* No input type: stock's own, through either door. */
-		ioctl(s->iommufd, IOMMU_GET_HW_INFO, &cmd);
-		n++;
-	}
-	return n;
-}
-
 /*
  * Stock iommufd wakes an unbind waiting for its ioctls with an
  * interruptible wake-up that misses the uninterruptible sleeper: without
@@ -359,7 +350,7 @@ static long stock_user_fn(void *p)
  */
 TEST(unbind_beside_stock_ioctl_is_woken)
 {
-	struct stock_user s[2] = {};
+	struct short_user s[2] = {};
 	struct vt_async a[2] = {};
 	struct timespec t0, t1;
 	struct vt_fixture f;
@@ -371,10 +362,11 @@ TEST(unbind_beside_stock_ioctl_is_woken)
 	for (round = 0; round < 8; round++) {
 		ASSERT_OK(vt_mock_domain(f.vfd, f.ioas_id, &stdev, NULL, &dev));
 		for (i = 0; i < 2; i++) {
-			s[i].iommufd = f.iommufd;
-			s[i].dev_id = dev;
+			s[i].vfd = f.iommufd;
+			s[i].id = dev;
+			s[i].call = stock_hw_info;
 			__atomic_store_n(&s[i].stop, 0, __ATOMIC_RELAXED);
-			vt_async_start(&a[i], stock_user_fn, &s[i]);
+			vt_async_start(&a[i], short_user_fn, &s[i]);
 		}
 		usleep(20000);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
