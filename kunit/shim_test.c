@@ -783,6 +783,59 @@ static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, ioas_id));
 }
 
+/* A remover as stock iommufd's: uninterruptible, with a 60 s timeout. */
+struct shim_remover {
+	wait_queue_head_t wq;
+	bool users_gone;
+	long left;
+	struct completion done;
+};
+
+static int shim_remover_fn(void *data)
+{
+	struct shim_remover *r = data;
+
+	r->left = wait_event_timeout(r->wq, READ_ONCE(r->users_gone),
+				     60 * HZ);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * The premise first: stock's wake_up_interruptible_all() leaves the
+ * remover asleep; then the unbind hook's waker wakes it.
+ */
+static void shim_unbind_waker_wakes_remover(struct kunit *test)
+{
+	struct viommu_unbind_waker w;
+	struct shim_remover r = {};
+	struct task_struct *t;
+	int i;
+
+	init_waitqueue_head(&r.wq);
+	init_completion(&r.done);
+	t = kthread_run(shim_remover_fn, &r, "viommu-remover");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	for (i = 0; i < 500 && READ_ONCE(t->__state) != TASK_UNINTERRUPTIBLE;
+	     i++)
+		msleep(20);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(t->__state), TASK_UNINTERRUPTIBLE);
+
+	WRITE_ONCE(r.users_gone, true);
+	wake_up_interruptible_all(&r.wq);
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&r.done,
+							     HZ / 5));
+
+	viommu_unbind_waker_start(&w, &r.wq);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r.done, 30 * HZ));
+	viommu_unbind_waker_stop(&w);
+	if (!completion_done(&r.done)) {
+		wake_up_all(&r.wq);
+		wait_for_completion(&r.done);
+	}
+	KUNIT_EXPECT_GT(test, r.left, 0);
+}
+
 static void shim_hooks_follow_bound_contexts(struct kunit *test)
 {
 	struct iommufd_ctx *ictx = fixture(test)->ictx;
@@ -817,6 +870,7 @@ static struct kunit_case viommu_shim_test_cases[] = {
 	KUNIT_CASE(shim_blocked_unmap_is_per_iopt),
 	KUNIT_CASE(shim_unbind_goes_through_hook),
 	KUNIT_CASE(shim_nested_is_a_stock_hwpt),
+	KUNIT_CASE(shim_unbind_waker_wakes_remover),
 	{}
 };
 

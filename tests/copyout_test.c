@@ -194,6 +194,51 @@ TEST(nested_hwpt_copyout_then_own_unbind)
 	vt_teardown(&f);
 }
 
+/*
+ * Stock GET_HW_INFO holds the device across its copy-out, so the device's
+ * unbind waits for it (stock's design). Stock then wakes the unbind with
+ * wake_up_interruptible_all(), which misses that uninterruptible sleeper:
+ * without the unbind hook's waker it sleeps out its 60 s timeout. HANG_MS
+ * only tells that from a slow machine.
+ */
+TEST(stock_copyout_then_unbind_is_woken)
+{
+	struct vt_async a = {}, b = {};
+	struct iommu_hw_info *cmd;
+	struct ioctl_call c;
+	struct vt_fixture f;
+	struct uffd_wp u;
+
+	vt_setup(&f, VT_DEVICE);
+	uffd_wp_setup(&u);
+	cmd = u.page;
+	*cmd = (struct iommu_hw_info) {
+		.size = sizeof(*cmd),
+		.dev_id = f.device_id,
+		.data_len = 64,
+		.data_uptr = (uintptr_t)u.page + 512,
+	};
+	/* No input type: stock iommufd answers it, through either door. */
+	c = (struct ioctl_call) { f.iommufd, IOMMU_GET_HW_INFO, cmd };
+	start_blocked(&a, &c, &u);
+
+	vt_async_start(&b, unbind_fn, &f);
+	if (vt_async_wait(&b, 500)) {
+		uffd_wp_release(&u);
+		FAIL("the unbind did not wait for the stock ioctl holding its device");
+	}
+	uffd_wp_release(&u);
+	ASSERT_TRUE(vt_async_wait(&a, HANG_MS));
+	ASSERT_EQ(0, a.rc);
+	if (!vt_async_wait(&b, HANG_MS)) {
+		ASSERT_TRUE(vt_async_wait(&b, 90000));
+		FAIL("the unbind slept on after the stock ioctl let its device go");
+	}
+	ASSERT_EQ(0, b.rc);
+	ASSERT_ERRNO(ENOENT, vt_destroy(f.vfd, f.stdev_id));
+	vt_teardown(&f);
+}
+
 static long trigger_fn(void *p)
 {
 	struct vt_fixture *f = p;

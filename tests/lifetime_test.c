@@ -268,12 +268,11 @@ TEST(close_viommu_releases_stock_pins)
 	vt_check_released(f);
 }
 
-/* An ioctl that holds an object for a moment, again and again. */
+/* An ioctl that holds a vDEVICE for a moment, again and again. */
 struct short_user {
 	int vfd;
 	__u32 id;
 	int stop;
-	void (*call)(int fd, __u32 id);
 };
 
 static long short_user_fn(void *p)
@@ -282,27 +281,14 @@ static long short_user_fn(void *p)
 	long n = 0;
 
 	while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
-		s->call(s->vfd, s->id);
+		__u32 num = 0;
+
+		/* A vDEVICE id is no vIOMMU: EINVAL, after a lookup. */
+		vt_invalidate(s->vfd, s->id, NULL,
+			      VIOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, 0, &num);
 		n++;
 	}
 	return n;
-}
-
-/* A vDEVICE id is no vIOMMU: EINVAL, after a lookup of the vDEVICE. */
-static void invalidate_on_vdevice(int vfd, __u32 id)
-{
-	__u32 num = 0;
-
-	vt_invalidate(vfd, id, NULL, VIOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, 0,
-		      &num);
-}
-
-/* No input type: stock's own, through either door; holds the device. */
-static void stock_hw_info(int iommufd, __u32 dev_id)
-{
-	struct iommu_hw_info cmd = { .size = sizeof(cmd), .dev_id = dev_id };
-
-	ioctl(iommufd, IOMMU_GET_HW_INFO, &cmd);
 }
 
 /*
@@ -321,7 +307,6 @@ TEST(unbind_wakes_after_short_term_user)
 
 	vt_setup(&f, VT_VIOMMU);
 	s.vfd = f.vfd;
-	s.call = invalidate_on_vdevice;
 	for (round = 0; round < 5; round++) {
 		ASSERT_OK(vt_mock_domain(f.vfd, f.ioas_id, &stdev, NULL, &dev));
 		ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, dev, 0x40 + round,
@@ -339,50 +324,6 @@ TEST(unbind_wakes_after_short_term_user)
 			     (long)(t1.tv_sec - t0.tv_sec));
 		ASSERT_ERRNO(ENOENT, vt_destroy(f.vfd, s.id));
 	}
-	vt_teardown(&f);
-}
-
-/*
- * Stock iommufd wakes an unbind waiting for its ioctls with an
- * interruptible wake-up that misses the uninterruptible sleeper: without
- * the unbind hook's waker, one racing round sleeps 60 s. As above, 10 s
- * only tells that from a slow machine.
- */
-TEST(unbind_beside_stock_ioctl_is_woken)
-{
-	struct short_user s[2] = {};
-	struct vt_async a[2] = {};
-	struct timespec t0, t1;
-	struct vt_fixture f;
-	long worst_ms = 0, ms;
-	__u32 stdev, dev;
-	int round, i;
-
-	vt_setup(&f, VT_IOAS);
-	for (round = 0; round < 8; round++) {
-		ASSERT_OK(vt_mock_domain(f.vfd, f.ioas_id, &stdev, NULL, &dev));
-		for (i = 0; i < 2; i++) {
-			s[i].vfd = f.iommufd;
-			s[i].id = dev;
-			s[i].call = stock_hw_info;
-			__atomic_store_n(&s[i].stop, 0, __ATOMIC_RELAXED);
-			vt_async_start(&a[i], short_user_fn, &s[i]);
-		}
-		usleep(20000);
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ASSERT_OK(vt_destroy(f.vfd, stdev));
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		for (i = 0; i < 2; i++) {
-			__atomic_store_n(&s[i].stop, 1, __ATOMIC_RELAXED);
-			ASSERT_TRUE(vt_async_wait(&a[i], 60000));
-		}
-		ms = (t1.tv_sec - t0.tv_sec) * 1000 +
-		     (t1.tv_nsec - t0.tv_nsec) / 1000000;
-		if (ms >= 10000)
-			FAIL("unbind took %ld ms: the remover was not woken", ms);
-		worst_ms = ms > worst_ms ? ms : worst_ms;
-	}
-	printf("#   worst unbind %ld ms in 8 rounds\n", worst_ms);
 	vt_teardown(&f);
 }
 

@@ -96,11 +96,6 @@ static struct viommu_hook viommu_hooks[VIOMMU_NR_HOOKS] = {
  */
 #define VIOMMU_UNBIND_WAKE_MS 10
 
-struct viommu_unbind_waker {
-	struct timer_list timer;
-	wait_queue_head_t *wq;
-};
-
 static void viommu_unbind_wake(struct timer_list *t)
 {
 	struct viommu_unbind_waker *w = from_timer(w, t, timer);
@@ -108,6 +103,31 @@ static void viommu_unbind_wake(struct timer_list *t)
 	wake_up_all(w->wq);
 	mod_timer(&w->timer, jiffies + msecs_to_jiffies(VIOMMU_UNBIND_WAKE_MS));
 }
+
+/**
+ * viommu_unbind_waker_start() - Wake every sleeper of @wq until stopped
+ * @w: The waker, on the caller's stack
+ * @wq: The queue, which must outlive viommu_unbind_waker_stop()
+ */
+void viommu_unbind_waker_start(struct viommu_unbind_waker *w,
+			       wait_queue_head_t *wq)
+{
+	w->wq = wq;
+	timer_setup_on_stack(&w->timer, viommu_unbind_wake, 0);
+	mod_timer(&w->timer, jiffies + msecs_to_jiffies(VIOMMU_UNBIND_WAKE_MS));
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_unbind_waker_start);
+
+/**
+ * viommu_unbind_waker_stop() - Stop @w; no wake-up runs after this returns
+ * @w: A started waker
+ */
+void viommu_unbind_waker_stop(struct viommu_unbind_waker *w)
+{
+	timer_shutdown_sync(&w->timer);
+	destroy_timer_on_stack(&w->timer);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_unbind_waker_stop);
 
 static void viommu_device_unbind(struct iommufd_device *idev)
 {
@@ -118,14 +138,11 @@ static void viommu_device_unbind(struct iommufd_device *idev)
 	viommu_hook_enter(&f, hook);
 	viommu_core_idev_unbind(idev);
 	/* The file outlives the unbind: its binder holds it. */
-	w.wq = viommu_shim_idev_destroy_wait(idev);
-	timer_setup_on_stack(&w.timer, viommu_unbind_wake, 0);
-	mod_timer(&w.timer, jiffies + msecs_to_jiffies(VIOMMU_UNBIND_WAKE_MS));
+	viommu_unbind_waker_start(&w, viommu_shim_idev_destroy_wait(idev));
 	viommu_hook_bypass(&f, hook);
 	VIOMMU_ORIG(VIOMMU_HOOK_DEVICE_UNBIND, viommu_device_unbind_fn)(idev);
 	viommu_hook_unbypass(&f);
-	timer_shutdown_sync(&w.timer);
-	destroy_timer_on_stack(&w.timer);
+	viommu_unbind_waker_stop(&w);
 	viommu_core_idev_unbind_done(idev);
 	viommu_hook_leave(&f);
 }

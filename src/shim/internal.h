@@ -9,7 +9,9 @@
 #include <linux/atomic.h>
 #include <linux/ftrace.h>
 #include <linux/list.h>
+#include <linux/timer.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "shim.h"
 
@@ -43,6 +45,16 @@ bool viommu_sym_vmlinux_calls(unsigned long addr, const char *name,
 void viommu_sym_exit(void);
 
 wait_queue_head_t *viommu_shim_idev_destroy_wait(struct iommufd_device *idev);
+
+/* Works around a stock wake-up that misses the unbind (hooks.c) */
+struct viommu_unbind_waker {
+	struct timer_list timer;
+	wait_queue_head_t *wq;
+};
+
+void viommu_unbind_waker_start(struct viommu_unbind_waker *w,
+			       wait_queue_head_t *wq);
+void viommu_unbind_waker_stop(struct viommu_unbind_waker *w);
 
 /**
  * struct viommu_hook - One function redirected to a replacement
