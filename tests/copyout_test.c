@@ -225,7 +225,8 @@ TEST(stock_copyout_then_unbind_is_woken)
 	vt_async_start(&b, unbind_fn, &f);
 	if (vt_async_wait(&b, 500)) {
 		uffd_wp_release(&u);
-		FAIL("the unbind did not wait for the stock ioctl holding its device");
+		FAIL("the unbind did not wait for the stock ioctl holding its device (rc %ld, errno %d)",
+		     b.rc, b.err);
 	}
 	uffd_wp_release(&u);
 	ASSERT_TRUE(vt_async_wait(&a, HANG_MS));
