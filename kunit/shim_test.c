@@ -783,57 +783,62 @@ static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, stock_destroy(test, ioas_id));
 }
 
-/* A remover as stock iommufd's: uninterruptible, with a 60 s timeout. */
+/*
+ * A remover as stock iommufd's (uninterruptible, with a timeout), and its
+ * last short-term user leaving as stock's iommufd_put_object() does: an
+ * interruptible wake-up. The user leaves only once the remover sleeps.
+ */
 struct shim_remover {
 	wait_queue_head_t wq;
 	bool users_gone;
-	long left;
-	struct completion done;
+	struct timer_list last_user;
 };
 
-static int shim_remover_fn(void *data)
+static void shim_last_user_leaves(struct timer_list *t)
 {
-	struct shim_remover *r = data;
+	struct shim_remover *r = from_timer(r, t, last_user);
 
-	r->left = wait_event_timeout(r->wq, READ_ONCE(r->users_gone),
-				     60 * HZ);
-	complete(&r->done);
-	return 0;
+	/* A peek is enough: a remover not asleep yet is tried next jiffy. */
+	if (!waitqueue_active(&r->wq)) {
+		mod_timer(&r->last_user, jiffies + 1);
+		return;
+	}
+	WRITE_ONCE(r->users_gone, true);
+	wake_up_interruptible_all(&r->wq);
+}
+
+/* What wait_event_timeout() returned: 1 means it slept out @timeout. */
+static long shim_remover_wait(struct shim_remover *r,
+			      struct viommu_unbind_waker *waker, long timeout)
+{
+	long left;
+
+	init_waitqueue_head(&r->wq);
+	r->users_gone = false;
+	timer_setup_on_stack(&r->last_user, shim_last_user_leaves, 0);
+	mod_timer(&r->last_user, jiffies + 1);
+	if (waker)
+		viommu_unbind_waker_start(waker, &r->wq);
+	left = wait_event_timeout(r->wq, READ_ONCE(r->users_gone), timeout);
+	if (waker)
+		viommu_unbind_waker_stop(waker);
+	timer_shutdown_sync(&r->last_user);
+	destroy_timer_on_stack(&r->last_user);
+	return left;
 }
 
 /*
- * The premise first: stock's wake_up_interruptible_all() leaves the
- * remover asleep; then the unbind hook's waker wakes it.
+ * The premise first: stock's wake-up leaves the remover asleep until its
+ * timeout. Then the unbind hook's waker wakes it long before.
  */
 static void shim_unbind_waker_wakes_remover(struct kunit *test)
 {
-	struct viommu_unbind_waker w;
-	struct shim_remover r = {};
-	struct task_struct *t;
-	int i;
+	struct viommu_unbind_waker waker;
+	struct shim_remover r;
 
-	init_waitqueue_head(&r.wq);
-	init_completion(&r.done);
-	t = kthread_run(shim_remover_fn, &r, "viommu-remover");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	for (i = 0; i < 500 && READ_ONCE(t->__state) != TASK_UNINTERRUPTIBLE;
-	     i++)
-		msleep(20);
-	KUNIT_ASSERT_EQ(test, READ_ONCE(t->__state), TASK_UNINTERRUPTIBLE);
-
-	WRITE_ONCE(r.users_gone, true);
-	wake_up_interruptible_all(&r.wq);
-	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&r.done,
-							     HZ / 5));
-
-	viommu_unbind_waker_start(&w, &r.wq);
-	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r.done, 30 * HZ));
-	viommu_unbind_waker_stop(&w);
-	if (!completion_done(&r.done)) {
-		wake_up_all(&r.wq);
-		wait_for_completion(&r.done);
-	}
-	KUNIT_EXPECT_GT(test, r.left, 0);
+	KUNIT_EXPECT_EQ(test, shim_remover_wait(&r, NULL, HZ / 2), 1);
+	KUNIT_EXPECT_GT(test, shim_remover_wait(&r, &waker, 60 * HZ),
+			30 * HZ);
 }
 
 static void shim_hooks_follow_bound_contexts(struct kunit *test)

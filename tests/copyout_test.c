@@ -195,37 +195,40 @@ TEST(nested_hwpt_copyout_then_own_unbind)
 }
 
 /*
- * Stock GET_HW_INFO holds the device across its copy-out, so the device's
- * unbind waits for it (stock's design). Stock then wakes the unbind with
- * wake_up_interruptible_all(), which misses that uninterruptible sleeper:
- * without the unbind hook's waker it sleeps out its 60 s timeout. HANG_MS
- * only tells that from a slow machine.
+ * Stock HWPT_ALLOC (a paging HWPT on a stock IOAS) holds the device across
+ * its copy-out, so the device's unbind waits for it (stock's design).
+ * Stock then wakes the unbind with wake_up_interruptible_all(), which
+ * misses that uninterruptible sleeper: without the unbind hook's waker it
+ * sleeps out its 60 s timeout. HANG_MS only tells that from a slow
+ * machine. The HWPT goes on another IOAS: the alloc holds that IOAS's
+ * lock, which the device's detach from its own must not need.
  */
 TEST(stock_copyout_then_unbind_is_woken)
 {
 	struct vt_async a = {}, b = {};
-	struct iommu_hw_info *cmd;
+	struct iommu_hwpt_alloc *cmd;
 	struct ioctl_call c;
 	struct vt_fixture f;
 	struct uffd_wp u;
+	__u32 ioas2;
 
 	vt_setup(&f, VT_DEVICE);
+	ASSERT_OK(ioas_alloc(f.iommufd, &ioas2));
 	uffd_wp_setup(&u);
 	cmd = u.page;
-	*cmd = (struct iommu_hw_info) {
+	*cmd = (struct iommu_hwpt_alloc) {
 		.size = sizeof(*cmd),
 		.dev_id = f.device_id,
-		.data_len = 64,
-		.data_uptr = (uintptr_t)u.page + 512,
+		.pt_id = ioas2,
 	};
-	/* No input type: stock iommufd answers it, through either door. */
-	c = (struct ioctl_call) { f.iommufd, IOMMU_GET_HW_INFO, cmd };
+	/* A stock IOAS id: stock iommufd answers it, through either door. */
+	c = (struct ioctl_call) { f.iommufd, IOMMU_HWPT_ALLOC, cmd };
 	start_blocked(&a, &c, &u);
 
 	vt_async_start(&b, unbind_fn, &f);
 	if (vt_async_wait(&b, 500)) {
 		uffd_wp_release(&u);
-		FAIL("the unbind did not wait for the stock ioctl holding its device (rc %ld, errno %d)",
+		FAIL("the unbind did not wait for the stock ioctl (rc %ld, errno %d)",
 		     b.rc, b.err);
 	}
 	uffd_wp_release(&u);
@@ -237,6 +240,8 @@ TEST(stock_copyout_then_unbind_is_woken)
 	}
 	ASSERT_EQ(0, b.rc);
 	ASSERT_ERRNO(ENOENT, vt_destroy(f.vfd, f.stdev_id));
+	ASSERT_OK(stock_destroy(f.iommufd, cmd->out_hwpt_id));
+	ASSERT_OK(stock_destroy(f.iommufd, ioas2));
 	vt_teardown(&f);
 }
 
