@@ -543,7 +543,7 @@ void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 	kcov_summary(o, "total");
 	if (verbose) {
 		qsort(funcs, nf, sizeof(*funcs), cmp_missed);
-		for (i = 0; i < nf && i < 40; i++)
+		for (i = 0; i < nf && i < 150; i++)
 			if (funcs[i].total > funcs[i].hit)
 				o("missed %s %ld/%ld points not hit",
 				  names[funcs[i].name],
