@@ -20,6 +20,12 @@ static void g_destroy(struct gctx *g, struct call *c)
 {
 	c->a[0] = gen_ref(g, R_CTX);
 	c->a[1] = rng_below(g->r, NR_OBJ_KINDS);
+	/*
+	 * A mock device unplugged under its vDEVICE: the unbind must take
+	 * the vDEVICE down first (viommu_core_idev_unbind()).
+	 */
+	if (g->nres[R_VDEV] && g->nres[R_STDEV] && rng_pct(g->r, 20))
+		c->a[1] = obj_kind(R_STDEV);
 	c->a[2] = gen_ref(g, obj_kinds[c->a[1]]);
 	c->a[3] = gen_size(g, sizeof(struct viommu_destroy),
 			   END_OF(P(viommu_destroy)->id));
