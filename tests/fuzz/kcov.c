@@ -44,25 +44,9 @@ struct unreachable {
 };
 
 #define NEEDS_CMDQV "needs a Tegra241 CMDQV (only KUnit's register model, in kthreads KCOV does not trace)"
-#define KUNIT_ONLY "KUnit-only entry point (viommu_kunit, not loaded here; its cases run in kthreads)"
 
 static const struct unreachable unreachable[] = {
-	/* Under IS_ENABLED(CONFIG_KUNIT), called from kunit/ only. */
-	{ "door", "viommu_door_file_ctx", KUNIT_ONLY },
-	{ "cmdqv", "viommu_cmdqv_test_attach", KUNIT_ONLY },
-	{ "cmdqv", "viommu_cmdqv_test_detach", KUNIT_ONLY },
-	{ "smmuv3", "viommu_smmuv3_test_allow_noncoherent", KUNIT_ONLY },
-	{ "smmuv3", "viommu_smmuv3_test_state", KUNIT_ONLY },
-	{ "shim", "viommu_cmdqv_hook_calls", KUNIT_ONLY },
-	{ "shim", "viommu_cmdqv_hooks_installed", KUNIT_ONLY },
-	{ "shim", "viommu_cmdqv_test_isr", KUNIT_ONLY },
-	{ "shim", "viommu_smmu_hook_calls", KUNIT_ONLY },
-	{ "shim", "viommu_shim_test_set_nest_parent", KUNIT_ONLY },
-	{ "shim", "viommu_shim_test_nested_abort", KUNIT_ONLY },
-	{ "shim", "viommu_shim_test_refcount", KUNIT_ONLY },
-	{ "shim", "viommu_layout_verify_running", KUNIT_ONLY },
-	{ "shim", "viommu_cmdqv_test_impl_ops", KUNIT_ONLY },
-	/* Every other cmdqv function but keep_cmdqv[] needs a struct vcmdqv */
+	/* Every cmdqv function but keep_cmdqv[] needs a struct vcmdqv */
 	{ "cmdqv", NULL, NEEDS_CMDQV },
 	/* The CMDQV hooks go in only once a CMDQV was found. */
 	{ "shim", "viommu_shim_cmdqv_hooks_get", NEEDS_CMDQV },
@@ -70,6 +54,12 @@ static const struct unreachable unreachable[] = {
 	{ "shim", "viommu_cmdqv_hooks_remove", NEEDS_CMDQV },
 	{ "shim", "viommu_cmdqv_hw_reset", NEEDS_CMDQV },
 	{ "shim", "viommu_cmdqv_isr", NEEDS_CMDQV },
+	/*
+	 * The points file's "export-only" functions (kcov-points.sh): an
+	 * exported out-of-line copy nothing in our modules calls or points
+	 * to, the other one does not import: only KUnit's modules call it.
+	 */
+	{ "*", "export-only", "exported for KUnit only, callers here inlined it" },
 };
 
 #define NR_UNREACHABLE ((int)ARRAY_SIZE(unreachable))
@@ -147,7 +137,7 @@ static int is_unreachable(const char *comp, const char *func)
 	for (i = 0; i < NR_UNREACHABLE; i++) {
 		const struct unreachable *u = &unreachable[i];
 
-		if (strcmp(comp, u->comp))
+		if (strcmp(comp, u->comp))	/* "*" matches no component */
 			continue;
 		if (u->func && same_func(func, u->func))
 			return i + 1;
@@ -195,7 +185,7 @@ static int cmp_id(const void *a, const void *b)
 
 static void load_points(const char *file)
 {
-	char line[512], mod[64], sec[64], comp[64], func[256];
+	char line[512], mod[64], sec[64], comp[64], func[256], note[16];
 	unsigned long long off;
 	long cap = 0, skipped;
 	FILE *f = fopen(file, "r");
@@ -207,8 +197,9 @@ static void load_points(const char *file)
 	while (fgets(line, sizeof(line), f)) {
 		if (line[0] == '#')
 			continue;
-		if (sscanf(line, "%63s %63s %llx %63s %255s", mod, sec, &off,
-			   comp, func) != 5)
+		note[0] = 0;
+		if (sscanf(line, "%63s %63s %llx %63s %255s %15s", mod, sec, &off,
+			   comp, func, note) < 5)
 			continue;
 		if (npoints == cap) {
 			cap = cap ? cap * 2 : 4096;
@@ -220,7 +211,8 @@ static void load_points(const char *file)
 		points[npoints].mod = name_idx(mod);
 		points[npoints].sec = name_idx(sec);
 		points[npoints].comp = name_idx(comp);
-		excluded[npoints] = is_unreachable(comp, func);
+		excluded[npoints] = strcmp(note, "export-only") ?
+				    is_unreachable(comp, func) : NR_UNREACHABLE;
 		/* Static functions of one name live in several components */
 		snprintf(line, sizeof(line), "%s:%s", comp, func);
 		points[npoints].func = name_idx(line);
@@ -498,8 +490,8 @@ void kcov_summary(void (*o)(const char *fmt, ...), const char *what)
 
 void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 {
-	struct tally *mods, *comps, *funcs;
-	int nm = 0, nc = 0, nf = 0, i, k;
+	struct tally *mods, *comps, *funcs, *xfuncs;
+	int nm = 0, nc = 0, nf = 0, nx = 0, i, k;
 	long unreach = 0;
 
 	if (!npoints) {
@@ -511,6 +503,7 @@ void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 	mods = calloc(nnames, sizeof(*mods));
 	comps = calloc(nnames, sizeof(*comps));
 	funcs = calloc(nnames, sizeof(*funcs));
+	xfuncs = calloc(nnames, sizeof(*xfuncs));
 	for (i = 0; i < npoints; i++) {
 		int h = hit ? hit[points[i].id] : 0;
 
@@ -519,6 +512,8 @@ void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 		/* A missed function that cannot run here is no lead */
 		if (!excluded[points[i].id])
 			tally(funcs, &nf, points[i].func, h);
+		else if (excluded[points[i].id] == NR_UNREACHABLE)
+			tally(xfuncs, &nx, points[i].func, h);
 		unreach += !!excluded[points[i].id];
 	}
 	print_tally(o, "module", mods, nm);
@@ -538,6 +533,10 @@ void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 			  unreachable[k].func ? unreachable[k].func : "*",
 			  n, hn, unreachable[k].why);
 	}
+	/* Which functions are export-only, since the table cannot say */
+	for (k = 0; verbose && k < nx; k++)
+		o("coverage unreachable export-only %s %ld points (%ld hit)",
+		  names[xfuncs[k].name], xfuncs[k].total, xfuncs[k].hit);
 	o("coverage unreachable %ld points, left out of \"reachable\" only (README, Fuzzing)",
 	  unreach);
 	kcov_summary(o, "total");
@@ -552,4 +551,5 @@ void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 	free(mods);
 	free(comps);
 	free(funcs);
+	free(xfuncs);
 }
