@@ -26,6 +26,9 @@ static const int fd_kinds[] = { R_CTX, R_CTX, R_VEVQ, R_FAULT, R_VFIO, R_CTX };
 static void g_close(struct gctx *g, struct call *c)
 {
 	c->a[0] = rng_below(g->r, ARRAY_SIZE(fd_kinds));
+	/* edu's cdev closed: its unbind under live vIOMMU objects */
+	if (g->nres[R_VFIO] && rng_pct(g->r, 25))
+		c->a[0] = 4;
 	c->a[1] = gen_ref(g, fd_kinds[c->a[0]]);
 	if (fd_kinds[c->a[0]] == R_VFIO || c->a[0] == CLOSE_CTX)
 		gen_del(g, fd_kinds[c->a[0]], c->a[1]);
