@@ -21,6 +21,7 @@ const int errnos_mmap[] = { EINVAL, ENXIO, EPERM, EACCES, ENODEV, ENOMEM,
  * thread, not at the program's exit, which KCOV does not see.
  */
 static const int fd_kinds[] = { R_CTX, R_CTX, R_VEVQ, R_FAULT, R_VFIO, R_CTX };
+#define CLOSE_VFIO 4
 #define CLOSE_CTX 5
 
 static void g_close(struct gctx *g, struct call *c)
@@ -28,7 +29,7 @@ static void g_close(struct gctx *g, struct call *c)
 	c->a[0] = rng_below(g->r, ARRAY_SIZE(fd_kinds));
 	/* edu's cdev closed: its unbind under live vIOMMU objects */
 	if (g->nres[R_VFIO] && rng_pct(g->r, 25))
-		c->a[0] = 4;
+		c->a[0] = CLOSE_VFIO;
 	c->a[1] = gen_ref(g, fd_kinds[c->a[0]]);
 	if (fd_kinds[c->a[0]] == R_VFIO || c->a[0] == CLOSE_CTX)
 		gen_del(g, fd_kinds[c->a[0]], c->a[1]);

@@ -432,6 +432,7 @@ const struct op op_vfio_open = {
 
 /* vfio_attach: to an IOAS, a paging HWPT, a nest parent or a nested one */
 static const int pt_kinds[] = { R_PARENT, R_NESTED, R_IOAS, R_HWPT };
+#define PT_NESTED 1
 
 static void g_vfio_attach(struct gctx *g, struct call *c)
 {
@@ -444,7 +445,7 @@ static void g_vfio_attach(struct gctx *g, struct call *c)
 	 * sets an STE: what the SMMUv3 nested attach and leave paths need.
 	 */
 	if (g->nres[R_NESTED] && rng_pct(g->r, 40)) {
-		c->a[1] = 1;
+		c->a[1] = PT_NESTED;
 		c->a[2] = gen_ref_sub(g, R_NESTED, SUB_EDU, &got);
 		return;
 	}
