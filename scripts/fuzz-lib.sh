@@ -42,10 +42,11 @@ judge() {
 		{ passed=0 failed=1 skipped=0; }
 }
 
-# coverage_total FILE: the "coverage total" figure of a fuzzer's output.
+# coverage_total FILE: the "coverage total all" figure of a fuzzer's
+# output (or "pcs" without a points file; not "reachable").
 coverage_total() {
 	[ -f "$1" ] || { echo "none"; return; }
-	sed -n 's/^viommu-fuzz: coverage total [^ ]* //p' "$1" | tail -n1 | grep . || echo "none"
+	sed -n 's/^viommu-fuzz: coverage total \(all\|pcs\) //p' "$1" | tail -n1 | grep . || echo "none"
 }
 
 # fuzz_lines LOG: the fuzzer's figures and failures in a console log.

@@ -246,6 +246,14 @@ void kcov_thread_end(int slot);
 void kcov_thread_disable(int slot);
 unsigned long kcov_hit_total(void);
 void kcov_report(void (*out)(const char *fmt, ...), int verbose);
+void kcov_summary(void (*out)(const char *fmt, ...), const char *what);
+long kcov_rebase(void);
+int kcov_main_begin(void);
+int kcov_main_collect(void);
+void kcov_main_end(void);
+
+/* The load phase (load.c): 0, or -1 once it printed why it failed */
+int load_phase(const char *mod_dir);
 void kcov_reset_new(void);
 unsigned long kcov_new(void);
 

@@ -7,7 +7,10 @@
  * The kcov fds and areas are made once in the parent: each program's
  * threads enable them (a kcov is free again when its task exits).
  * Hits go to a shared bitmap, so the parent sees what a child reached.
+ * A point keeps its module, section and offset: after a module reloads
+ * (the load phase, load.c) kcov_rebase() finds its new address.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +23,65 @@
 
 #define COVER_SIZE 65536
 #define PCSET_SLOTS 262144
+/* A load walks all of vmlinux's BTF: millions of PCs, not thousands. */
+#define MAIN_COVER_SIZE 8388608UL
 
 struct point {
-	__u64 addr;
-	__u16 mod, comp;
+	__u64 addr;		/* 0: its module is not loaded */
+	__u32 id;		/* index into hit[]: the same across rebases */
+	__u32 off;
+	__u16 mod, comp, sec;
 	__u32 func;
+};
+
+/*
+ * What cannot run in the fuzz VM, left out of "coverage total reachable"
+ * only (never out of "all"). A component with func NULL is left out but
+ * for the functions of keep[].
+ */
+struct unreachable {
+	const char *comp, *func, *why;
+};
+
+#define NEEDS_CMDQV "needs a Tegra241 CMDQV (only KUnit's register model, in kthreads KCOV does not trace)"
+
+static const struct unreachable unreachable[] = {
+	/* Every cmdqv function but keep_cmdqv[] needs a struct vcmdqv */
+	{ "cmdqv", NULL, NEEDS_CMDQV },
+	/* The CMDQV hooks go in only once a CMDQV was found. */
+	{ "shim", "viommu_shim_cmdqv_hooks_get", NEEDS_CMDQV },
+	{ "shim", "viommu_shim_cmdqv_hooks_put", NEEDS_CMDQV },
+	{ "shim", "viommu_cmdqv_hooks_remove", NEEDS_CMDQV },
+	{ "shim", "viommu_cmdqv_hw_reset", NEEDS_CMDQV },
+	{ "shim", "viommu_cmdqv_isr", NEEDS_CMDQV },
+	/*
+	 * The points file's "export-only" functions (kcov-points.sh): an
+	 * exported out-of-line copy nothing in our modules calls or points
+	 * to, the other one does not import: only KUnit's modules call it.
+	 */
+	{ "*", "export-only", "exported for KUnit only, callers here inlined it" },
+};
+
+#define NR_UNREACHABLE ((int)ARRAY_SIZE(unreachable))
+
+/* The cmdqv functions that run without a CMDQV: they stay counted. */
+static const char *const keep_cmdqv[] = {
+	"vcmdqv_init", "vcmdqv_exit", "vcmdqv_probe_one", "vcmdqv_drop_one",
+	"vcmdqv_of_smmu", "vcmdqv_get_viommu_size", "vcmdqv_hw_info",
+	"vcmdqv_get_hw_queue_size",
 };
 
 static int kcov_fd[MAX_THREADS];
 static unsigned long *kcov_area[MAX_THREADS];
 static int kcov_ok;
+static int main_fd = -1;		/* the load phase's, on the main thread */
+static unsigned long *main_area;
 
 static struct point *points;
 static long npoints;
-static char **names;		/* modules, components, functions */
+static char **names;		/* modules, sections, components, functions */
 static int nnames;
+static __u8 *excluded;		/* by id: left out of "reachable" */
 static __u8 *hit;		/* shared: one byte a point */
 static __u64 *pcset;		/* shared, without a points file */
 static unsigned long *shared_ctr;	/* [0]: new this program, [1]: total */
@@ -74,11 +121,73 @@ static int cmp_point(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/* A function name without the compiler's suffix (.isra.0, .constprop.0) */
+static int same_func(const char *name, const char *want)
+{
+	size_t n = strlen(want);
+
+	return !strncmp(name, want, n) && (!name[n] || name[n] == '.');
+}
+
+/* 1 + the index in unreachable[] of what leaves this function out, or 0 */
+static int is_unreachable(const char *comp, const char *func)
+{
+	int i, k;
+
+	for (i = 0; i < NR_UNREACHABLE; i++) {
+		const struct unreachable *u = &unreachable[i];
+
+		if (strcmp(comp, u->comp))	/* "*" matches no component */
+			continue;
+		if (u->func && same_func(func, u->func))
+			return i + 1;
+		if (u->func)
+			continue;
+		for (k = 0; k < (int)ARRAY_SIZE(keep_cmdqv); k++)
+			if (same_func(func, keep_cmdqv[k]))
+				return 0;
+		return i + 1;
+	}
+	return 0;
+}
+
+/*
+ * Each point's address in the modules as loaded now. Returns how many
+ * points have no address (their module is not loaded).
+ */
+long kcov_rebase(void)
+{
+	long i, skipped = 0;
+	int last_mod = -1, last_sec = -1;
+	__u64 base = 0;
+
+	for (i = 0; i < npoints; i++) {
+		struct point *pt = &points[i];
+
+		if (pt->mod != last_mod || pt->sec != last_sec) {
+			base = section_base(names[pt->mod], names[pt->sec]);
+			last_mod = pt->mod;
+			last_sec = pt->sec;
+		}
+		pt->addr = base ? base + pt->off : 0;
+		skipped += !base;
+	}
+	qsort(points, npoints, sizeof(*points), cmp_point);
+	return skipped;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct point *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static void load_points(const char *file)
 {
-	char line[512], mod[64], sec[64], comp[64], func[256];
+	char line[512], mod[64], sec[64], comp[64], func[256], note[16];
 	unsigned long long off;
-	long cap = 0, skipped = 0;
+	long cap = 0, skipped;
 	FILE *f = fopen(file, "r");
 
 	if (!f) {
@@ -86,35 +195,36 @@ static void load_points(const char *file)
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		__u64 base;
-
 		if (line[0] == '#')
 			continue;
-		if (sscanf(line, "%63s %63s %llx %63s %255s", mod, sec, &off,
-			   comp, func) != 5)
+		note[0] = 0;
+		if (sscanf(line, "%63s %63s %llx %63s %255s %15s", mod, sec, &off,
+			   comp, func, note) < 5)
 			continue;
-		base = section_base(mod, sec);
-		if (!base) {
-			skipped++;
-			continue;
-		}
 		if (npoints == cap) {
 			cap = cap ? cap * 2 : 4096;
 			points = realloc(points, cap * sizeof(*points));
+			excluded = realloc(excluded, cap);
 		}
-		points[npoints].addr = base + off;
+		points[npoints].id = npoints;
+		points[npoints].off = off;
 		points[npoints].mod = name_idx(mod);
+		points[npoints].sec = name_idx(sec);
 		points[npoints].comp = name_idx(comp);
+		excluded[npoints] = strcmp(note, "export-only") ?
+				    is_unreachable(comp, func) : NR_UNREACHABLE;
 		/* Static functions of one name live in several components */
 		snprintf(line, sizeof(line), "%s:%s", comp, func);
 		points[npoints].func = name_idx(line);
 		npoints++;
 	}
 	fclose(f);
+	/* Grouped by module and section: one sysfs read per section */
+	qsort(points, npoints, sizeof(*points), cmp_id);
+	skipped = kcov_rebase();
 	if (skipped)
 		out("points: %ld in sections not loaded (module missing?)",
 		    skipped);
-	qsort(points, npoints, sizeof(*points), cmp_point);
 }
 
 int kcov_setup(int threads, const char *file)
@@ -208,7 +318,8 @@ static void add_pc(__u64 pc)
 		long mid = (lo + hi) / 2;
 
 		if (points[mid].addr == pc) {
-			if (!__atomic_exchange_n(&hit[mid], 1, __ATOMIC_RELAXED))
+			if (!__atomic_exchange_n(&hit[points[mid].id], 1,
+						 __ATOMIC_RELAXED))
 				note_new();
 			return;
 		}
@@ -230,6 +341,72 @@ void kcov_thread_end(int slot)
 		n = COVER_SIZE - 1;
 	for (i = 0; i < n; i++)
 		add_pc(a[i + 1]);
+}
+
+/*
+ * The main thread's own KCOV, for the load phase: module init and exit
+ * run in the task that calls finit_module and delete_module. Its buffer
+ * is large (a load parses all of vmlinux's BTF); 0 or -errno.
+ */
+int kcov_main_begin(void)
+{
+	size_t len = MAIN_COVER_SIZE * sizeof(unsigned long);
+
+	if (!kcov_ok)
+		return -ENODEV;
+	main_fd = open("/sys/kernel/debug/kcov", O_RDWR | O_CLOEXEC);
+	if (main_fd < 0)
+		return -errno;
+	if (ioctl(main_fd, KCOV_INIT_TRACE, MAIN_COVER_SIZE))
+		goto err;
+	main_area = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 main_fd, 0);
+	if (main_area == MAP_FAILED) {
+		main_area = NULL;
+		goto err;
+	}
+	if (ioctl(main_fd, KCOV_ENABLE, KCOV_TRACE_PC))
+		goto err;
+	__atomic_store_n(&main_area[0], 0, __ATOMIC_RELAXED);
+	return 0;
+err:
+	kcov_main_end();
+	return -errno;
+}
+
+/*
+ * What the main thread reached since the last call, mapped with the
+ * addresses of kcov_rebase()'s modules: call it before a module they
+ * hold goes away. Returns -EOVERFLOW when the buffer filled (PCs lost).
+ */
+int kcov_main_collect(void)
+{
+	unsigned long n, i;
+
+	if (!main_area)
+		return -ENODEV;
+	n = __atomic_load_n(&main_area[0], __ATOMIC_RELAXED);
+	if (n >= MAIN_COVER_SIZE - 1)
+		n = MAIN_COVER_SIZE - 1;
+	for (i = 0; i < n; i++)
+		add_pc(main_area[i + 1]);
+	__atomic_store_n(&main_area[0], 0, __ATOMIC_RELAXED);
+	return n == MAIN_COVER_SIZE - 1 ? -EOVERFLOW : 0;
+}
+
+void kcov_main_end(void)
+{
+	int e = errno;
+
+	if (main_fd >= 0 && main_area)
+		ioctl(main_fd, KCOV_DISABLE, 0);
+	if (main_area)
+		munmap(main_area, MAIN_COVER_SIZE * sizeof(unsigned long));
+	if (main_fd >= 0)
+		close(main_fd);
+	main_area = NULL;
+	main_fd = -1;
+	errno = e;
 }
 
 void kcov_reset_new(void)
@@ -289,11 +466,33 @@ static void print_tally(void (*o)(const char *fmt, ...), const char *what,
 		  t[i].total ? 100.0 * t[i].hit / t[i].total : 0.0);
 }
 
+/* "coverage WHAT all" and "coverage WHAT reachable" */
+void kcov_summary(void (*o)(const char *fmt, ...), const char *what)
+{
+	long i, h = 0, rh = 0, rn = 0;
+
+	if (!npoints)
+		return;
+	for (i = 0; i < npoints; i++) {
+		int x = hit ? hit[i] : 0;
+
+		h += x;
+		if (!excluded[i]) {
+			rh += x;
+			rn++;
+		}
+	}
+	o("coverage %s all %ld/%ld (%.1f%%)", what, h, npoints,
+	  100.0 * h / npoints);
+	o("coverage %s reachable %ld/%ld (%.1f%%)", what, rh, rn,
+	  rn ? 100.0 * rh / rn : 0.0);
+}
+
 void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 {
-	struct tally *mods, *comps, *funcs;
-	int nm = 0, nc = 0, nf = 0, i;
-	long total_hit = 0;
+	struct tally *mods, *comps, *funcs, *xfuncs;
+	int nm = 0, nc = 0, nf = 0, nx = 0, i, k;
+	long unreach = 0;
 
 	if (!npoints) {
 		if (kcov_ok)
@@ -304,21 +503,46 @@ void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 	mods = calloc(nnames, sizeof(*mods));
 	comps = calloc(nnames, sizeof(*comps));
 	funcs = calloc(nnames, sizeof(*funcs));
+	xfuncs = calloc(nnames, sizeof(*xfuncs));
 	for (i = 0; i < npoints; i++) {
-		int h = hit ? hit[i] : 0;
+		int h = hit ? hit[points[i].id] : 0;
 
 		tally(mods, &nm, points[i].mod, h);
 		tally(comps, &nc, points[i].comp, h);
-		tally(funcs, &nf, points[i].func, h);
-		total_hit += h;
+		/* A missed function that cannot run here is no lead */
+		if (!excluded[points[i].id])
+			tally(funcs, &nf, points[i].func, h);
+		else if (excluded[points[i].id] == NR_UNREACHABLE)
+			tally(xfuncs, &nx, points[i].func, h);
+		unreach += !!excluded[points[i].id];
 	}
 	print_tally(o, "module", mods, nm);
 	print_tally(o, "component", comps, nc);
-	o("coverage total all %ld/%ld (%.1f%%)", total_hit, npoints,
-	  100.0 * total_hit / npoints);
+	for (k = 0; verbose && k < NR_UNREACHABLE; k++) {
+		long n = 0, hn = 0;
+
+		for (i = 0; i < npoints; i++) {
+			if (excluded[points[i].id] != k + 1)
+				continue;
+			n++;
+			hn += hit ? hit[points[i].id] : 0;
+		}
+		if (n)
+			o("coverage unreachable %s:%s %ld points (%ld hit): %s",
+			  unreachable[k].comp,
+			  unreachable[k].func ? unreachable[k].func : "*",
+			  n, hn, unreachable[k].why);
+	}
+	/* Which functions are export-only, since the table cannot say */
+	for (k = 0; verbose && k < nx; k++)
+		o("coverage unreachable export-only %s %ld points (%ld hit)",
+		  names[xfuncs[k].name], xfuncs[k].total, xfuncs[k].hit);
+	o("coverage unreachable %ld points, left out of \"reachable\" only (README, Fuzzing)",
+	  unreach);
+	kcov_summary(o, "total");
 	if (verbose) {
 		qsort(funcs, nf, sizeof(*funcs), cmp_missed);
-		for (i = 0; i < nf && i < 40; i++)
+		for (i = 0; i < nf && i < 150; i++)
 			if (funcs[i].total > funcs[i].hit)
 				o("missed %s %ld/%ld points not hit",
 				  names[funcs[i].name],
@@ -327,4 +551,5 @@ void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 	free(mods);
 	free(comps);
 	free(funcs);
+	free(xfuncs);
 }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * viommu_fuzz [-s SEED] [-n CALLS] [-t SECONDS] [-j THREADS] [-c CORPUS_DIR]
- *             [-k POINTS_FILE] [-o OUT_DIR] [-r REPRO_FILE] [-v]
+ *             [-k POINTS_FILE] [-o OUT_DIR] [-r REPRO_FILE] [-L MOD_DIR] [-v]
  *
  * Runs generated and mutated programs of vIOMMU calls, one forked child
  * each, until CALLS syscalls or SECONDS have passed; keeps the programs
  * that reach new coverage. A failure is shrunk to the shortest program
  * that shows it and written to OUT_DIR/repro-N.prog. Every output line
- * starts "viommu-fuzz: " and goes to OUT_DIR/figures too.
+ * starts "viommu-fuzz: " and goes to OUT_DIR/figures too. With -L, the
+ * load phase (load.c) first unloads and loads our modules from MOD_DIR
+ * (viommu.ko, viommu_selftest.ko), traced: their load and unload code.
  * Environment, for debugging: VIOMMU_FUZZ_DUMP=1 prints each program to
  * stderr; VIOMMU_FUZZ_NO_EDU=1 generates no edu (VFIO) programs;
  * VIOMMU_FUZZ_PLANT=OP fails every call of OP (checks the reporting).
@@ -215,7 +217,7 @@ static void usage(void)
 	static const char *const text =
 		"viommu_fuzz [-s SEED] [-n CALLS] [-t SECONDS] [-j THREADS]\n"
 		"            [-c CORPUS_DIR] [-k POINTS_FILE] [-o OUT_DIR]\n"
-		"            [-r REPRO_FILE] [-v]\n";
+		"            [-r REPRO_FILE] [-L MOD_DIR] [-v]\n";
 
 	fprintf(stderr, "%s", text);
 	exit(2);
@@ -226,7 +228,7 @@ int main(int argc, char **argv)
 	__u64 seed = 0, new_total = 0;
 	long max_calls = 200000, calls = 0, programs = 0;
 	double max_time = 600, t0, last;
-	const char *points = NULL, *repro = NULL;
+	const char *points = NULL, *repro = NULL, *mod_dir = NULL;
 	long start_ref[MODULES];
 	char path[512], nc_old = 0;
 	int threads = 1, opt, failed = 0, i;
@@ -236,7 +238,7 @@ int main(int argc, char **argv)
 	int dump = !!getenv("VIOMMU_FUZZ_DUMP");
 
 	seed = ((__u64)time(NULL) << 20) ^ getpid();
-	while ((opt = getopt(argc, argv, "s:n:t:j:c:k:o:r:v")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:t:j:c:k:o:r:L:v")) != -1) {
 		switch (opt) {
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
@@ -262,6 +264,9 @@ int main(int argc, char **argv)
 		case 'r':
 			repro = optarg;
 			break;
+		case 'L':
+			mod_dir = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -284,6 +289,15 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	corpus = calloc(CORPUS_MAX, sizeof(*corpus));
 	run_init();
+	kcov_setup(MAX_THREADS, points);
+	if (mod_dir) {
+		if (load_phase(mod_dir)) {
+			out("result fail");
+			return 1;
+		}
+		kcov_summary(out, "load-phase");
+	}
+	/* Read from the modules as loaded now, after the load phase */
 	fuzz_stock_ok = param("stock_door_ready") == 'Y';
 	/* Around a known edu bug, to measure the rest */
 	fuzz_no_edu = !!getenv("VIOMMU_FUZZ_NO_EDU");
@@ -293,7 +307,6 @@ int main(int argc, char **argv)
 		write_param("smmuv3_allow_noncoherent", "1");
 	for (i = 0; i < MODULES; i++)
 		start_ref[i] = module_refs(modules[i]);
-	kcov_setup(MAX_THREADS, points);
 	if (corpus_dir)
 		load_corpus();
 	out("start seed=0x%llx threads=%d calls=%ld time=%.0f corpus=%d kcov=%s",

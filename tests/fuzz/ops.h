@@ -147,6 +147,17 @@ static const int obj_kinds[] = {
 
 #define NR_OBJ_KINDS ((int)ARRAY_SIZE(obj_kinds))
 
+/* The small number of resource kind @t in obj_kinds[] */
+static inline int obj_kind(int t)
+{
+	int i;
+
+	for (i = 0; i < NR_OBJ_KINDS; i++)
+		if (obj_kinds[i] == t)
+			return i;
+	return 0;
+}
+
 /* Small virt_ids (vSIDs), shared by vdevice_alloc and the invalidations */
 static inline __u64 gen_virt(struct gctx *g)
 {

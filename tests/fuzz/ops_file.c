@@ -15,15 +15,44 @@
 const int errnos_mmap[] = { EINVAL, ENXIO, EPERM, EACCES, ENODEV, ENOMEM,
 			    EAGAIN, EBADF, EBUSY, EOVERFLOW, ENOENT, 0 };
 
-/* Fd-bearing kinds, by a small number */
-static const int fd_kinds[] = { R_CTX, R_CTX, R_VEVQ, R_FAULT, R_VFIO };
+/*
+ * Fd-bearing kinds, by a small number. The last: both files of a ctx, so
+ * that its release (every object of the file destroyed) runs in a traced
+ * thread, not at the program's exit, which KCOV does not see.
+ */
+static const int fd_kinds[] = { R_CTX, R_CTX, R_VEVQ, R_FAULT, R_VFIO, R_CTX };
+#define CLOSE_VFIO 4
+#define CLOSE_CTX 5
 
 static void g_close(struct gctx *g, struct call *c)
 {
 	c->a[0] = rng_below(g->r, ARRAY_SIZE(fd_kinds));
+	/* edu's cdev closed: its unbind under live vIOMMU objects */
+	if (g->nres[R_VFIO] && rng_pct(g->r, 25))
+		c->a[0] = CLOSE_VFIO;
 	c->a[1] = gen_ref(g, fd_kinds[c->a[0]]);
-	if (fd_kinds[c->a[0]] == R_VFIO)
-		gen_del(g, R_VFIO, c->a[1]);
+	if (fd_kinds[c->a[0]] == R_VFIO || c->a[0] == CLOSE_CTX)
+		gen_del(g, fd_kinds[c->a[0]], c->a[1]);
+}
+
+/* With the lock held: both files of ctx @x closed; 0 or -1 (errno) */
+static int close_ctx(struct res *x)
+{
+	int rc = 0, e = 0;
+
+	if (x->fd >= 0 && close(x->fd)) {
+		rc = -1;
+		e = errno;
+	}
+	if (x->fd2 >= 0 && close(x->fd2) && !rc) {
+		rc = -1;
+		e = errno;
+	}
+	x->fd = -1;
+	x->fd2 = -1;
+	x->dead = 1;
+	errno = e;
+	return rc;
 }
 
 static void x_close(struct ectx *e, const struct call *c, struct result *r)
@@ -33,6 +62,16 @@ static void x_close(struct ectx *e, const struct call *c, struct result *r)
 
 	LOCK(e);
 	x = pool_get(e, fd_kinds[k], c->a[1], NULL);
+	if (x && k == CLOSE_CTX && x->type == R_CTX) {
+		if (x->fd >= 0 || x->fd2 >= 0) {
+			r->rc = close_ctx(x);
+			r->err = r->rc ? errno : 0;
+		} else {
+			r->skipped = 1;
+		}
+		UNLOCK(e);
+		return;
+	}
 	if (x) {
 		/* ctx: kind 0 closes the iommufd, 1 the door fd */
 		int *pfd = k == 1 ? &x->fd2 : &x->fd;

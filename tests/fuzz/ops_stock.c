@@ -267,6 +267,9 @@ static void g_stock_destroy(struct gctx *g, struct call *c)
 {
 	c->a[0] = gen_ref(g, R_CTX);
 	c->a[1] = rng_below(g->r, NR_OBJ_KINDS);
+	/* Nested HWPTs are stock objects: their free is ours (SMMUv3) */
+	if (g->nres[R_NESTED] && rng_pct(g->r, 20))
+		c->a[1] = obj_kind(R_NESTED);
 	c->a[2] = gen_ref(g, obj_kinds[c->a[1]]);
 	gen_del(g, obj_kinds[c->a[1]], c->a[2]);
 }
@@ -429,11 +432,23 @@ const struct op op_vfio_open = {
 
 /* vfio_attach: to an IOAS, a paging HWPT, a nest parent or a nested one */
 static const int pt_kinds[] = { R_PARENT, R_NESTED, R_IOAS, R_HWPT };
+#define PT_NESTED 1
 
 static void g_vfio_attach(struct gctx *g, struct call *c)
 {
+	int got;
+
 	c->a[0] = gen_ref(g, R_VFIO);
 	c->a[1] = rng_below(g->r, ARRAY_SIZE(pt_kinds));
+	/*
+	 * edu onto one of its nested HWPTs, as a VMM does once the guest
+	 * sets an STE: what the SMMUv3 nested attach and leave paths need.
+	 */
+	if (g->nres[R_NESTED] && rng_pct(g->r, 40)) {
+		c->a[1] = PT_NESTED;
+		c->a[2] = gen_ref_sub(g, R_NESTED, SUB_EDU, &got);
+		return;
+	}
 	c->a[2] = gen_ref(g, pt_kinds[c->a[1]]);
 }
 

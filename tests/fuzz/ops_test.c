@@ -251,6 +251,14 @@ static void g_trigger_vevent(struct gctx *g, struct call *c)
 	int sub;
 
 	c->a[0] = gen_ref(g, R_CTX);
+	/*
+	 * Mostly with somewhere for the event to go: a vEVENTQ, then a
+	 * vDEVICE, on the newest vIOMMU (made first if there is none).
+	 */
+	if (rng_pct(g->r, 60)) {
+		gen_ref(g, R_VEVQ);
+		gen_ref(g, R_VDEV);
+	}
 	c->a[1] = gen_ref_sub(g, R_IDEV, SUB_MOCK, &sub);
 	c->a[2] = rng_pct(g->r, 80) ? 1 : 1 + rng_below(g->r, 40);	/* times */
 	gen_tail(g, c, 3);

@@ -20,6 +20,12 @@ static void g_destroy(struct gctx *g, struct call *c)
 {
 	c->a[0] = gen_ref(g, R_CTX);
 	c->a[1] = rng_below(g->r, NR_OBJ_KINDS);
+	/*
+	 * A mock device unplugged under its vDEVICE: the unbind must take
+	 * the vDEVICE down first (viommu_core_idev_unbind()).
+	 */
+	if (g->nres[R_VDEV] && g->nres[R_STDEV] && rng_pct(g->r, 20))
+		c->a[1] = obj_kind(R_STDEV);
 	c->a[2] = gen_ref(g, obj_kinds[c->a[1]]);
 	c->a[3] = gen_size(g, sizeof(struct viommu_destroy),
 			   END_OF(P(viommu_destroy)->id));
@@ -302,6 +308,17 @@ const struct op op_veventq_alloc = {
 	.creates = RES(R_VEVQ),
 };
 
+/*
+ * The queue is pinned through a stock access (7.2 and our core alike:
+ * iommufd_access_pin_pages(), flags 0): a range with an area mapped
+ * without IOMMU_IOAS_MAP_READABLE is EPERM (device.c check_area_prot()).
+ */
+static const int errnos_hwq[] = {
+	EADDRINUSE, EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, EOVERFLOW, ENOMEM, ENODEV,
+	ENOSPC, EEXIST, EIO, ENOTTY, EBADF, EBADFD, EAGAIN, EINTR, E2BIG,
+	ENXIO, ERANGE, EPERM, 0,
+};
+
 /* hw_queue_alloc: queue memory from a mapped area of the parent's IOAS */
 static void g_hwq_alloc(struct gctx *g, struct call *c)
 {
@@ -365,7 +382,7 @@ static void x_hwq_alloc(struct ectx *e, const struct call *c,
 }
 
 const struct op op_hw_queue_alloc = {
-	.name = "hw_queue_alloc", .nargs = 9,
+	.name = "hw_queue_alloc", .errnos = errnos_hwq, .nargs = 9,
 	.args = { { "ctx", A_RES, R_CTX }, { "viommu", A_RES, R_VIOMMU },
 		  { "type" }, { "index" }, { "area", A_RES, R_AREA },
 		  { "mode" }, { "flags" }, { "size" }, { "ptr" } },

@@ -44,7 +44,8 @@ static void g_nested(struct gctx *g, struct call *c)
 	c->a[10] = gen_size(g, sizeof(struct viommu_hwpt_alloc),
 			    END_OF(P(viommu_hwpt_alloc)->__reserved));
 	c->a[11] = gen_ptr(g);
-	gen_add(g, R_NESTED, 0);
+	/* Its sub: edu's (SMMUv3) nested HWPTs are what vfio_attach wants */
+	gen_add(g, R_NESTED, sub == SUB_EDU ? SUB_EDU : 0);
 }
 
 static void x_nested(struct ectx *e, const struct call *c, struct result *r)
