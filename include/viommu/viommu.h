@@ -242,7 +242,6 @@ void viommu_domain_free(struct iommu_domain *domain);
 struct iommufd_device;
 int viommu_device_replace_checked(struct viommu_ctx *ctx,
 				  struct iommufd_device *idev, u32 *pt_id);
-bool viommu_stock_id_is_ioas(struct viommu_ctx *ctx, u32 id);
 
 /* The core struct must come first: the core frees what it allocated. */
 #define __VIOMMU_DRV_STRUCT_SIZE(drv_struct, member)                         \

@@ -14,6 +14,19 @@
 #include "core.h"
 #include "shim.h"
 
+/* Whether @held, which @id names and the caller holds, is an IOAS. */
+static bool viommu_held_is_ioas(struct iommufd_ctx *ictx, u32 id,
+				struct iommufd_object *held)
+{
+	struct iommufd_object *ioas;
+
+	ioas = viommu_shim_get_object(ictx, id, VIOMMU_STOCK_IOAS);
+	if (IS_ERR(ioas))
+		return false;
+	viommu_shim_put_object(ictx, ioas);
+	return ioas == held;
+}
+
 /**
  * viommu_device_replace_checked() - iommufd_device_replace() for a driver
  * @ctx: The context whose stock file @idev is bound to
@@ -26,11 +39,12 @@
  * come to name another HWPT between the check and the stock lookup.
  * Anything else is the stock call's to judge.
  *
- * Not covered: an IOAS whose auto domains include another driver's (the
- * stock replace tries each unchecked): a driver serves an IOAS as detach
- * and attach (viommu_stock_id_is_ioas()), since attach checks each.
+ * An IOAS is never handed to the stock replace, which tries each of its
+ * auto domains without that check: -EXDEV tells the caller to serve it as
+ * detach + attach (attach checks each). The decision is made on the held
+ * object, so the id cannot turn into an IOAS behind it.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, -EXDEV for an IOAS, or another negative errno.
  */
 int viommu_device_replace_checked(struct viommu_ctx *ctx,
 				  struct iommufd_device *idev, u32 *pt_id)
@@ -51,6 +65,8 @@ int viommu_device_replace_checked(struct viommu_ctx *ctx,
 	if (domain && (!dev->iommu || !dev->iommu->iommu_dev ||
 		       domain->owner != dev->iommu->iommu_dev->ops))
 		rc = -EINVAL;
+	else if (!domain && viommu_held_is_ioas(ictx, *pt_id, obj))
+		rc = -EXDEV;
 	else
 		rc = iommufd_device_replace(idev, pt_id);
 	viommu_shim_put_object(ictx, obj);
@@ -58,28 +74,3 @@ int viommu_device_replace_checked(struct viommu_ctx *ctx,
 }
 EXPORT_SYMBOL_GPL(viommu_device_replace_checked);
 
-/**
- * viommu_stock_id_is_ioas() - Whether @id names an IOAS of @ctx's stock file
- * @ctx: The context whose stock file holds @id
- * @id: An object id of that file
- *
- * For a driver that must not hand an IOAS to iommufd_device_replace()
- * (see viommu_device_replace_checked()). The answer may be stale by the
- * time the caller acts on it: it only chooses between two checked paths.
- *
- * Return: true when @id names an IOAS now.
- */
-bool viommu_stock_id_is_ioas(struct viommu_ctx *ctx, u32 id)
-{
-	struct iommufd_ctx *ictx = viommu_ctx_ictx(ctx);
-	struct iommufd_object *obj;
-
-	if (!ictx || !viommu_shim_ready())
-		return false;
-	obj = viommu_shim_get_object(ictx, id, VIOMMU_STOCK_IOAS);
-	if (IS_ERR(obj))
-		return false;
-	viommu_shim_put_object(ictx, obj);
-	return true;
-}
-EXPORT_SYMBOL_GPL(viommu_stock_id_is_ioas);

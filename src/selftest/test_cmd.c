@@ -28,7 +28,8 @@
  * @mdev: The mock device
  * @pt_id: The IOAS or HWPT the device was last put on, as the user named
  *         it; 0 once a failed replace left it detached. Under the mock
- *         device's iopf_rwsem.
+ *         device's iopf_rwsem, as @hwpt_id.
+ * @hwpt_id: The HWPT the device is on (the stock answer to @pt_id)
  * @node: Entry in mock_stdevs
  */
 struct mock_stdev {
@@ -38,6 +39,7 @@ struct mock_stdev {
 	u32 idev_id;
 	struct mock_dev *mdev;
 	u32 pt_id;
+	u32 hwpt_id;
 	struct list_head node;
 };
 
@@ -68,7 +70,8 @@ static int mock_dev_attach(struct mock_dev *mdev, struct iommufd_device *idev,
  * checking the owner: another driver's (edu's SMMUv3 one) would reach that
  * driver's attach_dev with our device. Attach checks the owner, so an IOAS
  * is served as detach + attach, and a failed attach puts the device back
- * where it was, or leaves it detached (pt_id 0) if that is gone too.
+ * where it was (by the name it was given: an auto HWPT left with the
+ * detach), or leaves it detached (pt_id 0) if that is gone too.
  */
 static int mock_dev_replace_ioas(struct mock_stdev *stdev, u32 *pt_id)
 {
@@ -79,10 +82,13 @@ static int mock_dev_replace_ioas(struct mock_stdev *stdev, u32 *pt_id)
 	rc = iommufd_device_attach(stdev->idev, pt_id);
 	if (!rc) {
 		stdev->pt_id = want;
+		stdev->hwpt_id = *pt_id;
 		return 0;
 	}
 	if (iommufd_device_attach(stdev->idev, &back))
 		stdev->pt_id = 0;
+	else
+		stdev->hwpt_id = back;
 	return rc;
 }
 
@@ -95,13 +101,19 @@ static int mock_dev_replace(struct viommu_ctx *ctx, struct mock_stdev *stdev,
 	down_write(&stdev->mdev->iopf_rwsem);
 	if (!stdev->pt_id) {
 		rc = -EINVAL;	/* as the stock replace of a detached device */
-	} else if (viommu_stock_id_is_ioas(ctx, want)) {
-		rc = mock_dev_replace_ioas(stdev, pt_id);
+	} else if (want == stdev->pt_id) {
+		/* Still named (the device pins it): as stock, nothing moves. */
+		*pt_id = stdev->hwpt_id;
+		rc = 0;
 	} else {
 		/* Another driver's HWPT: its attach_dev would get our device. */
 		rc = viommu_device_replace_checked(ctx, stdev->idev, pt_id);
-		if (!rc)
+		if (rc == -EXDEV) {
+			rc = mock_dev_replace_ioas(stdev, pt_id);
+		} else if (!rc) {
 			stdev->pt_id = want;
+			stdev->hwpt_id = *pt_id;
+		}
 	}
 	up_write(&stdev->mdev->iopf_rwsem);
 	return rc;
@@ -205,6 +217,7 @@ static int mock_test_mock_domain(struct viommu_ctx *ctx,
 	stdev->idev_id = idev_id;
 	stdev->mdev = mdev;
 	stdev->pt_id = cmd->id;
+	stdev->hwpt_id = pt_id;
 	mutex_lock(&mock_stdevs_lock);
 	list_add_tail(&stdev->node, &mock_stdevs);
 	mutex_unlock(&mock_stdevs_lock);
