@@ -280,5 +280,6 @@ void minimize(struct prog *p, const struct outcome *o);
 
 /* Output: stdout and OUT_DIR/figures (main.c) */
 void out(const char *fmt, ...);
+char viommu_param(const char *name);	/* main.c */
 
 #endif /* VIOMMU_FUZZ_H */

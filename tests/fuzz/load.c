@@ -51,22 +51,6 @@ static int mod_live(const char *mod)
 	return !stat(path, &st);
 }
 
-/* The first character of a parameter of viommu, or 0 */
-static char mod_param(const char *name)
-{
-	char path[160], c = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/viommu/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fread(&c, 1, 1, f) != 1)
-		c = 0;
-	fclose(f);
-	return c;
-}
-
 /* "FAIL load-phase: ...", and the errno's text when @err is set */
 static void fail(int err, const char *fmt, ...)
 {
@@ -159,7 +143,7 @@ static int one_variant(const char *dir, const struct variant *v)
 
 	if (load(dir, "viommu", v->params))
 		return -1;
-	got = v->param ? mod_param(v->param) : 0;
+	got = v->param ? viommu_param(v->param) : 0;
 	if (v->param && got != v->want[0]) {
 		fail(0, "loaded with \"%s\": %s reads '%c', not %s", v->params,
 		     v->param, got ? got : '?', v->want);
@@ -177,7 +161,7 @@ static int one_variant(const char *dir, const struct variant *v)
 int load_phase(const char *dir)
 {
 	/* Back as found: stock_door as it was (the default is on) */
-	const char *door = mod_param("stock_door") == 'N' ? "stock_door=0" : "";
+	const char *door = viommu_param("stock_door") == 'N' ? "stock_door=0" : "";
 	struct timespec t0, t1;
 	size_t i;
 	int rc, variant = 0;

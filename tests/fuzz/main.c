@@ -83,7 +83,8 @@ static long module_refs(const char *mod)
 	return v;
 }
 
-static char param(const char *name)
+/* The first character of a parameter of viommu, or 0 */
+char viommu_param(const char *name)
 {
 	char path[160], c = 0;
 	FILE *f;
@@ -298,11 +299,11 @@ int main(int argc, char **argv)
 		kcov_summary(out, "load-phase");
 	}
 	/* Read from the modules as loaded now, after the load phase */
-	fuzz_stock_ok = param("stock_door_ready") == 'Y';
+	fuzz_stock_ok = viommu_param("stock_door_ready") == 'Y';
 	/* Around a known edu bug, to measure the rest */
 	fuzz_no_edu = !!getenv("VIOMMU_FUZZ_NO_EDU");
 	/* The SMMUv3 vIOMMU needs the coherency gate lifted (QEMU's SMMU). */
-	nc_old = param("smmuv3_allow_noncoherent");
+	nc_old = viommu_param("smmuv3_allow_noncoherent");
 	if (nc_old)
 		write_param("smmuv3_allow_noncoherent", "1");
 	for (i = 0; i < MODULES; i++)
