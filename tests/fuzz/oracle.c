@@ -24,9 +24,12 @@ const int errnos_stock[] = {
 	ENXIO, ERANGE, EPERM, 0,
 };
 
-/* VFIO cdev ioctls of edu (vfio-pci), stock code. */
+/*
+ * VFIO cdev ioctls of edu (vfio-pci), stock code. EADDRINUSE: an attach
+ * onto an IOAS that maps edu's MSI window (a reserved region).
+ */
 const int errnos_vfio[] = {
-	EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, ENOMEM, ENODEV, ENOSPC,
+	EADDRINUSE, EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, ENOMEM, ENODEV, ENOSPC,
 	EEXIST, EIO, ENOTTY, EBADF, EBADFD, EAGAIN, EINTR, E2BIG, ENXIO,
 	EOVERFLOW, ERANGE, EPERM, 0,
 };
