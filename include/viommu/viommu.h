@@ -239,6 +239,16 @@ struct viommu_domain_ops {
 
 void viommu_domain_free(struct iommu_domain *domain);
 
+/*
+ * The IOMMU ops serving @dev, or NULL: a domain of other ops is not for
+ * @dev, which the IOMMU core checks on attach but not on replace.
+ */
+static inline const struct iommu_ops *viommu_dev_iommu_ops(struct device *dev)
+{
+	return dev->iommu && dev->iommu->iommu_dev ?
+	       dev->iommu->iommu_dev->ops : NULL;
+}
+
 struct iommufd_device;
 int viommu_device_replace_checked(struct viommu_ctx *ctx,
 				  struct iommufd_device *idev, u32 *pt_id);

@@ -52,6 +52,7 @@ int viommu_device_replace_checked(struct viommu_ctx *ctx,
 	struct iommufd_ctx *ictx = viommu_ctx_ictx(ctx);
 	struct device *dev = viommu_shim_idev_dev(idev);
 	struct iommufd_object *obj;
+	const struct iommu_ops *ops;
 	struct iommu_domain *domain;
 	int rc;
 
@@ -62,8 +63,8 @@ int viommu_device_replace_checked(struct viommu_ctx *ctx,
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	domain = viommu_shim_hwpt_domain(obj);
-	if (domain && (!dev->iommu || !dev->iommu->iommu_dev ||
-		       domain->owner != dev->iommu->iommu_dev->ops))
+	ops = viommu_dev_iommu_ops(dev);
+	if (domain && (!ops || domain->owner != ops))
 		rc = -EINVAL;
 	else if (!domain && viommu_held_is_ioas(ictx, *pt_id, obj))
 		rc = -EXDEV;
@@ -73,4 +74,3 @@ int viommu_device_replace_checked(struct viommu_ctx *ctx,
 	return rc;
 }
 EXPORT_SYMBOL_GPL(viommu_device_replace_checked);
-

@@ -61,8 +61,7 @@ static int mock_domain_attach(struct iommu_domain *domain, struct device *dev)
 	 * The IOMMU core does not check on replace that @dev is ours (a VFIO
 	 * device replaced onto a mock HWPT): it is no mock_dev then.
 	 */
-	if (!dev->iommu || !dev->iommu->iommu_dev ||
-	    dev->iommu->iommu_dev->ops != &mock_ops)
+	if (viommu_dev_iommu_ops(dev) != &mock_ops)
 		return -EINVAL;
 	if (domain->type == IOMMU_DOMAIN_NESTED) {
 		new_viommu = to_mock_nested(domain)->mock_viommu;
