@@ -18,6 +18,15 @@ vm_build() {
 		die "kcov-points.sh failed"
 }
 
+# fuzz_workdir CORPUS: sets work, a temporary directory removed at exit;
+# its in/ goes into the VM (VM_EXTRA) with in/corpus a copy of CORPUS.
+fuzz_workdir() {
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	mkdir -p "$work/in/corpus"
+	[ ! -d "$1" ] || cp -a "$1"/. "$work/in/corpus/"
+}
+
 # new_disk FILE: an empty raw disk for run-vm.sh's VM_DISK (sparse: the
 # size bounds what the guest can send back, it costs nothing).
 new_disk() {

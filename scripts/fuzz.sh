@@ -21,10 +21,8 @@ tests_out=$TOP_DIR/out/tests
 echo "== build (test kernel, modules, tests, KCOV points)"
 vm_build "$tests_out"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$corpus" "$work/in/corpus"
-cp -a "$corpus"/. "$work/in/corpus/"
+mkdir -p "$corpus"
+fuzz_workdir "$corpus"
 new_disk "$work/disk"
 before=$(ls "$corpus" | wc -l)
 

@@ -19,10 +19,7 @@ tests_out=$TOP_DIR/out/tests
 echo "== build (test kernel, modules, tests, KCOV points)"
 vm_build "$tests_out"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/in/corpus"
-[ ! -d "$corpus" ] || cp -a "$corpus"/. "$work/in/corpus/"
+fuzz_workdir "$corpus"
 
 echo "== soak: $cycles cycles, then $fuzz_seconds s of fuzzing"
 # A cycle took 16 s under TCG on a loaded 2-core host (each load of

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include "harness.h"
+#include "sysrq.h"
 
 #define RACE_MAX_THREADS 8
 
@@ -280,18 +281,6 @@ static inline int race_kmsg_splats(int fd, const char *prefix)
 	}
 	close(fd);
 	return found;
-}
-
-/* Blocked tasks to the console (sysrq w), where sysrq is on. */
-static inline void write_sysrq_w(void)
-{
-	int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (write(fd, "w", 1) != 1)
-		perror("sysrq-trigger");
-	close(fd);
 }
 
 /* Every thread's kernel stack, for a hang report. */

@@ -35,13 +35,27 @@ struct storm_opts {
 	int mixed;
 };
 
-static double storm_deadline(const struct storm_opts *o)
+/*
+ * Run storm @n's race until its deadline or @max_rounds rounds. Beside
+ * other storms a round may take longer before it counts as hung.
+ */
+static void storm_run(struct race *r, const struct storm_opts *o, int n,
+		      int max_rounds)
 {
-	return race_now() + race_seconds(o->seconds);
+	r->seed = seed ^ n;
+	r->deadline = race_now() + race_seconds(o->seconds);
+	r->max_rounds = max_rounds;
+	r->round_cap = o->mixed ? 10 : 3;
+	race_start(r);
+	race_join(r);
 }
 
-static void storm_report(const char *name, struct race *r, const char *fmt,
-			 ...)
+/*
+ * Print what storm @name did; fail if it did not really run: fewer than
+ * two rounds, or @work (what its rounds count, when it has a count) 0.
+ */
+static void storm_report(const char *name, struct race *r, long work,
+			 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -54,6 +68,9 @@ static void storm_report(const char *name, struct race *r, const char *fmt,
 	}
 	printf("\n");
 	fflush(stdout);
+	if (r->rounds < 2 || !work)
+		FAIL("%s: %d rounds, %ld done: the storm did not run", name,
+		     r->rounds, work);
 }
 
 /*
@@ -136,6 +153,14 @@ static void run_row(void (*storm)(void *), void *arg, double seconds)
 		FAIL("kernel splat during the storm (above)");
 	printf("#   row took %.1f s (RACE_SEED=%#llx)\n", race_now() - t0,
 	       (unsigned long long)seed);
+}
+
+/* A row: one storm alone for STORM_SECONDS. */
+static void run_storm(void (*storm)(void *))
+{
+	struct storm_opts o = { .seconds = STORM_SECONDS };
+
+	run_row(storm, &o, o.seconds);
 }
 
 #define MAX_IDS 256
@@ -284,29 +309,20 @@ static void storm_vdevice_vs_unbind(void *p)
 		.begin = s_vdev_begin,
 		.end = s_vdev_end,
 		.arg = s,
-		.seed = seed ^ 1,
-		.deadline = storm_deadline(o),
-		.max_rounds = 400,
-		.round_cap = o->mixed ? 10 : 3,
 	};
 
 	ASSERT_TRUE(s);
 	vt_setup(&s->f, VT_VIOMMU);
-	race_start(&r);
-	race_join(&r);
+	storm_run(&r, o, 1, 400);
 	storm_teardown(&s->f);
-	storm_report("vdevice_vs_unbind", &r,
+	storm_report("vdevice_vs_unbind", &r, 1,
 		     "%d vDEVICEs destroyed, %d tombstoned by the unbind, %d allocs refused after it",
 		     s->destroyed, s->tombstoned, s->late_enoent);
-	if (r.rounds < 2)
-		FAIL("only %d rounds", r.rounds);
 }
 
 TEST(vdevice_vs_unbind_hook)
 {
-	struct storm_opts o = { .seconds = STORM_SECONDS };
-
-	run_row(storm_vdevice_vs_unbind, &o, o.seconds);
+	run_storm(storm_vdevice_vs_unbind);
 }
 
 /*
@@ -447,10 +463,6 @@ static void storm_vfio_unbind(void *p)
 		.begin = s_vfio_begin,
 		.end = s_vfio_end,
 		.arg = s,
-		.seed = seed ^ 2,
-		.deadline = storm_deadline(o),
-		.max_rounds = 200,
-		.round_cap = o->mixed ? 10 : 3,
 	};
 	char gate = viommu_param_state("smmuv3_allow_noncoherent");
 
@@ -472,24 +484,19 @@ static void storm_vfio_unbind(void *p)
 	ASSERT_OK(write_file(PARAM_NONCOHERENT, gate == 'Y' ? "1" : "0"));
 	ASSERT_OK(close(s->devfd));
 
-	race_start(&r);
-	race_join(&r);
+	storm_run(&r, o, 2, 200);
 	ASSERT_OK(vt_destroy(s->vfd, s->viommu));
 	ASSERT_OK(stock_destroy(s->iommufd, s->parent));
 	ASSERT_OK(close(s->vfd));
 	ASSERT_OK(close(s->iommufd));
-	storm_report("vfio_unbind", &r,
+	storm_report("vfio_unbind", &r, 1,
 		     "%d vDEVICEs destroyed, %d tombstoned by the unbind, %d allocs refused after it",
 		     s->destroyed, s->tombstoned, s->late_enoent);
-	if (r.rounds < 2)
-		FAIL("only %d rounds", r.rounds);
 }
 
 TEST(vdevice_alloc_vs_vfio_unbind)
 {
-	struct storm_opts o = { .seconds = STORM_SECONDS };
-
-	run_row(storm_vfio_unbind, &o, o.seconds);
+	run_storm(storm_vfio_unbind);
 }
 
 /*
@@ -637,10 +644,6 @@ static void storm_orphan(void *p)
 		.begin = s_orphan_begin,
 		.end = s_orphan_end,
 		.arg = s,
-		.seed = seed ^ 3,
-		.deadline = storm_deadline(o),
-		.max_rounds = 300,
-		.round_cap = o->mixed ? 10 : 3,
 	};
 	__u64 iova = MOCK_APERTURE_START;
 
@@ -656,24 +659,19 @@ static void storm_orphan(void *p)
 	ASSERT_OK(vt_mock_domain(s->vfd2, s->ioas, &s->stdev3, &s->mock_hwpt,
 				 NULL));
 
-	race_start(&r);
-	race_join(&r);
+	storm_run(&r, o, 3, 300);
 	ASSERT_OK(close(s->vfd2));
 	ASSERT_OK(close(s->iommufd));
 	expect_unpinned(s->buffer);
-	storm_report("orphan", &r,
+	storm_report("orphan", &r, 1,
 		     "nested HWPT destroyed by the stock call %d times, by the reaper %d times",
 		     s->stock_won, s->reaper_won);
-	if (r.rounds < 2)
-		FAIL("only %d rounds", r.rounds);
 }
 
 TEST(orphan_reaping)
 {
-	struct storm_opts o = { .seconds = STORM_SECONDS };
-
 	VT_REQUIRE_VIOMMU_DOOR("an orphan is a closed /dev/viommu context");
-	run_row(storm_orphan, &o, o.seconds);
+	run_storm(storm_orphan);
 }
 
 /*
@@ -827,25 +825,16 @@ static void storm_close(void *p)
 		.begin = s_close_begin,
 		.end = s_close_end,
 		.arg = s,
-		.seed = seed ^ 4,
-		.deadline = storm_deadline(o),
-		.max_rounds = 300,
-		.round_cap = o->mixed ? 10 : 3,
 	};
 
 	ASSERT_TRUE(s);
-	race_start(&r);
-	race_join(&r);
-	storm_report("close", &r, NULL);
-	if (r.rounds < 2)
-		FAIL("only %d rounds", r.rounds);
+	storm_run(&r, o, 4, 300);
+	storm_report("close", &r, 1, NULL);
 }
 
 TEST(close_vs_inflight_ioctl)
 {
-	struct storm_opts o = { .seconds = STORM_SECONDS };
-
-	run_row(storm_close, &o, o.seconds);
+	run_storm(storm_close);
 }
 
 /*
@@ -995,10 +984,6 @@ static void storm_veventq(void *p)
 		.begin = s_vevq_begin,
 		.end = s_vevq_end,
 		.arg = s,
-		.seed = seed ^ 5,
-		.deadline = storm_deadline(o),
-		.max_rounds = 400,
-		.round_cap = o->mixed ? 10 : 3,
 	};
 	__u32 vdev;
 
@@ -1011,22 +996,17 @@ static void storm_veventq(void *p)
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_TRUE(s->epfd >= 0);
 
-	race_start(&r);
-	race_join(&r);
+	storm_run(&r, o, 5, 400);
 	ASSERT_OK(close(s->epfd));
 	storm_teardown(&s->f);
-	storm_report("veventq", &r, "%ld triggers, %ld events read, %ld lost markers",
+	storm_report("veventq", &r, s->events,
+		     "%ld triggers, %ld events read, %ld lost markers",
 		     s->triggers, s->events, s->lost);
-	if (r.rounds < 2 || !s->events)
-		FAIL("%d rounds, %ld events: the storm did not run", r.rounds,
-		     s->events);
 }
 
 TEST(veventq_read_poll_vs_destroy)
 {
-	struct storm_opts o = { .seconds = STORM_SECONDS };
-
-	run_row(storm_veventq, &o, o.seconds);
+	run_storm(storm_veventq);
 }
 
 /*
@@ -1152,30 +1132,21 @@ static void storm_mmap(void *p)
 		.begin = s_mmap_begin,
 		.end = s_mmap_end,
 		.arg = s,
-		.seed = seed ^ 6,
-		.deadline = storm_deadline(o),
-		.max_rounds = 400,
-		.round_cap = o->mixed ? 10 : 3,
 	};
 
 	ASSERT_TRUE(s);
 	vt_setup(&s->f, VT_PARENT);
 	s->mixed = o->mixed;
-	race_start(&r);
-	race_join(&r);
+	storm_run(&r, o, 6, 400);
 	storm_teardown(&s->f);
-	storm_report("mmap", &r, "%ld mappings (%ld across a fork), %ld refused",
+	storm_report("mmap", &r, s->maps,
+		     "%ld mappings (%ld across a fork), %ld refused",
 		     s->maps, s->forks, s->refused);
-	if (r.rounds < 2 || !s->maps)
-		FAIL("%d rounds, %ld mappings: the storm did not run", r.rounds,
-		     s->maps);
 }
 
 TEST(mmap_vs_destroy)
 {
-	struct storm_opts o = { .seconds = STORM_SECONDS };
-
-	run_row(storm_mmap, &o, o.seconds);
+	run_storm(storm_mmap);
 }
 
 /*
@@ -1283,32 +1254,22 @@ static void storm_hw_queue(void *p)
 		.begin = s_hwq_begin,
 		.end = s_hwq_end,
 		.arg = s,
-		.seed = seed ^ 7,
-		.deadline = storm_deadline(o),
-		.max_rounds = 400,
-		.round_cap = o->mixed ? 10 : 3,
 	};
 
 	ASSERT_TRUE(s);
 	vt_setup(&s->f, VT_VIOMMU);
 	s->iova = MOCK_APERTURE_START + MAPPED_PAGES * psz;
 	s->page = s->f.buffer + MAPPED_PAGES * psz;
-	race_start(&r);
-	race_join(&r);
+	storm_run(&r, o, 7, 400);
 	storm_teardown(&s->f);
-	storm_report("hw_queue", &r,
+	storm_report("hw_queue", &r, s->queues,
 		     "%ld queues made, %ld refused (page unmapped), %ld unmaps done, %ld refused busy",
 		     s->queues, s->refused, s->unmaps, s->busy);
-	if (r.rounds < 2 || !s->queues)
-		FAIL("%d rounds, %ld queues: the storm did not run", r.rounds,
-		     s->queues);
 }
 
 TEST(hw_queue_guard_vs_unmap)
 {
-	struct storm_opts o = { .seconds = STORM_SECONDS };
-
-	run_row(storm_hw_queue, &o, o.seconds);
+	run_storm(storm_hw_queue);
 }
 
 /*
@@ -1422,10 +1383,6 @@ static void storm_pins(void *p)
 		.begin = s_pins_begin,
 		.end = s_pins_end,
 		.arg = s,
-		.seed = seed ^ 8,
-		.deadline = storm_deadline(o),
-		.max_rounds = 200,
-		.round_cap = o->mixed ? 10 : 3,
 	};
 
 	ASSERT_TRUE(s);
@@ -1433,19 +1390,14 @@ static void storm_pins(void *p)
 	if (access(EDU_CDEV, F_OK))
 		SKIP("no edu in this VM");
 	s->mixed = o->mixed;
-	race_start(&r);
-	race_join(&r);
-	storm_report("pins", &r, "%ld edu binds, %ld mock devices", s->binds,
-		     s->mocks);
-	if (r.rounds < 2)
-		FAIL("only %d rounds", r.rounds);
+	storm_run(&r, o, 8, 200);
+	storm_report("pins", &r, 1, "%ld edu binds, %ld mock devices",
+		     s->binds, s->mocks);
 }
 
 TEST(door_pins_vs_vfio_bind)
 {
-	struct storm_opts o = { .seconds = STORM_SECONDS };
-
-	run_row(storm_pins, &o, o.seconds);
+	run_storm(storm_pins);
 }
 
 /*

@@ -36,6 +36,8 @@ static const char *corpus_dir;
 static struct prog *corpus;
 static int ncorpus;
 static int verbose;
+static __u64 seed;
+static long calls, programs;	/* run so far */
 
 void out(const char *fmt, ...)
 {
@@ -185,8 +187,7 @@ static const char *const kind_name[] = {
 };
 
 /* FAIL, repro lines, and OUT_DIR/repro-N.prog */
-static void report(__u64 seed, struct prog *p, struct outcome *o,
-		   int do_minimize)
+static void report(struct prog *p, struct outcome *o, int do_minimize)
 {
 	static int nrepro;
 	char line[512], name[64];
@@ -213,6 +214,24 @@ static void report(__u64 seed, struct prog *p, struct outcome *o,
 	out("note: repro written to %s/%s (replay: -r FILE)", out_dir, name);
 }
 
+/*
+ * Run @p once, counted; a failure is reported, its program shrunk first
+ * if @shrink. Returns whether it failed.
+ */
+static int run_counted(struct prog *p, int shrink)
+{
+	struct outcome o;
+
+	save_current(p);
+	run_prog(p, &o, WATCHDOG_S);
+	calls += o.calls;
+	programs++;
+	if (o.kind == F_NONE)
+		return 0;
+	report(p, &o, shrink);
+	return 1;
+}
+
 static void usage(void)
 {
 	static const char *const text =
@@ -226,14 +245,13 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	__u64 seed = 0, new_total = 0;
-	long max_calls = 200000, calls = 0, programs = 0;
+	__u64 new_total = 0;
+	long max_calls = 200000;
 	double max_time = 600, t0, last;
 	const char *points = NULL, *repro = NULL, *mod_dir = NULL;
 	long start_ref[MODULES];
 	char path[512], nc_old = 0;
 	int threads = 1, opt, failed = 0, i;
-	struct outcome o;
 	struct rng rng;
 	static struct prog p;
 	int dump = !!getenv("VIOMMU_FUZZ_DUMP");
@@ -328,26 +346,12 @@ int main(int argc, char **argv)
 		if (dump)
 			prog_print(stderr, &p, "");
 		fuzz_trace = verbose;
-		save_current(&p);
-		run_prog(&p, &o, WATCHDOG_S);
-		calls += o.calls;
-		programs++;
-		if (o.kind != F_NONE) {
-			report(seed, &p, &o, 0);
-			failed = 1;
-		}
+		failed = run_counted(&p, 0);
 	}
 	/* The corpus first: its coverage is where mutation starts. */
 	for (i = 0; !repro && !failed && i < ncorpus; i++) {
 		p = corpus[i];
-		save_current(&p);
-		run_prog(&p, &o, WATCHDOG_S);
-		calls += o.calls;
-		programs++;
-		if (o.kind != F_NONE) {
-			report(seed, &p, &o, 1);
-			failed = 1;
-		}
+		failed = run_counted(&p, 1);
 	}
 	while (!repro && !failed && calls < max_calls &&
 	       now() - t0 < max_time) {
@@ -359,15 +363,9 @@ int main(int argc, char **argv)
 		}
 		if (dump)	/* debugging the generator */
 			prog_print(stderr, &p, "");
-		save_current(&p);
-		run_prog(&p, &o, WATCHDOG_S);
-		calls += o.calls;
-		programs++;
-		if (o.kind != F_NONE) {
-			report(seed, &p, &o, 1);
-			failed = 1;
+		failed = run_counted(&p, 1);
+		if (failed)
 			break;
-		}
 		if (kcov_new()) {
 			new_total++;
 			corpus_add(&p, 1);

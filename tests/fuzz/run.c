@@ -17,6 +17,7 @@
 
 #include "fuzz.h"
 #include "exec.h"
+#include "sysrq.h"
 
 static struct shm *shm;
 /* Where the time goes, for -v: per op, and per program fork to reap */
@@ -86,18 +87,6 @@ static int wait_child(pid_t pid, int ms, int *st)
 	return waitpid(pid, st, 0) == pid;
 }
 
-/* sysrq-w: the blocked tasks' stacks go to the console */
-static void dump_blocked(void)
-{
-	int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (write(fd, "w", 1) != 1)
-		perror("sysrq-trigger");
-	close(fd);
-}
-
 /* The calls in flight, one a thread: printed, the first kept in @o */
 static void where(const struct prog *p, struct outcome *o)
 {
@@ -137,7 +126,7 @@ void run_prog(const struct prog *p, struct outcome *o, int watchdog_s)
 	if (!pid)
 		exec_child(p, shm);
 	if (!wait_child(pid, watchdog_s * 1000, &st)) {
-		dump_blocked();
+		write_sysrq_w();
 		where(p, o);
 		o->kind = F_HANG;
 		snprintf(o->msg, sizeof(o->msg),
