@@ -292,6 +292,9 @@ if [ "$MODE" = fuzz ]; then
 fi
 
 soak_say() { echo "viommu-soak: $*"; }
+soak_leaks() {	# kmemleak_report's count, or why there is none
+	if [ "$leaks" = -1 ]; then echo "unknown (no kmemleak)"; else echo "$leaks"; fi
+}
 meminfo() {	# "MemAvailable N kB, Slab N kB"
 	awk '/^MemAvailable:/ { a = $2 } /^Slab:/ { s = $2 }
 	     END { printf "MemAvailable %d kB, Slab %d kB\n", a, s }' /proc/meminfo
@@ -315,7 +318,7 @@ soak_cycle() {
 }
 
 soak_cycles() {	# soak_cycles N: N cycles, stopping at the first failure
-	local i=0 t0 t
+	local i=0 scans=0 t0 t s
 	t0=$(date +%s)
 	while [ $i -lt "$1" ]; do
 		if ! soak_cycle $((i % 2)); then
@@ -323,9 +326,15 @@ soak_cycles() {	# soak_cycles N: N cycles, stopping at the first failure
 			break
 		fi
 		i=$((i + 1))
-		[ $((i % 100)) != 0 ] || soak_say "progress $i cycles, $(($(date +%s) - t0)) s"
+		[ $((i % 100)) = 0 ] || continue
+		# A scan every 100 cycles (not timed): a soak cut short still
+		# has its figure.
+		s=$(date +%s)
+		kmemleak_report
+		soak_say "progress $i cycles in $((s - t0 - scans)) s, kmemleak suspected objects: $(soak_leaks)"
+		scans=$((scans + $(date +%s) - s))
 	done
-	t=$(($(date +%s) - t0))
+	t=$(($(date +%s) - t0 - scans))
 	soak_say "cycles $i of $1 in $t s"
 	soak_say "seconds per cycle $(awk -v t=$t -v i=$i 'BEGIN { printf "%.2f", i ? t / i : 0 }')"
 	[ $i = "$1" ]
@@ -351,11 +360,7 @@ if [ "$MODE" = soak ]; then
 	check unload_viommu_selftest rmmod viommu_selftest
 	check unload_viommu rmmod viommu
 	kmemleak_report
-	if [ "$leaks" = -1 ]; then
-		soak_say "kmemleak suspected objects: unknown (no kmemleak)"
-	else
-		soak_say "kmemleak suspected objects: $leaks"
-	fi
+	soak_say "kmemleak suspected objects: $(soak_leaks)"
 	check kmemleak_suspects_none [ "$leaks" = 0 ]
 	soak_say "meminfo before: $mem_before"
 	soak_say "meminfo after: $(meminfo)"
