@@ -49,7 +49,7 @@ static void check(int i, const struct op *op, const struct result *r)
 		fail(F_MUSTFAIL, i, msg);
 	}
 	if (r->rc < 0) {
-		const int *tab = op->errnos ? op->errnos : errnos_ioctl;
+		const int *tab = r->errnos ?: op->errnos ?: errnos_ioctl;
 
 		if (errno_allowed(tab, r->err))
 			return;

@@ -118,6 +118,8 @@ struct result {
 	/* Set by ops: the call used an id of this destroyed resource. */
 	int used_dead;
 	int skipped;		/* nothing to do (no resource); not a syscall */
+	/* A multi-step op: the errnos of the step that failed, if not op's */
+	const int *errnos;
 };
 
 struct ectx;
