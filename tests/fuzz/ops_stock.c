@@ -10,7 +10,6 @@
 
 #include "ops.h"
 
-#define EDU_CDEV "/dev/vfio/devices/vfio0"
 #define MOCK_APERTURE 0x1000000ULL
 
 /* ctx_open: /dev/iommu and the door: /dev/viommu bound, or a dup */

@@ -313,7 +313,7 @@ const struct op op_veventq_alloc = {
  * iommufd_access_pin_pages(), flags 0): a range with an area mapped
  * without IOMMU_IOAS_MAP_READABLE is EPERM (device.c check_area_prot()).
  */
-static const int errnos_hwq[] = {
+const int errnos_hwq[] = {
 	EADDRINUSE, EINVAL, EOPNOTSUPP, ENOENT, EBUSY, EFAULT, EOVERFLOW, ENOMEM, ENODEV,
 	ENOSPC, EEXIST, EIO, ENOTTY, EBADF, EBADFD, EAGAIN, EINTR, E2BIG,
 	ENXIO, ERANGE, EPERM, 0,
