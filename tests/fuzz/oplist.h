@@ -43,5 +43,7 @@ extern const struct op op_read;
 extern const struct op op_poll;
 extern const struct op op_fork;
 extern const struct op op_edu_dma;
+extern const struct op op_scn_mock;
+extern const struct op op_scn_nest;
 
 #endif
