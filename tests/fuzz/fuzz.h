@@ -182,7 +182,8 @@ struct res {
 	__u8 type, sub, dead, ns;
 	int fd, fd2;		/* R_CTX: iommufd, vfd; VEVQ/FAULT/VFIO: fd */
 	__u32 id;
-	__u64 x, y;		/* AREA: iova, len; REGION: off, len; MAPPING */
+	/* AREA: iova, len; REGION: off, len; MAPPING; mock IDEV: stdev, taken */
+	__u64 x, y;
 	__u32 ioas;		/* AREA: its IOAS */
 };
 

@@ -13,25 +13,33 @@
 
 enum {
 	MEND_KEEP,	/* leave it all to the other ops */
-	MEND_UNPLUG,	/* the device unbound under its vDEVICE */
+	MEND_UNPLUG,	/* the device unbound under its vDEVICE (and nested) */
 	MEND_HWQ,	/* queue 1 depends on queue 0 */
 	MEND_TEARDOWN,	/* vDEVICE, vEVENTQ, vIOMMU, events pending */
 	MEND_NR,
 };
 
-/* A live mock device of the ctx's file, or a new one on the IOAS */
+/*
+ * A mock device of the ctx's file no scenario took yet (one device, one
+ * vDEVICE), or a new one on the IOAS.
+ */
 static int mock_dev(struct scn *s, int fresh)
 {
+	struct res *x;
 	__u32 hwpt = 0;
 	int i;
 
 	LOCK(s->e);
-	for (i = 0; !fresh && i < s->e->pl->nres; i++) {
-		struct res *x = &s->e->pl->res[i];
+	for (i = s->e->pl->nres - 1; !fresh && i >= 0; i--) {
+		x = &s->e->pl->res[i];
 
 		if (!x->dead && x->type == R_IDEV && x->sub == SUB_MOCK &&
-		    x->ns == s->ctx->ns)
+		    x->ns == s->ctx->ns && x->x && !x->y) {
+			x->y = 1;
 			s->dev = x->id;
+			s->stdev = x->x;
+			break;
+		}
 	}
 	UNLOCK(s->e);
 	if (s->dev)
@@ -40,8 +48,17 @@ static int mock_dev(struct scn *s, int fresh)
 				       &s->dev), errnos_ioctl))
 		return -1;
 	scn_add(s, R_STDEV, s->stdev, 0);
-	scn_add(s, R_IDEV, s->dev, SUB_MOCK);
 	scn_add(s, R_HWPT, hwpt, 0);
+	LOCK(s->e);
+	x = pool_add(s->e, R_IDEV);
+	if (x) {
+		x->id = s->dev;
+		x->ns = s->ctx->ns;
+		x->sub = SUB_MOCK;
+		x->x = s->stdev;
+		x->y = 1;
+	}
+	UNLOCK(s->e);
 	return 0;
 }
 
@@ -95,6 +112,18 @@ static void mock_hwq(struct scn *s, unsigned int how)
 	scn_try(s, scn_destroy(s, q0), errnos_ioctl);
 }
 
+/* A selftest nested HWPT on the vIOMMU, the mock device moved onto it */
+static void mock_nested(struct scn *s)
+{
+	__u32 id = 0;
+
+	if (scn_step(s, vt_nested_alloc_default(s->vfd, s->dev, s->viommu,
+						&id), errnos_ioctl))
+		return;
+	scn_add(s, R_NESTED, id, 0);
+	scn_try(s, vt_mock_replace(s->vfd, s->stdev, id), errnos_ioctl);
+}
+
 static void mock_teardown(struct scn *s, unsigned int how)
 {
 	__u32 ids[] = { s->vdev, s->veventq, s->viommu };
@@ -110,7 +139,7 @@ static void g_scn_mock(struct gctx *g, struct call *c)
 	struct rng *r = g->r;
 
 	c->a[0] = gen_ref(g, R_CTX);
-	c->a[1] = rng_pct(r, 20);			/* a new mock device */
+	c->a[1] = rng_pct(r, 10);			/* a new mock device */
 	c->a[2] = rng_pct(r, 80) ? rng_below(r, 4) : gen_virt(g);
 	c->a[3] = rng_pct(r, 80) ? 1 + rng_below(r, 4) : gen_u32(g);
 	c->a[4] = rng_below(r, 8);			/* vEVENTs */
@@ -122,6 +151,7 @@ static void g_scn_mock(struct gctx *g, struct call *c)
 	gen_add(g, R_VIOMMU, SUB_MOCK);
 	gen_add(g, R_VDEV, 0);
 	gen_add(g, R_VEVQ, 0);
+	gen_add(g, R_NESTED, 0);
 }
 
 static void x_scn_mock(struct ectx *e, const struct call *c,
@@ -135,13 +165,13 @@ static void x_scn_mock(struct ectx *e, const struct call *c,
 	    scn_vdev(&s, c->a[2]) ||
 	    scn_veventq(&s, VIOMMU_VEVENTQ_TYPE_SELFTEST, c->a[3]))
 		return;
+	mock_nested(&s);
 	mock_events(&s, c->a[4] % 8, c->a[5]);
 	if (scn_over(&s))
 		return;
 	switch (c->a[6] % MEND_NR) {
 	case MEND_UNPLUG:
-		if (s.stdev && !scn_try(&s, scn_destroy(&s, s.stdev),
-					errnos_ioctl))
+		if (!scn_try(&s, scn_destroy(&s, s.stdev), errnos_ioctl))
 			mock_events(&s, 1, c->a[5]);
 		break;
 	case MEND_HWQ:
@@ -159,9 +189,9 @@ const struct op op_scn_mock = {
 	.args = { { "ctx", A_RES, R_CTX }, { "fresh" }, { "virt_id" },
 		  { "depth" }, { "vevents" }, { "count" }, { "end" },
 		  { "how" } },
-	/* A dozen calls, a device_add() when it needs a device: rare */
-	.gen = g_scn_mock, .exec = x_scn_mock, .weight = 1,
+	/* 45 ms: a dozen calls, often a device_add() (70 ms). Rare. */
+	.gen = g_scn_mock, .exec = x_scn_mock, .weight = 0,
 	.creates = RES(R_IOAS) | RES(R_AREA) | RES(R_STDEV) | RES(R_IDEV) |
 		   RES(R_HWPT) | RES(R_PARENT) | RES(R_VIOMMU) | RES(R_VDEV) |
-		   RES(R_VEVQ) | RES(R_HWQ),
+		   RES(R_VEVQ) | RES(R_HWQ) | RES(R_NESTED),
 };

@@ -44,7 +44,7 @@ static void x_mock_domain(struct ectx *e, const struct call *c,
 			  struct result *r)
 {
 	struct viommu_test_cmd cmd = { .op = VIOMMU_TEST_OP_MOCK_DOMAIN };
-	struct res *ctx = ctx_of(e, c->a[0], r);
+	struct res *ctx = ctx_of(e, c->a[0], r), *x;
 
 	if (!ctx)
 		return;
@@ -55,7 +55,9 @@ static void x_mock_domain(struct ectx *e, const struct call *c,
 	if (r->rc || (c->a[4] % PTR_NR != PTR_OK && c->a[4] % PTR_NR != PTR_RO))
 		return;
 	ops_add_obj(e, R_STDEV, ctx, cmd.mock_domain.out_stdev_id, 0);
-	ops_add_obj(e, R_IDEV, ctx, cmd.mock_domain.out_idev_id, SUB_MOCK);
+	x = ops_add_obj(e, R_IDEV, ctx, cmd.mock_domain.out_idev_id, SUB_MOCK);
+	if (x)	/* its mock device, for scn_mock */
+		x->x = cmd.mock_domain.out_stdev_id;
 	ops_add_obj(e, R_HWPT, ctx, cmd.mock_domain.out_hwpt_id, 0);
 }
 
