@@ -62,15 +62,18 @@ static int mock_dev(struct scn *s, int fresh)
 	return 0;
 }
 
-/* @n selftest vEVENTs for the device, then the queue polled and read */
-static void mock_events(struct scn *s, unsigned int n, size_t count)
+/*
+ * @n selftest vEVENTs for the device, then the queue polled and read
+ * into a buffer of pointer kind @pk (a fault puts the record back).
+ */
+static void mock_events(struct scn *s, unsigned int n, size_t count,
+			__u64 pk)
 {
 	struct viommu_test_cmd cmd = {
 		.op = VIOMMU_TEST_OP_TRIGGER_VEVENT,
 		.trigger_vevent.dev_id = s->dev,
 	};
 	struct pollfd p = { .fd = s->qfd, .events = POLLIN };
-	__u8 *buf = s->e->buf + DATA_OFF;
 
 	while (n-- && !scn_over(s))
 		scn_try(s, vt_test_cmd(s->vfd, &cmd), errnos_ioctl);
@@ -80,7 +83,8 @@ static void mock_events(struct scn *s, unsigned int n, size_t count)
 	fcntl(s->qfd, F_SETFL, O_NONBLOCK);
 	count %= BUF_SIZE - DATA_OFF;
 	s->e->dirty = DATA_OFF + count;
-	scn_try(s, read(s->qfd, buf, count) < 0 ? -1 : 0, errnos_syscall);
+	scn_try(s, read(s->qfd, payload(s->e, pk, NULL, count), count) < 0 ?
+		-1 : 0, errnos_syscall);
 }
 
 /* Queue 0, then 1 in the same page; freed in the order @how says. */
@@ -146,6 +150,7 @@ static void g_scn_mock(struct gctx *g, struct call *c)
 	c->a[5] = rng_pct(r, 70) ? 64 * rng_below(r, 8) : rng_below(r, 40);
 	c->a[6] = rng_below(r, MEND_NR);
 	c->a[7] = rng_next(r) & 0xff;
+	c->a[8] = rng_pct(r, 70) ? PTR_OK : rng_below(r, PTR_NR);
 	gen_add(g, R_IOAS, 0);
 	gen_add(g, R_PARENT, SUB_MOCK);
 	gen_add(g, R_VIOMMU, SUB_MOCK);
@@ -166,29 +171,29 @@ static void x_scn_mock(struct ectx *e, const struct call *c,
 	    scn_veventq(&s, VIOMMU_VEVENTQ_TYPE_SELFTEST, c->a[3]))
 		return;
 	mock_nested(&s);
-	mock_events(&s, c->a[4] % 8, c->a[5]);
+	mock_events(&s, c->a[4] % 8, c->a[5], c->a[8]);
 	if (scn_over(&s))
 		return;
 	switch (c->a[6] % MEND_NR) {
 	case MEND_UNPLUG:
 		if (!scn_try(&s, scn_destroy(&s, s.stdev), errnos_ioctl))
-			mock_events(&s, 1, c->a[5]);
+			mock_events(&s, 1, c->a[5], c->a[8]);
 		break;
 	case MEND_HWQ:
 		mock_hwq(&s, c->a[7]);
 		break;
 	case MEND_TEARDOWN:
 		mock_teardown(&s, c->a[7]);
-		mock_events(&s, 0, c->a[5]);
+		mock_events(&s, 0, c->a[5], c->a[8]);
 		break;
 	}
 }
 
 const struct op op_scn_mock = {
-	.name = "scn_mock", .nargs = 8,
+	.name = "scn_mock", .nargs = 9,
 	.args = { { "ctx", A_RES, R_CTX }, { "fresh" }, { "virt_id" },
 		  { "depth" }, { "vevents" }, { "count" }, { "end" },
-		  { "how" } },
+		  { "how" }, { "ptr" } },
 	/* 45 ms: a dozen calls, often a device_add() (70 ms). Rare. */
 	.gen = g_scn_mock, .exec = x_scn_mock, .weight = 0,
 	.creates = RES(R_IOAS) | RES(R_AREA) | RES(R_STDEV) | RES(R_IDEV) |
