@@ -117,6 +117,39 @@ static int nest_setup(struct scn *s, const struct call *c)
 	       scn_try(s, nest_attach(s, s->nested), errnos_vfio);
 }
 
+/*
+ * The guest's invalidations of @n commands, cycling through those a
+ * vIOMMU takes (TLBI by VMID, CFGI and ATC_INV by the vDEVICE's vSID);
+ * with @bad, the last names a vSID no vDEVICE has (EIO, a partial batch).
+ */
+static void nest_guest_inval(struct scn *s, __u32 vsid, __u32 n, int bad)
+{
+	static const __u64 ops[] = {
+		CMD_TLBI_NH_ALL, CMD_TLBI_NH_ASID, CMD_TLBI_NH_VA,
+		CMD_CFGI_CD, CMD_CFGI_CD_ALL, 0x30 /* NSNH_ALL */,
+		0x40 /* ATC_INV */,
+	};
+	struct viommu_viommu_arm_smmuv3_invalidate req[80];
+	__u32 i;
+
+	n = n % ARRAY_SIZE(req) + 1;
+	for (i = 0; i < n; i++) {
+		__u64 op = ops[i % ARRAY_SIZE(ops)], cmd[2] = { op, 0 };
+
+		if (op == CMD_TLBI_NH_VA)
+			cmd_tlbi_nh_va(cmd, S1_ASID, IOVA_X);
+		else if (op == CMD_TLBI_NH_ASID)
+			cmd_tlbi_nh_asid(cmd, S1_ASID);
+		else if (op != CMD_TLBI_NH_ALL && op != 0x30)
+			cmd_cfgi(cmd, op, bad && i == n - 1 ? vsid + 1 : vsid);
+		req[i].cmd[0] = htole64(cmd[0]);
+		req[i].cmd[1] = htole64(cmd[1]);
+	}
+	scn_try(s, vt_invalidate(s->vfd, s->viommu, req,
+				 VIOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+				 sizeof(req[0]), &n), errnos_ioctl);
+}
+
 static void nest_unbind(struct scn *s)
 {
 	LOCK(s->e);
@@ -167,11 +200,14 @@ static void g_scn_nest(struct gctx *g, struct call *c)
 	c->a[0] = gen_ref(g, R_CTX);
 	c->a[1] = rng_pct(r, 85) ? rng_below(r, 3) :
 		  rng_below(r, 4 * ARRAY_SIZE(nest_cfg));
-	c->a[2] = rng_pct(r, 80) ? VSID + rng_below(r, 2) : gen_virt(g);
+	/* vSIDs the invalidate op's commands name too */
+	c->a[2] = rng_pct(r, 80) ? rng_below(r, 4) : gen_virt(g);
 	c->a[3] = rng_below(r, NEND_NR);
 	c->a[4] = rng_below(r, 3);
 	c->a[5] = rng_below(r, GBUF_PAGES);	/* guest RAM's first page */
 	c->a[6] = rng_pct(r, 70) ? 1 + rng_below(r, 8) : 0;
+	c->a[7] = rng_pct(r, 60) ? rng_below(r, 80) : 0;	/* commands */
+	c->a[8] = rng_pct(r, 30);				/* unmap */
 	if (!g->nres[R_VFIO]) {
 		gen_add(g, R_VFIO, 0);
 		gen_add(g, R_IDEV, SUB_EDU);
@@ -192,19 +228,28 @@ static void x_scn_nest(struct ectx *e, const struct call *c,
 	if (scn_begin(&s, e, c->a[0], r) || nest_vfio(&s) ||
 	    nest_setup(&s, c) || scn_over(&s))
 		return;
-	nest_ending(&s, c);
+	if (c->a[7])
+		nest_guest_inval(&s, c->a[2], c->a[7], c->a[7] & 1);
+	if (!scn_over(&s))
+		nest_ending(&s, c);
+	/* Guest RAM gone: the parent's iotlb_sync flushes stage 1 too */
+	if (!scn_over(&s) && c->a[8])
+		scn_try(&s, ioas_unmap(s.ifd, s.ioas, IPA_TABLES, TBL_PAGES * PG),
+			errnos_stock);
 }
 
 const struct op op_scn_nest = {
-	.name = "scn_nest", .nargs = 7,
+	.name = "scn_nest", .nargs = 9,
 	.args = { { "ctx", A_RES, R_CTX }, { "vste" }, { "vsid" },
-		  { "end" }, { "vste2" }, { "ram" }, { "depth" } },
-	/*
-	 * 50 ms, a dozen calls: weight 1, but in edu programs only (a fifth
-	 * of them), so about as rare as a weight-0 op over the run.
-	 */
-	.gen = g_scn_nest, .exec = x_scn_nest, .weight = 1,
+		  { "end" }, { "vste2" }, { "ram" }, { "depth" },
+		  { "commands" }, { "unmap" } },
 	.creates = RES(R_VFIO) | RES(R_IDEV) | RES(R_IOAS) | RES(R_AREA) |
 		   RES(R_PARENT) | RES(R_VIOMMU) | RES(R_VDEV) |
 		   RES(R_VEVQ) | RES(R_NESTED),
+	.gen = g_scn_nest, .exec = x_scn_nest,
+	/*
+	 * 30 to 50 ms, a dozen calls: weight 1, but in edu programs only (a
+	 * fifth of them), so about as rare as a weight-0 op over the run.
+	 */
+	.weight = 1,
 };
