@@ -755,6 +755,38 @@ TEST(nested_teardown_order)
 }
 
 /*
+ * A replace that fails puts edu back on the nested HWPT it was on, which
+ * must not fail (the IOMMU core WARNs) even after edu's vDEVICE was
+ * destroyed under it: a second S1 vSTE is refused for want of a vDEVICE,
+ * and DMA still goes through the guest's stage 1.
+ */
+TEST(nested_failed_replace_back_without_vdevice)
+{
+	struct nest n;
+	__u32 nested2;
+
+	nest_setup(&n, N_NESTED);
+	ASSERT_OK(vt_destroy(n.vfd, n.vdev_id));
+	ASSERT_OK(nested_alloc_cfg(&n, STE0_CFG_S1_TRANS, &nested2));
+	ASSERT_ERRNO(ENOENT, edu_attach(&n.e, nested2));
+	fill(n.g.a, SEED_A);
+	memset(n.g.c, 0, PG);
+	copy_x_to_y(&n);
+	ASSERT_TRUE(holds(n.g.c, SEED_A, PG));
+
+	ASSERT_OK(edu_detach(&n.e));
+	ASSERT_OK(stock_destroy(n.iommufd, nested2));
+	ASSERT_OK(stock_destroy(n.iommufd, n.nested_id));
+	ASSERT_OK(close(n.qfd));
+	ASSERT_OK(vt_destroy(n.vfd, n.veventq_id));
+	ASSERT_OK(vt_destroy(n.vfd, n.viommu_id));
+	ASSERT_OK(stock_destroy(n.iommufd, n.parent_id));
+	ASSERT_OK(close(n.vfd));
+	ASSERT_OK(close(n.e.devfd));
+	ASSERT_OK(close(n.iommufd));
+}
+
+/*
  * 10. MSI while nested: MSI is set up while edu is attached to the parent,
  * so the stock kernel maps the ITS doorbell at IPA 0x8000000 in the parent
  * and programs that address into edu; the guest's stage 1 maps the window

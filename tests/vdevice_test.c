@@ -539,6 +539,35 @@ TEST(vdevice_tombstone_attached)
 	vt_teardown(&f);
 }
 
+/*
+ * A replace that fails puts the device back on the nested HWPT it was on,
+ * and that must not fail (the IOMMU core WARNs), even after the device's
+ * vDEVICE was destroyed under it: a second nested HWPT of the vIOMMU is
+ * refused for want of a vDEVICE, and the device stays where it was.
+ */
+TEST(failed_replace_back_onto_nested_without_vdevice)
+{
+	struct vt_fixture f;
+	__u32 vdev_id, nested2;
+
+	vt_setup(&f, VT_NESTED);
+	ASSERT_OK(vt_vdevice_alloc(f.vfd, f.viommu_id, f.device_id, 0x42,
+				   &vdev_id));
+	ASSERT_OK(vt_mock_replace(f.vfd, f.stdev_id, f.nested_hwpt_id));
+	ASSERT_OK(vt_destroy(f.vfd, vdev_id));
+	ASSERT_OK(vt_nested_alloc_default(f.vfd, f.device_id, f.viommu_id,
+					  &nested2));
+	ASSERT_ERRNO(ENOENT, vt_mock_replace(f.vfd, f.stdev_id, nested2));
+	/* Still on the first one: it stays busy, the second one is free. */
+	ASSERT_ERRNO(EBUSY, stock_destroy(f.iommufd, f.nested_hwpt_id));
+	ASSERT_OK(stock_destroy(f.iommufd, nested2));
+	ASSERT_OK(vt_destroy(f.vfd, f.stdev_id));
+	ASSERT_OK(stock_destroy(f.iommufd, f.nested_hwpt_id));
+	ASSERT_OK(vt_destroy(f.vfd, f.viommu_id));
+	ASSERT_OK(stock_destroy(f.iommufd, f.hwpt_id));
+	vt_teardown(&f);
+}
+
 int main(int argc, char **argv)
 {
 	return vt_main(argc, argv);

@@ -63,6 +63,13 @@ static int mock_domain_attach(struct iommu_domain *domain, struct device *dev)
 	 */
 	if (viommu_dev_iommu_ops(dev) != &mock_ops)
 		return -EINVAL;
+	/*
+	 * The domain the group is on: the core putting the device back after
+	 * a failed change, which must not fail. Its vDEVICE may be gone since
+	 * (destroyed while attached, as upstream allows): nothing changes.
+	 */
+	if (iommu_get_domain_for_dev(dev) == domain)
+		return 0;
 	if (domain->type == IOMMU_DOMAIN_NESTED) {
 		new_viommu = to_mock_nested(domain)->mock_viommu;
 		if (new_viommu) {

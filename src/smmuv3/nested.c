@@ -169,9 +169,13 @@ static int vsmmu_attach_dev_nested(struct iommu_domain *domain,
 	/*
 	 * Stage 1 needs a vDEVICE first: CD and ATC invalidations and events
 	 * go by vSID. Abort and bypass may go without (the guest's GBPA).
+	 * So does the domain the group is on: the core putting the device
+	 * back after a failed change must not fail, and its vDEVICE may have
+	 * been destroyed since (as upstream allows).
 	 */
 	rc = viommu_get_vdev_id(&vsmmu->core, dev, &vsid);
-	if (rc && kind == VIOMMU_SMMU_STE_NESTED)
+	if (rc && kind == VIOMMU_SMMU_STE_NESTED &&
+	    iommu_get_domain_for_dev(dev) != domain)
 		return rc;
 	if (!rc) {
 		rc = viommu_shim_smmu_master_sid(dev, &sid, &num_streams);
