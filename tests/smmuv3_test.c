@@ -756,14 +756,17 @@ TEST(nested_teardown_order)
 
 /*
  * A replace that fails puts edu back on the nested HWPT it was on, which
- * must not fail (the IOMMU core WARNs) even after edu's vDEVICE was
+ * must not fail (6.12's IOMMU core WARNs) even after edu's vDEVICE was
  * destroyed under it: a second S1 vSTE is refused for want of a vDEVICE,
- * and DMA still goes through the guest's stage 1.
+ * and nothing changed: DMA still goes through the guest's stage 1, and
+ * a fault still reaches the vEVENTQ under the vSID edu had there.
  */
 TEST(nested_failed_replace_back_without_vdevice)
 {
+	struct smmu_vevent ev[8];
 	struct nest n;
 	__u32 nested2;
+	int nr;
 
 	nest_setup(&n, N_NESTED);
 	ASSERT_OK(vt_destroy(n.vfd, n.vdev_id));
@@ -773,6 +776,12 @@ TEST(nested_failed_replace_back_without_vdevice)
 	memset(n.g.c, 0, PG);
 	copy_x_to_y(&n);
 	ASSERT_TRUE(holds(n.g.c, SEED_A, PG));
+	edu_to_ram(&n.e, IOVA_Z, 4);
+	nr = read_smmu_vevents(n.qfd, ev, 8, 3000, 500);
+	print_vevents(ev, nr);
+	ASSERT_EQ(1, nr);
+	ASSERT_EQ(EVT_ID_TRANSLATION, ev[0].evt[0] & EVT_ID_MASK);
+	ASSERT_EQ(VSID, ev[0].evt[0] >> EVT_SID_SHIFT);
 
 	ASSERT_OK(edu_detach(&n.e));
 	ASSERT_OK(stock_destroy(n.iommufd, nested2));

@@ -64,8 +64,9 @@ static int mock_domain_attach(struct iommu_domain *domain, struct device *dev)
 	if (viommu_dev_iommu_ops(dev) != &mock_ops)
 		return -EINVAL;
 	/*
-	 * The domain the group is on: the core putting the device back after
-	 * a failed change, which must not fail. Its vDEVICE may be gone since
+	 * The domain the group is on: 6.12's core putting the device back
+	 * after a failed change, which must not fail (a mock device is alone
+	 * in its group, so this is no probe). Its vDEVICE may be gone since
 	 * (destroyed while attached, as upstream allows): nothing changes.
 	 */
 	if (iommu_get_domain_for_dev(dev) == domain)

@@ -150,6 +150,29 @@ static struct vsmmu_vmaster *vsmmu_vmaster_find(struct vsmmu_instance *inst,
 	return NULL;
 }
 
+/*
+ * The vSID @dev had on @domain when it got there, if it is on it still:
+ * 6.12's core puts a device back on its domain after a failed change and
+ * WARNs if that fails, and the vDEVICE may have been destroyed since (as
+ * upstream allows). Only a device the backend saw on @domain: a device
+ * new to the group (probe) still needs its vDEVICE.
+ */
+static int vsmmu_vsid_kept(struct vsmmu_instance *inst, struct device *dev,
+			   struct iommu_domain *domain, unsigned long *vsid)
+{
+	struct vsmmu_vmaster *vm;
+	int rc = -ENOENT;
+
+	mutex_lock(&inst->lock);
+	vm = vsmmu_vmaster_find(inst, dev);
+	if (vm && vm->domain == domain) {
+		*vsid = vm->vsid;
+		rc = 0;
+	}
+	mutex_unlock(&inst->lock);
+	return rc;
+}
+
 static int vsmmu_attach_dev_nested(struct iommu_domain *domain,
 				   struct device *dev)
 {
@@ -169,14 +192,13 @@ static int vsmmu_attach_dev_nested(struct iommu_domain *domain,
 	/*
 	 * Stage 1 needs a vDEVICE first: CD and ATC invalidations and events
 	 * go by vSID. Abort and bypass may go without (the guest's GBPA).
-	 * So does the domain the group is on: the core putting the device
-	 * back after a failed change must not fail, and its vDEVICE may have
-	 * been destroyed since (as upstream allows).
 	 */
 	rc = viommu_get_vdev_id(&vsmmu->core, dev, &vsid);
-	if (rc && kind == VIOMMU_SMMU_STE_NESTED &&
-	    iommu_get_domain_for_dev(dev) != domain)
-		return rc;
+	if (rc && kind == VIOMMU_SMMU_STE_NESTED) {
+		rc = vsmmu_vsid_kept(inst, dev, domain, &vsid);
+		if (rc)
+			return rc;
+	}
 	if (!rc) {
 		rc = viommu_shim_smmu_master_sid(dev, &sid, &num_streams);
 		if (rc)
