@@ -161,6 +161,7 @@ static void shim_get_object_types(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, id, viommu_shim_object_id(obj));
 	KUNIT_EXPECT_NULL(test, viommu_shim_to_idev(obj));
 	KUNIT_EXPECT_NULL(test, viommu_shim_hwpt_domain(obj));
+	KUNIT_EXPECT_TRUE(test, viommu_shim_is_ioas(obj));
 	KUNIT_EXPECT_EQ(test, 0, viommu_shim_hwpt_ioas_id(obj));
 	KUNIT_EXPECT_FALSE(test, viommu_shim_hwpt_is_nest_parent(obj));
 	viommu_shim_put_object(ictx, obj);
@@ -712,6 +713,7 @@ static void shim_nested_is_a_stock_hwpt(struct kunit *test)
 	parent = get_ok(test, hwpt_id, VIOMMU_STOCK_HWPT_PAGING);
 	KUNIT_EXPECT_EQ(test, ioas_id, viommu_shim_hwpt_ioas_id(parent));
 	KUNIT_EXPECT_NOT_NULL(test, viommu_shim_hwpt_domain(parent));
+	KUNIT_EXPECT_FALSE(test, viommu_shim_is_ioas(parent));
 	domain = shim_fake_nested(test);
 
 	/* Not a nest parent: refused before anything happens. */

@@ -14,19 +14,6 @@
 #include "core.h"
 #include "shim.h"
 
-/* Whether @held, which @id names and the caller holds, is an IOAS. */
-static bool viommu_held_is_ioas(struct iommufd_ctx *ictx, u32 id,
-				struct iommufd_object *held)
-{
-	struct iommufd_object *ioas;
-
-	ioas = viommu_shim_get_object(ictx, id, VIOMMU_STOCK_IOAS);
-	if (IS_ERR(ioas))
-		return false;
-	viommu_shim_put_object(ictx, ioas);
-	return ioas == held;
-}
-
 /**
  * viommu_device_replace_checked() - iommufd_device_replace() for a driver
  * @ctx: The context whose stock file @idev is bound to
@@ -66,7 +53,7 @@ int viommu_device_replace_checked(struct viommu_ctx *ctx,
 	ops = viommu_dev_iommu_ops(dev);
 	if (domain && (!ops || domain->owner != ops))
 		rc = -EINVAL;
-	else if (!domain && viommu_held_is_ioas(ictx, *pt_id, obj))
+	else if (viommu_shim_is_ioas(obj))
 		rc = -EXDEV;
 	else
 		rc = iommufd_device_replace(idev, pt_id);

@@ -383,6 +383,18 @@ struct iommu_domain *viommu_shim_hwpt_domain(struct iommufd_object *hwpt)
 EXPORT_SYMBOL_IF_KUNIT(viommu_shim_hwpt_domain);
 
 /**
+ * viommu_shim_is_ioas() - Whether a stock object is an IOAS
+ * @obj: The object, held by the caller
+ *
+ * Return: true for an IOMMUFD_OBJ_IOAS.
+ */
+bool viommu_shim_is_ioas(struct iommufd_object *obj)
+{
+	return vl_obj_type(obj) == VL.obj_ioas;
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_shim_is_ioas);
+
+/**
  * viommu_shim_hwpt_ioas_id() - The IOAS a HWPT_PAGING maps
  * @hwpt_paging: A HWPT_PAGING object
  *

@@ -81,6 +81,7 @@ struct device *viommu_shim_idev_dev(struct iommufd_device *idev);
 
 bool viommu_shim_hwpt_is_nest_parent(struct iommufd_object *hwpt_paging);
 struct iommu_domain *viommu_shim_hwpt_domain(struct iommufd_object *hwpt);
+bool viommu_shim_is_ioas(struct iommufd_object *obj);
 u32 viommu_shim_hwpt_ioas_id(struct iommufd_object *hwpt_paging);
 
 /*
