@@ -470,9 +470,7 @@ TEST(cmdqv_viommu_alloc_refused)
 	ASSERT_ERRNO(EBUSY, stock_destroy(n.iommufd, n.parent_id));
 	ASSERT_OK(vt_destroy(n.vfd, smmu_id));
 	ASSERT_OK(stock_destroy(n.iommufd, n.parent_id));
-	ASSERT_OK(close(n.vfd));
-	ASSERT_OK(close(n.e.devfd));
-	ASSERT_OK(close(n.iommufd));
+	nest_close(&n);
 }
 
 /*
@@ -509,9 +507,7 @@ TEST(cmdqv_hw_queue_refused)
 	/* Nothing pins the pages, nothing holds the vIOMMU */
 	ASSERT_OK(ioas_unmap(n.iommufd, n.ioas_id, IPA_A, PG));
 	ASSERT_OK(vt_destroy(n.vfd, n.viommu_id));
-	ASSERT_OK(close(n.vfd));
-	ASSERT_OK(close(n.e.devfd));
-	ASSERT_OK(close(n.iommufd));
+	nest_close(&n);
 }
 
 /*
@@ -548,9 +544,7 @@ TEST(cmdqv_veventq_on_smmuv3_viommu)
 	ASSERT_OK(close(sqfd));
 	ASSERT_OK(vt_destroy(n.vfd, sqid));
 	ASSERT_OK(vt_destroy(n.vfd, n.viommu_id));
-	ASSERT_OK(close(n.vfd));
-	ASSERT_OK(close(n.e.devfd));
-	ASSERT_OK(close(n.iommufd));
+	nest_close(&n);
 }
 
 /* A VFIO device by its cdev, bound to @iommufd: its dev_id, or skip */

@@ -442,6 +442,14 @@ static inline void nest_invalidate_one(struct nest *n, __u64 cmd[2])
 	ASSERT_EQ(1, num);
 }
 
+/* The last step of a teardown: the files of @n, each closed once. */
+static inline void nest_close(struct nest *n)
+{
+	ASSERT_OK(close(n->vfd));
+	ASSERT_OK(close(n->e.devfd));
+	ASSERT_OK(close(n->iommufd));
+}
+
 /* vEVENTQ records of type ARM_SMMUV3 */
 struct smmu_vevent {
 	__u32 flags;

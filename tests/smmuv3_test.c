@@ -749,9 +749,7 @@ TEST(nested_teardown_order)
 	ASSERT_OK(stock_destroy(n.iommufd, n.nested_id));
 	ASSERT_OK(vt_destroy(n.vfd, n.viommu_id));
 	ASSERT_OK(stock_destroy(n.iommufd, n.parent_id));
-	ASSERT_OK(close(n.vfd));
-	ASSERT_OK(close(n.e.devfd));
-	ASSERT_OK(close(n.iommufd));
+	nest_close(&n);
 }
 
 /*
@@ -790,9 +788,7 @@ TEST(nested_failed_replace_back_without_vdevice)
 	ASSERT_OK(vt_destroy(n.vfd, n.veventq_id));
 	ASSERT_OK(vt_destroy(n.vfd, n.viommu_id));
 	ASSERT_OK(stock_destroy(n.iommufd, n.parent_id));
-	ASSERT_OK(close(n.vfd));
-	ASSERT_OK(close(n.e.devfd));
-	ASSERT_OK(close(n.iommufd));
+	nest_close(&n);
 }
 
 /*

@@ -13,9 +13,8 @@
 #include <linux/vfio.h>
 #include <linux/viommu.h>
 
+#include "edu_regs.h"
 #include "util.h"
-
-#define EDU_CDEV "/dev/vfio/devices/vfio0"
 
 struct vfio_fixture {
 	int iommufd;

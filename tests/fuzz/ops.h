@@ -20,8 +20,6 @@
 #define P(type) ((struct type *)0)
 #define END_OF(m) ((size_t)&(m) + sizeof(m))
 #define SEEN(sz, m) ((__u64)(sz) >= END_OF(m))
-/* edu's VFIO cdev, the only device behind the SMMU */
-#define EDU_CDEV "/dev/vfio/devices/vfio0"
 /* Offset of scratch data (payloads) in buf, after the struct */
 #define DATA_OFF 4096
 

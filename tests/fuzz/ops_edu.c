@@ -9,20 +9,8 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "edu_regs.h"
 #include "ops.h"
-
-/* edu's BAR0 registers (tests/edu.h, QEMU's docs/specs/edu.rst) */
-#define EDU_REG_ID 0x00
-#define EDU_ID 0x010000ed
-#define EDU_REG_DMA_SRC 0x80
-#define EDU_REG_DMA_DST 0x88
-#define EDU_REG_DMA_COUNT 0x90
-#define EDU_REG_DMA_CMD 0x98
-#define EDU_DMA_START 0x1
-#define EDU_DMA_TO_RAM 0x2
-#define EDU_BUF 0x40000ULL
-#define PCI_CMD_OFF 0x04
-#define PCI_CMD_MEM_MASTER 0x6
 
 /* BAR0 of the device, mapped on first use; bus mastering on. */
 static __u8 *edu_bar0(int fd)
@@ -39,10 +27,10 @@ static __u8 *edu_bar0(int fd)
 	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &bar) ||
 	    ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &cfg) || bar.size < 0x100)
 		return NULL;
-	if (pread(fd, &cmd, 2, cfg.offset + PCI_CMD_OFF) != 2)
+	if (pread(fd, &cmd, 2, cfg.offset + EDU_PCI_COMMAND) != 2)
 		return NULL;
-	cmd |= PCI_CMD_MEM_MASTER;
-	if (pwrite(fd, &cmd, 2, cfg.offset + PCI_CMD_OFF) != 2)
+	cmd |= EDU_PCI_COMMAND_MEMORY | EDU_PCI_COMMAND_MASTER;
+	if (pwrite(fd, &cmd, 2, cfg.offset + EDU_PCI_COMMAND) != 2)
 		return NULL;
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, bar.offset);
 	if (p == MAP_FAILED)

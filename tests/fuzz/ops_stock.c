@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "edu_regs.h"
 #include "ops.h"
 
 #define MOCK_APERTURE 0x1000000ULL
