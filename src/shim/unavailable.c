@@ -201,6 +201,18 @@ struct iommu_domain *viommu_shim_hwpt_domain(struct iommufd_object *hwpt)
 }
 
 /**
+ * viommu_shim_is_ioas() - Never reached
+ * @obj: Unused
+ *
+ * Return: false.
+ */
+bool viommu_shim_is_ioas(struct iommufd_object *obj)
+{
+	WARN_ON_ONCE(1);
+	return false;
+}
+
+/**
  * viommu_shim_hwpt_ioas_id() - Never reached
  * @hwpt_paging: Unused
  *
