@@ -27,18 +27,27 @@ kdir=$1 moddir=$2 testdir=$3 mode=$4 log=$5
 timeout=${VM_TIMEOUT:-600}
 krel=$(cat "$kdir/build/include/config/kernel.release")
 
-# busybox: Debian's static arm64 build, unpacked, never installed.
+# busybox: Debian's static arm64 build, unpacked, never installed. Newer
+# packages put it in usr/bin (merged /usr), older ones in bin.
 bb=$VIOMMU_CACHE/busybox-arm64
-if [ ! -x "$bb/bin/busybox" ]; then
-	rm -rf "$bb.tmp"
+bb_bin() {
+	local f
+	for f in "$bb/bin/busybox" "$bb/usr/bin/busybox"; do
+		[ -x "$f" ] && echo "$f" && return 0
+	done
+	return 1
+}
+if ! bb_bin >/dev/null; then
+	rm -rf "$bb.tmp" "$bb"
 	fetch_deb "busybox-static:arm64" "$bb.tmp"
 	mv "$bb.tmp" "$bb"
 fi
+busybox=$(bb_bin) || die "busybox-static:arm64 has no bin/busybox or usr/bin/busybox"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root" "$root.cpio.gz"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests} "$root/lib/modules"
-cp "$bb/bin/busybox" "$root/bin/"
+cp "$busybox" "$root/bin/"
 cp -a "$kdir/mods/lib/modules/$krel" "$root/lib/modules/"
 rm -f "$root/lib/modules/$krel"/{build,source}
 mkdir -p "$root/lib/modules/$krel/extra"
