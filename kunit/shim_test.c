@@ -852,6 +852,11 @@ static void shim_hooks_follow_bound_contexts(struct kunit *test)
 	struct viommu_ctx *ctx;
 	int refs;
 
+	/*
+	 * A file the last test closed in its kthread is put by a work item
+	 * (delayed fput): its module reference must be gone before counting.
+	 */
+	flush_delayed_fput();
 	refs = viommu_shim_test_refcount();
 	ctx = viommu_test_ctx(test);
 	iommufd_ctx_get(ictx);
