@@ -310,7 +310,7 @@ static void x_bind(struct ectx *e, const struct call *c, struct result *r)
 {
 	struct viommu_bind_iommufd cmd = {};
 	struct res *ctx = ctx_of(e, c->a[0], r), *q;
-	int vfd, target = -1;
+	int vfd = -1, target = -1;
 	__u32 sz = c->a[2];
 	void *p;
 
@@ -333,15 +333,24 @@ static void x_bind(struct ectx *e, const struct call *c, struct result *r)
 		target = 0;
 		break;
 	}
+	/*
+	 * Numbers of our own: another thread may close the pool's and an
+	 * open reuse them, and the oracle would judge the wrong file.
+	 */
+	if (target > 0)
+		target = dup(target);
+	if (c->a[1] % BT_NR == BT_AGAIN)
+		vfd = ctx->fd2 >= 0 ? dup(ctx->fd2) : -1;
 	UNLOCK(e);
 	cmd.iommufd_fd = target;
 	if (c->a[1] % BT_NR == BT_AGAIN) {
-		vfd = ctx->fd2;
 		if (!e->pl->stock)
 			r->must_fail = "the file is bound already";
 	} else {
 		vfd = open("/dev/viommu", O_RDWR | O_CLOEXEC);
 		if (vfd < 0) {
+			if (target > 0)
+				close(target);
 			r->skipped = 1;
 			return;
 		}
@@ -356,8 +365,10 @@ static void x_bind(struct ectx *e, const struct call *c, struct result *r)
 	    c->a[1] % BT_NR != BT_AGAIN)
 		r->must_fail = r->must_fail ?: "size below the minimum";
 	do_ioctl(r, vfd, VIOMMU_BIND_IOMMUFD, p);
-	if (vfd != ctx->fd2)
+	if (vfd >= 0)
 		close(vfd);
+	if (target > 0)
+		close(target);
 }
 
 const struct op op_bind = {
