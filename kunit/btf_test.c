@@ -811,6 +811,37 @@ static void btf_test_layout_refused(struct kunit *test)
 				"get_obj: failed on purpose");
 }
 
+/*
+ * The fuzz target's check (kunit/btf_fuzz.c) of BTF that is not the
+ * running kernel's: the same verdicts, and the table's outputs untouched.
+ */
+static void btf_test_check_only(struct kunit *test)
+{
+	struct viommu_btf *btfs[VIOMMU_LAYOUT_NR_BTF];
+	char why[VIOMMU_WHY_LEN] = "";
+	int rc;
+
+	memset(&lt, 0xff, sizeof(lt));
+	btf_test_kernel(test, KERNEL_FIELD_MOVED, btfs);
+	rc = viommu_layout_check_only(btfs, btf_test_table,
+				      ARRAY_SIZE(btf_test_table), why,
+				      sizeof(why));
+	KUNIT_ASSERT_EQ_MSG(test, rc, 0, "%s", why);
+	KUNIT_EXPECT_EQ(test, lt.obj_size, U32_MAX);
+	KUNIT_EXPECT_EQ(test, lt.id.offset, U32_MAX);
+	KUNIT_EXPECT_EQ(test, lt.type.size, U32_MAX);
+	KUNIT_EXPECT_EQ(test, lt.obj_b, U32_MAX);
+
+	btf_test_kernel(test, KERNEL_TYPE_CHANGED, btfs);
+	rc = viommu_layout_check_only(btfs, btf_test_table,
+				      ARRAY_SIZE(btf_test_table), why,
+				      sizeof(why));
+	KUNIT_EXPECT_EQ(test, rc, -EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "obj.id: want unsigned int"),
+				  "%s", why);
+	KUNIT_EXPECT_EQ(test, lt.obj_size, U32_MAX);
+}
+
 /* The shim's own table verifies against the kernel it runs on. */
 static void btf_test_running_kernel(struct kunit *test)
 {
@@ -847,6 +878,7 @@ static struct kunit_case btf_test_cases[] = {
 	KUNIT_CASE(btf_test_layout_good),
 	KUNIT_CASE(btf_test_layout_moved),
 	KUNIT_CASE(btf_test_layout_refused),
+	KUNIT_CASE(btf_test_check_only),
 	KUNIT_CASE(btf_test_running_kernel),
 	{}
 };

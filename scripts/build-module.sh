@@ -21,5 +21,6 @@ if grep -E 'warning:|error:' "$out" >&2; then
 	die "module build is not W=1/sparse clean (see above)"
 fi
 ls "$TOP_DIR"/viommu.ko "$TOP_DIR"/viommu_kunit.ko \
-	"$TOP_DIR"/viommu_selftest.ko "$TOP_DIR"/viommu_selftest_kunit.ko >/dev/null
+	"$TOP_DIR"/viommu_selftest.ko "$TOP_DIR"/viommu_selftest_kunit.ko \
+	"$TOP_DIR"/viommu_btf_fuzz.ko >/dev/null
 log "built viommu.ko, viommu_selftest.ko and their KUnit modules, W=1 and sparse clean"

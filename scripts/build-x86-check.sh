@@ -117,7 +117,7 @@ grep -q '^  CHECK ' "$out" || { log "sparse did not run"; ok=; }
 
 mods="viommu viommu_selftest"
 grep -q '^CONFIG_KUNIT=[ym]' "$xdir/build/.config" &&
-	mods="$mods viommu_kunit viommu_selftest_kunit"
+	mods="$mods viommu_kunit viommu_selftest_kunit viommu_btf_fuzz"
 for mod in $mods; do
 	if ! file "$m/$mod.ko" 2>/dev/null | grep 'ELF 64-bit.*x86-64' >/dev/null; then
 		log "$mod.ko missing or not an x86-64 ELF: $(file "$m/$mod.ko" 2>&1)"

@@ -145,9 +145,18 @@ fuzz_run() {
 		echo "viommu-vm: /tests/kcov-points is missing: no coverage figures"
 	fi
 	mkdir -p "$out"
+	# The BTF fuzz target (a KUnit kernel builds it): loaded for the run.
+	if [ -f "$MOD_DIR/viommu_btf_fuzz.ko" ] && ! modprobe viommu_btf_fuzz; then
+		echo "viommu-vm: viommu_btf_fuzz does not load"
+		return 1
+	fi
 	# ash has no PIPESTATUS: the exit status travels in the output.
 	{ /tests/viommu_fuzz "$@" -o "$out" 2>&1; echo "viommu-vm: fuzz exit $?"; } |
 		tee /tmp/fuzz-last.out
+	if [ -d /sys/module/viommu_btf_fuzz ] && ! rmmod viommu_btf_fuzz; then
+		echo "viommu-vm: viommu_btf_fuzz does not unload"
+		return 1
+	fi
 	grep -q '^viommu-vm: fuzz exit 0$' /tmp/fuzz-last.out &&
 		[ "$(grep '^viommu-fuzz: result ' /tmp/fuzz-last.out | tail -n1)" = "viommu-fuzz: result ok" ]
 }
@@ -171,8 +180,11 @@ fuzz_bounded() {
 	# The KUnit modules hold ours, which the load phase unloads: out
 	# for the run, then back without running their suites again.
 	rmmod viommu_selftest_kunit viommu_kunit || return 1
-	fuzz_run /tmp/fuzz -s "${FUZZ_SEED:-$FUZZ_SEED_CHECK}" -n "$want" -t "$cap" \
-		-j "$FUZZ_THREADS" -L "$MOD_DIR" || rc=1
+	set -- -s "${FUZZ_SEED:-$FUZZ_SEED_CHECK}" -n "$want" -t "$cap" \
+		-j "$FUZZ_THREADS" -L "$MOD_DIR"
+	# FUZZ_VERBOSE=1: missed functions and where the time goes
+	[ "${FUZZ_VERBOSE:-0}" != 1 ] || set -- "$@" -v
+	fuzz_run /tmp/fuzz "$@" || rc=1
 	echo "viommu-fuzz-runs-no-suite" >/sys/module/kunit/parameters/filter_glob &&
 		modprobe -a viommu_kunit viommu_selftest_kunit || return 1
 	[ $rc = 0 ] || return 1

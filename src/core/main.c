@@ -77,6 +77,7 @@ static int __init viommu_init(void)
 		pr_err("cannot register /dev/viommu: %d\n", rc);
 		/* Nothing can have run, but leave nothing queued either way. */
 		viommu_shim_exit();
+		viommu_layout_btf_release();
 		viommu_ctx_reap_flush();
 		return rc;
 	}
@@ -87,6 +88,8 @@ static int __init viommu_init(void)
 	 */
 	viommu_smmuv3_init();
 	viommu_door_init();
+	/* The checks above are done with the kernel's BTF. */
+	viommu_layout_btf_release();
 	return 0;
 }
 
@@ -102,6 +105,8 @@ static void __exit viommu_exit(void)
 	viommu_ctx_reap_flush();
 	viommu_smmuv3_exit();
 	viommu_shim_exit();
+	/* Read again if KUnit checked a table after the load. */
+	viommu_layout_btf_release();
 }
 
 module_init(viommu_init);

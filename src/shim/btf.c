@@ -398,6 +398,7 @@ struct viommu_btf *viommu_btf_load(const char *path,
 	btf->own_data = true;
 	return btf;
 }
+EXPORT_SYMBOL_IF_KUNIT(viommu_btf_load);
 
 /**
  * viommu_btf_nr_types() - One past the last type id a BTF knows
@@ -743,6 +744,9 @@ static int btf_find_member(const struct viommu_btf *btf,
 				  VIOMMU_BTF_MEMBER_BUDGET);
 			return -E2BIG;
 		}
+		/* A crafted BTF can use the whole budget: let others run. */
+		if (!(s->budget % 4096))
+			cond_resched();
 		if (!mname || (*mname && strcmp(mname, s->name)))
 			continue;
 		mt = btf_type(btf, btf_skip_mods(btf, m->type));

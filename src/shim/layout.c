@@ -16,6 +16,7 @@
 #include <linux/fs.h>
 #include <linux/math.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
@@ -195,8 +196,8 @@ static bool viommu_layout_forced(const struct viommu_layout_entry *e,
 
 static int viommu_layout_struct(struct viommu_btf *btf,
 				const struct viommu_layout_entry *table,
-				unsigned int i, unsigned int nr, s32 *id,
-				u32 *size, char *why, size_t why_len)
+				unsigned int i, unsigned int nr, bool learn,
+				s32 *id, u32 *size, char *why, size_t why_len)
 {
 	const char *members[16];
 	unsigned int n = 0, j;
@@ -217,13 +218,13 @@ static int viommu_layout_struct(struct viommu_btf *btf,
 		scnprintf(why, why_len, "struct %s has size 0", table[i].name);
 		return -EINVAL;
 	}
-	if (table[i].size)
+	if (learn && table[i].size)
 		*table[i].size = *size;
 	return 0;
 }
 
 static int viommu_layout_field(struct viommu_btf *btf, s32 id, u32 struct_size,
-			       const struct viommu_layout_entry *e,
+			       const struct viommu_layout_entry *e, bool learn,
 			       char *why, size_t why_len)
 {
 	struct viommu_btf_member m;
@@ -268,6 +269,8 @@ static int viommu_layout_field(struct viommu_btf *btf, s32 id, u32 struct_size,
 			  e->name, e->member, end, struct_size);
 		return -EINVAL;
 	}
+	if (!learn)
+		return 0;
 	e->field->offset = m.offset;
 	e->field->size = m.size;
 	e->field->bit = m.bit;
@@ -275,23 +278,10 @@ static int viommu_layout_field(struct viommu_btf *btf, s32 id, u32 struct_size,
 	return 0;
 }
 
-/**
- * viommu_layout_verify() - Check a table against BTF and learn its layouts
- * @btfs: The BTF of each enum viommu_layout_btf
- * @table: The entries
- * @nr: How many
- * @fail_check: For tests: the entry of this name fails (NULL: none)
- * @why: Filled with "<what>: <reason>" for the first entry that fails
- * @why_len: Size of @why
- *
- * Stops at the first failure: one reason, for one log line.
- *
- * Return: 0, or the errno of the first entry that does not verify.
- */
-int viommu_layout_verify(struct viommu_btf * const *btfs,
-			 const struct viommu_layout_entry *table,
-			 unsigned int nr, const char *fail_check,
-			 char *why, size_t why_len)
+static int viommu_layout_walk(struct viommu_btf * const *btfs,
+			      const struct viommu_layout_entry *table,
+			      unsigned int nr, const char *fail_check,
+			      bool learn, char *why, size_t why_len)
 {
 	struct viommu_btf *btf = NULL;
 	u32 struct_size = 0;
@@ -323,7 +313,7 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 		}
 		switch (e->kind) {
 		case VIOMMU_LAYOUT_STRUCT:
-			rc = viommu_layout_struct(btf, table, i, nr, &id,
+			rc = viommu_layout_struct(btf, table, i, nr, learn, &id,
 						  &struct_size, why, why_len);
 			break;
 		case VIOMMU_LAYOUT_FIELD:
@@ -332,8 +322,8 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 					  e->name, e->member);
 				return -EINVAL;
 			}
-			rc = viommu_layout_field(btf, id, struct_size, e, why,
-						 why_len);
+			rc = viommu_layout_field(btf, id, struct_size, e, learn,
+						 why, why_len);
 			break;
 		case VIOMMU_LAYOUT_ENUM:
 			rc = viommu_btf_enum_value(btf, e->name, e->member, &value,
@@ -343,7 +333,7 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 					  e->member, value);
 				rc = -ERANGE;
 			}
-			if (!rc)
+			if (!rc && learn)
 				*e->value = value;
 			break;
 		case VIOMMU_LAYOUT_FUNC:
@@ -358,7 +348,87 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 	}
 	return 0;
 }
+
+/**
+ * viommu_layout_verify() - Check a table against BTF and learn its layouts
+ * @btfs: The BTF of each enum viommu_layout_btf
+ * @table: The entries
+ * @nr: How many
+ * @fail_check: For tests: the entry of this name fails (NULL: none)
+ * @why: Filled with "<what>: <reason>" for the first entry that fails
+ * @why_len: Size of @why
+ *
+ * Stops at the first failure: one reason, for one log line.
+ *
+ * Return: 0, or the errno of the first entry that does not verify.
+ */
+int viommu_layout_verify(struct viommu_btf * const *btfs,
+			 const struct viommu_layout_entry *table,
+			 unsigned int nr, const char *fail_check,
+			 char *why, size_t why_len)
+{
+	return viommu_layout_walk(btfs, table, nr, fail_check, true, why,
+				  why_len);
+}
 EXPORT_SYMBOL_IF_KUNIT(viommu_layout_verify);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * viommu_layout_check_only() - viommu_layout_verify() that learns nothing
+ * @btfs: The BTF of each enum viommu_layout_btf
+ * @table: The entries
+ * @nr: How many
+ * @why: Filled with "<what>: <reason>" for the first entry that fails
+ * @why_len: Size of @why
+ *
+ * For BTF that is not the running kernel's (the BTF fuzz harness): the
+ * layouts the shim uses stay as they are.
+ *
+ * Return: 0, or the errno of the first entry that does not verify.
+ */
+int viommu_layout_check_only(struct viommu_btf * const *btfs,
+			     const struct viommu_layout_entry *table,
+			     unsigned int nr, char *why, size_t why_len)
+{
+	return viommu_layout_walk(btfs, table, nr, NULL, false, why, why_len);
+}
+EXPORT_SYMBOL_IF_KUNIT(viommu_layout_check_only);
+#endif
+
+/*
+ * vmlinux BTF, parsed once for the three tables checked at load (a
+ * second of TCG time each) and released after them.
+ */
+static DEFINE_MUTEX(viommu_vmlinux_btf_lock);
+static struct viommu_btf *viommu_vmlinux_btf;
+
+/* The parsed vmlinux BTF, read now if need be; hold the lock. */
+static struct viommu_btf *viommu_vmlinux_btf_get(char *why, size_t why_len)
+{
+	struct viommu_btf *btf;
+
+	lockdep_assert_held(&viommu_vmlinux_btf_lock);
+	if (viommu_vmlinux_btf)
+		return viommu_vmlinux_btf;
+	btf = viommu_btf_load("/sys/kernel/btf/vmlinux", NULL, why, why_len);
+	if (!IS_ERR(btf))
+		viommu_vmlinux_btf = btf;
+	return btf;
+}
+
+/**
+ * viommu_layout_btf_release() - Free the vmlinux BTF the checks shared
+ *
+ * Call once the load's checks are done, and on unload; a later check
+ * (KUnit) reads it again.
+ */
+void viommu_layout_btf_release(void)
+{
+	mutex_lock(&viommu_vmlinux_btf_lock);
+	viommu_btf_free(viommu_vmlinux_btf);
+	viommu_vmlinux_btf = NULL;
+	mutex_unlock(&viommu_vmlinux_btf_lock);
+}
 
 /**
  * viommu_layout_verify_vmlinux() - viommu_layout_verify() of a vmlinux table
@@ -380,15 +450,16 @@ int viommu_layout_verify_vmlinux(const struct viommu_layout_entry *table,
 	char sub[128];
 	int rc;
 
-	btfs[VIOMMU_LAYOUT_VMLINUX] = viommu_btf_load("/sys/kernel/btf/vmlinux",
-						      NULL, sub, sizeof(sub));
+	mutex_lock(&viommu_vmlinux_btf_lock);
+	btfs[VIOMMU_LAYOUT_VMLINUX] = viommu_vmlinux_btf_get(sub, sizeof(sub));
 	if (IS_ERR(btfs[VIOMMU_LAYOUT_VMLINUX])) {
 		rc = PTR_ERR(btfs[VIOMMU_LAYOUT_VMLINUX]);
 		scnprintf(why, why_len, "kernel BTF: %s", sub);
-		return rc;
+	} else {
+		rc = viommu_layout_verify(btfs, table, nr, fail_check, why,
+					  why_len);
 	}
-	rc = viommu_layout_verify(btfs, table, nr, fail_check, why, why_len);
-	viommu_btf_free(btfs[VIOMMU_LAYOUT_VMLINUX]);
+	mutex_unlock(&viommu_vmlinux_btf_lock);
 	return rc;
 }
 
@@ -398,13 +469,12 @@ static const char viommu_no_module_btf[] =
 	"no BTF for module " VIOMMU_STOCK_MODULE ": /sys/kernel/btf/"
 	VIOMMU_STOCK_MODULE " is missing (no CONFIG_DEBUG_INFO_BTF_MODULES)";
 
-/* Load the running kernel's BTF: vmlinux, then iommufd.ko's on top. */
+/* The running kernel's BTF: vmlinux (shared), iommufd.ko's on top. */
 static int viommu_layout_load(struct viommu_btf **btfs, char *why, size_t len)
 {
 	char sub[128];
 
-	btfs[VIOMMU_LAYOUT_VMLINUX] = viommu_btf_load("/sys/kernel/btf/vmlinux",
-						      NULL, sub, sizeof(sub));
+	btfs[VIOMMU_LAYOUT_VMLINUX] = viommu_vmlinux_btf_get(sub, sizeof(sub));
 	if (IS_ERR(btfs[VIOMMU_LAYOUT_VMLINUX])) {
 		int rc = PTR_ERR(btfs[VIOMMU_LAYOUT_VMLINUX]);
 
@@ -437,13 +507,14 @@ static int viommu_layout_run(const char *fail_check, char *why, size_t len)
 	struct viommu_btf *btfs[VIOMMU_LAYOUT_NR_BTF] = {};
 	int rc;
 
+	mutex_lock(&viommu_vmlinux_btf_lock);
 	rc = viommu_layout_load(btfs, why, len);
 	if (!rc)
 		rc = viommu_layout_verify(btfs, viommu_layout_table,
 					  ARRAY_SIZE(viommu_layout_table),
 					  fail_check, why, len);
 	viommu_btf_free(btfs[VIOMMU_LAYOUT_IOMMUFD]);
-	viommu_btf_free(btfs[VIOMMU_LAYOUT_VMLINUX]);
+	mutex_unlock(&viommu_vmlinux_btf_lock);
 	return rc;
 }
 

@@ -34,6 +34,7 @@ enum viommu_stock_type {
  */
 void viommu_shim_init(void);
 void viommu_shim_exit(void);
+void viommu_layout_btf_release(void);	/* layout.c: built everywhere */
 bool viommu_shim_ready(void);
 
 /*

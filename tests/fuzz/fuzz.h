@@ -257,6 +257,7 @@ void kcov_main_end(void);
 
 /* The load phase (load.c): 0, or -1 once it printed why it failed */
 int load_phase(const char *mod_dir);
+int btf_target_init(void);	/* ops_btf.c */
 void kcov_reset_new(void);
 unsigned long kcov_new(void);
 

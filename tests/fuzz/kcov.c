@@ -44,6 +44,7 @@ struct unreachable {
 };
 
 #define NEEDS_CMDQV "needs a Tegra241 CMDQV (only KUnit's register model, in kthreads KCOV does not trace)"
+#define IN_KTHREAD "runs only in an IRQ thread or a workqueue: per-task KCOV does not trace them"
 
 static const struct unreachable unreachable[] = {
 	/* Every cmdqv function but keep_cmdqv[] needs a struct vcmdqv */
@@ -54,6 +55,18 @@ static const struct unreachable unreachable[] = {
 	{ "shim", "viommu_cmdqv_hooks_remove", NEEDS_CMDQV },
 	{ "shim", "viommu_cmdqv_hw_reset", NEEDS_CMDQV },
 	{ "shim", "viommu_cmdqv_isr", NEEDS_CMDQV },
+	/* Called only for an SMMU whose impl_ops are the CMDQV's. */
+	{ "shim", "viommu_cmdqv_sane", NEEDS_CMDQV },
+	/*
+	 * Only ever in the SMMU's event IRQ thread or a workqueue, which
+	 * per-task KCOV does not trace (the fuzzer's faults do reach them:
+	 * smmuv3_test and iopf_test check what they deliver).
+	 */
+	{ "shim", "viommu_smmu_queue_remove_raw", IN_KTHREAD },
+	{ "shim", "viommu_smmu_of_evtq", IN_KTHREAD },
+	{ "smmuv3", "viommu_smmu_event", IN_KTHREAD },
+	{ "smmuv3", "vsmmu_unpin_work_fn", IN_KTHREAD },
+	{ "core", "viommu_reap_fn", IN_KTHREAD },
 	/*
 	 * The points file's "export-only" functions (kcov-points.sh): an
 	 * exported out-of-line copy nothing in our modules calls or points

@@ -41,6 +41,8 @@ static const struct variant variants[] = {
 };
 
 static int loads, unloads;
+/* viommu_btf_fuzz was loaded before the phase (ops_btf.c's target) */
+static int btf_target;
 
 static int mod_live(const char *mod)
 {
@@ -134,6 +136,8 @@ static void restore(const char *dir, const char *door, int variant)
 		load(dir, "viommu", door);
 	if (!mod_live("viommu_selftest"))
 		load(dir, "viommu_selftest", "");
+	if (btf_target && !mod_live("viommu_btf_fuzz"))
+		load(dir, "viommu_btf_fuzz", "");
 	kcov_rebase();
 }
 
@@ -176,7 +180,10 @@ int load_phase(const char *dir)
 		fail(-rc, "no KCOV on the main thread");
 		return -1;
 	}
-	if (unload("viommu_selftest") || unload("viommu") ||
+	/* The BTF fuzz target holds viommu: out, and back at the end */
+	btf_target = mod_live("viommu_btf_fuzz");
+	if ((btf_target && unload("viommu_btf_fuzz")) ||
+	    unload("viommu_selftest") || unload("viommu") ||
 	    collect("unload", "as found"))
 		goto err;
 	variant = 1;
@@ -184,7 +191,8 @@ int load_phase(const char *dir)
 		if (one_variant(dir, &variants[i]))
 			goto err;
 	variant = 0;
-	if (load(dir, "viommu", door) || load(dir, "viommu_selftest", ""))
+	if (load(dir, "viommu", door) || load(dir, "viommu_selftest", "") ||
+	    (btf_target && load(dir, "viommu_btf_fuzz", "")))
 		goto err;
 	kcov_rebase();
 	if (collect("load", door))

@@ -45,5 +45,6 @@ extern const struct op op_fork;
 extern const struct op op_edu_dma;
 extern const struct op op_scn_mock;
 extern const struct op op_scn_nest;
+extern const struct op op_btf_split;
 
 #endif

@@ -15,7 +15,7 @@ const struct op *const ops[] = {
 	&op_check_refs, &op_mem_limit, &op_trigger_iopf, &op_check_cache,
 	&op_trigger_vevent, &op_test_raw, &op_close, &op_dup, &op_mmap,
 	&op_munmap, &op_touch, &op_read, &op_poll, &op_fork, &op_edu_dma,
-	&op_scn_mock, &op_scn_nest,
+	&op_scn_mock, &op_scn_nest, &op_btf_split,
 };
 
 const int nr_ops = ARRAY_SIZE(ops);

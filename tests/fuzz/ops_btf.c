@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * btf_split: the shim's BTF reader and layout checks, through the fuzz
+ * target viommu_btf_fuzz.ko (kunit/btf_fuzz.c). The shim only ever meets
+ * the running kernel's BTF, well-formed and matching; here each call takes
+ * iommufd.ko's split BTF as the kernel gives it, breaks it in a few places
+ * chosen from its seed (mostly inside the records the shim's table looks
+ * up: a member's type or offset, a prototype, a kind, a name, the header)
+ * and hands it to the target, which parses it on vmlinux's BTF and checks
+ * the shim's table against it without learning anything.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/btf.h>
+
+#include "ops.h"
+
+#define BTF_TARGET "/sys/kernel/debug/viommu_btf_fuzz/split"
+#define BTF_SPLIT "/sys/kernel/btf/iommufd"
+#define BTF_BASE "/sys/kernel/btf/vmlinux"
+#define BTF_KIND_MAX_KNOWN 19	/* BTF_KIND_ENUM64 */
+
+/* Read in main before any program forks: the children share it. */
+static struct {
+	__u8 *blob;		/* iommufd.ko's BTF as the kernel gives it */
+	size_t len;
+	__u32 *rec;		/* offset of each type record in blob */
+	__u32 *rec_len;
+	__u32 nrec;
+	__u32 *hot;		/* records of iommufd's own names */
+	__u32 nhot;
+	__u32 *agg;		/* of those, the structs, unions and enums */
+	__u32 nagg;
+	__u32 str, str_len;	/* the string section in blob */
+	__u32 start_id;		/* the first type id of the split BTF */
+	int on;
+} bt;
+
+static __u8 *read_file(const char *path, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	__u8 *buf = malloc(cap);
+	ssize_t got;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((got = read(fd, buf + n, cap - n)) > 0) {
+		n += got;
+		if (n == cap) {
+			__u8 *more = realloc(buf, cap * 2);
+
+			if (!more)
+				break;
+			buf = more;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	if (got < 0 || n < sizeof(struct btf_header)) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* Bytes after the struct btf_type of a record of @kind with @vlen */
+static long trailer(__u32 kind, __u32 vlen)
+{
+	switch (kind) {
+	case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+		return 4;
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_DATASEC:
+	case BTF_KIND_ENUM64:
+		return vlen * 12L;
+	case BTF_KIND_ENUM: case BTF_KIND_FUNC_PROTO:
+		return vlen * 8L;
+	case BTF_KIND_PTR: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC: case BTF_KIND_FLOAT: case BTF_KIND_TYPE_TAG:
+		return 0;
+	}
+	return -1;
+}
+
+/* Walk a blob's type section: @rec and @rec_len when non-NULL. */
+static long walk(const __u8 *blob, size_t len, __u32 *rec, __u32 *rec_len)
+{
+	const struct btf_header *h = (const void *)blob;
+	__u32 off = h->hdr_len + h->type_off, end = off + h->type_len;
+	long n = 0;
+
+	if (end > len)
+		return -1;
+	while (off < end) {
+		const struct btf_type *t = (const void *)(blob + off);
+		long more;
+
+		if (off + sizeof(*t) > end)
+			return -1;
+		more = trailer(BTF_INFO_KIND(t->info), BTF_INFO_VLEN(t->info));
+		if (more < 0 || off + sizeof(*t) + more > end)
+			return -1;
+		if (rec) {
+			rec[n] = off;
+			rec_len[n] = sizeof(*t) + more;
+		}
+		off += sizeof(*t) + more;
+		n++;
+	}
+	return n;
+}
+
+static int hot_name(const char *s)
+{
+	return s && (!strncmp(s, "iommufd_", 8) || !strncmp(s, "iopt_", 5) ||
+		     !strcmp(s, "io_pagetable"));
+}
+
+static int target_write(const __u8 *blob, size_t len, char *why, size_t why_len)
+{
+	int fd = open(BTF_TARGET, O_RDWR | O_CLOEXEC), err;
+	ssize_t rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = write(fd, blob, len);
+	err = rc < 0 ? -errno : 0;
+	if (why) {
+		ssize_t n = read(fd, why, why_len - 1);
+
+		why[n > 0 ? n : 0] = 0;
+	}
+	close(fd);
+	return err;
+}
+
+/*
+ * The kernel's blob with "iommufd_object" renamed "Iommufd_object" must
+ * be refused: ENOENT, the reason naming it. Return: 0, or what it gave.
+ */
+static int renamed_refused(char *why, size_t why_len)
+{
+	__u8 *copy = malloc(bt.len);
+	char *p = (char *)copy + bt.str;
+	size_t left = bt.str_len;
+	int rc;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, bt.blob, bt.len);
+	while (left) {
+		size_t l = strnlen(p, left);
+
+		if (!strcmp(p, "iommufd_object"))
+			*p = 'I';
+		if (l == left)
+			break;
+		p += l + 1;
+		left -= l + 1;
+	}
+	rc = target_write(copy, bt.len, why, why_len);
+	free(copy);
+	if (rc == -ENOENT && strstr(why, "iommufd_object"))
+		return 0;
+	return rc ? rc : -EINVAL;
+}
+
+/*
+ * Read both BTF files and check the target once: the kernel's own blob
+ * must pass, and one without struct iommufd_object must not.
+ * Return: 0 (the op runs), 1 (no target) or 2 (no BTF, or the shim is
+ * off: the kernel's own BTF may not pass): the op skips; -1 (broken).
+ */
+int btf_target_init(void)
+{
+	const struct btf_header *h;
+	__u8 *base;
+	size_t base_len;
+	char why[256];
+	long n;
+	__u32 i, str_base;
+	int rc;
+
+	if (access(BTF_TARGET, W_OK))
+		return 1;
+	/* Without the BTF the shim is off too: nothing to break. */
+	if (access(BTF_SPLIT, R_OK) || viommu_param("shim_ready") != 'Y') {
+		out("btf target: no %s or the shim is off: btf_split skips",
+		    BTF_SPLIT);
+		return 2;
+	}
+	bt.blob = read_file(BTF_SPLIT, &bt.len);
+	base = read_file(BTF_BASE, &base_len);
+	if (!bt.blob || !base) {
+		out("FAIL btf target: cannot read %s or %s", BTF_SPLIT, BTF_BASE);
+		return -1;
+	}
+	n = walk(base, base_len, NULL, NULL);
+	h = (const void *)base;
+	str_base = h->str_len;
+	free(base);
+	h = (const void *)bt.blob;
+	if (n < 0 || walk(bt.blob, bt.len, NULL, NULL) < 0) {
+		out("FAIL btf target: the kernel's BTF does not walk");
+		return -1;
+	}
+	bt.start_id = n + 1;
+	bt.str = h->hdr_len + h->str_off;
+	bt.str_len = h->str_len;
+	n = walk(bt.blob, bt.len, NULL, NULL);
+	bt.rec = calloc(n, sizeof(*bt.rec));
+	bt.rec_len = calloc(n, sizeof(*bt.rec_len));
+	bt.hot = calloc(2 * n, sizeof(*bt.hot));
+	bt.agg = calloc(n, sizeof(*bt.agg));
+	if (!bt.rec || !bt.rec_len || !bt.hot || !bt.agg)
+		return -1;
+	bt.nrec = walk(bt.blob, bt.len, bt.rec, bt.rec_len);
+	for (i = 0; i < bt.nrec; i++) {
+		const struct btf_type *t = (const void *)(bt.blob + bt.rec[i]);
+		const char *s = NULL;
+
+		if (t->name_off >= str_base && t->name_off - str_base < h->str_len)
+			s = (const char *)bt.blob + h->hdr_len + h->str_off +
+			    (t->name_off - str_base);
+		if (!hot_name(s))
+			continue;
+		bt.hot[bt.nhot++] = i;
+		switch (BTF_INFO_KIND(t->info)) {
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+			bt.agg[bt.nagg++] = i;
+		}
+		/* A function's prototype is where its parameters are. */
+		if (BTF_INFO_KIND(t->info) == BTF_KIND_FUNC &&
+		    t->type >= bt.start_id && t->type - bt.start_id < bt.nrec)
+			bt.hot[bt.nhot++] = t->type - bt.start_id;
+	}
+	rc = target_write(bt.blob, bt.len, why, sizeof(why));
+	if (rc) {
+		out("FAIL btf target: the kernel's own iommufd BTF is refused: %s: %s",
+		    strerror(-rc), why);
+		return -1;
+	}
+	rc = renamed_refused(why, sizeof(why));
+	if (rc) {
+		out("FAIL btf target: no struct iommufd_object gave %d (%s), not ENOENT",
+		    rc, why);
+		return -1;
+	}
+	out("btf target: %u types from id %u, %u hot (%u structs or enums); the kernel's passes",
+	    bt.nrec, bt.start_id, bt.nhot, bt.nagg);
+	bt.on = 1;
+	return 0;
+}
+
+/* A value for a word of a type record: mostly type ids, valid or not */
+static __u32 word_value(struct rng *r, __u32 old)
+{
+	switch (rng_below(r, 8)) {
+	case 0:
+		return bt.start_id + rng_below(r, bt.nrec);
+	case 1:
+		return 1 + rng_below(r, bt.start_id - 1);
+	case 2:
+		return old + 1;
+	case 3:
+		return old - 1;
+	case 4:
+		return 0;
+	case 5:
+		return ~0U;
+	case 6:
+		return old ^ (1U << rng_below(r, 32));
+	default:
+		return rng_next(r);
+	}
+}
+
+static void break_record(struct rng *r, __u8 *blob, __u32 i)
+{
+	__u32 *w = (__u32 *)(blob + bt.rec[i]);
+	__u32 k = rng_below(r, bt.rec_len[i] / 4);
+
+	if (k == 1 && rng_pct(r, 60)) {
+		/* info: another kind, a member more or less, or kind_flag */
+		struct btf_type *t = (void *)w;
+		__u32 kind = BTF_INFO_KIND(t->info);
+		__u32 vlen = BTF_INFO_VLEN(t->info);
+
+		switch (rng_below(r, 3)) {
+		case 0:
+			kind = rng_below(r, BTF_KIND_MAX_KNOWN + 2);
+			break;
+		case 1:
+			vlen += rng_pct(r, 50) ? 1 : -1;
+			break;
+		default:
+			t->info ^= 1U << 31;
+		}
+		t->info = (t->info & ~0x1f00ffffU) | (kind & 0x1f) << 24 |
+			  (vlen & 0xffff);
+		return;
+	}
+	w[k] = word_value(r, w[k]);
+}
+
+/*
+ * Another record of the same kind takes the name of a looked-up struct
+ * or enum: two of that name (which one has the members, two values of
+ * an enumerator), or one record named twice.
+ */
+static void second_of_name(struct rng *r, __u8 *blob)
+{
+	const struct btf_type *want, *t;
+	__u32 i, tries;
+
+	if (!bt.nagg)
+		return;
+	want = (const void *)(bt.blob + bt.rec[bt.agg[rng_below(r, bt.nagg)]]);
+	for (tries = 0; tries < 64; tries++) {
+		i = rng_below(r, bt.nrec);
+		t = (const void *)(bt.blob + bt.rec[i]);
+		if (BTF_INFO_KIND(t->info) == BTF_INFO_KIND(want->info) ||
+		    tries == 63)
+			break;
+	}
+	((struct btf_type *)(blob + bt.rec[i]))->name_off = want->name_off;
+}
+
+static void break_blob(struct rng *r, __u8 *blob, size_t *len)
+{
+	__u32 *hw = (__u32 *)blob;
+
+	switch (rng_below(r, 10)) {
+	case 0:	/* any record */
+		break_record(r, blob, rng_below(r, bt.nrec));
+		break;
+	case 1: {	/* a header word: its length, offsets and lengths */
+		__u32 k = 1 + rng_below(r, 5);
+
+		hw[k] = word_value(r, hw[k]);
+		break;
+	}
+	case 2:	/* a name: one byte of the strings (where they were) */
+		if (bt.str_len)
+			blob[bt.str + rng_below(r, bt.str_len)] ^= 1 << rng_below(r, 8);
+		break;
+	case 3:	/* cut short */
+		*len = rng_below(r, *len) & ~3UL;
+		break;
+	case 4:	/* a second struct or enum of a looked-up name */
+	case 5:
+		second_of_name(r, blob);
+		break;
+	case 6:	/* a looked-up struct or enum: members, values, sizes */
+	case 7:
+		break_record(r, blob, bt.nagg ? bt.agg[rng_below(r, bt.nagg)] :
+				      bt.hot[rng_below(r, bt.nhot)]);
+		break;
+	default: /* a record of iommufd's own, functions mostly */
+		break_record(r, blob, bt.hot[rng_below(r, bt.nhot)]);
+		break;
+	}
+}
+
+static void g_btf_split(struct gctx *g, struct call *c)
+{
+	c->a[0] = rng_next(g->r);
+	c->a[1] = rng_below(g->r, 8);
+}
+
+static void x_btf_split(struct ectx *e, const struct call *c,
+			struct result *r)
+{
+	struct rng rr;
+	size_t len = bt.len;
+	__u8 *blob;
+	__u64 i;
+
+	if (!bt.on || !bt.nhot) {
+		r->skipped = 1;
+		return;
+	}
+	blob = malloc(bt.len);
+	if (!blob) {
+		r->skipped = 1;
+		return;
+	}
+	memcpy(blob, bt.blob, bt.len);
+	rng_seed(&rr, c->a[0]);
+	for (i = 0; i < c->a[1] % 8 + 1; i++)
+		break_blob(&rr, blob, &len);
+	r->err = -target_write(blob, len ? len : 4, NULL, 0);
+	r->rc = r->err ? -1 : 0;
+	free(blob);
+	(void)e;
+}
+
+static const int errnos_btf[] = {
+	EINVAL, ENOENT, ENOTUNIQ, E2BIG, ERANGE, ENOMEM, 0,
+};
+
+const struct op op_btf_split = {
+	.name = "btf_split", .nargs = 2,
+	.args = { { "seed" }, { "breaks" } },
+	.gen = g_btf_split, .exec = x_btf_split, .errnos = errnos_btf,
+	.weight = 2,
+};
