@@ -396,8 +396,8 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_layout_check_only);
 #endif
 
 /*
- * vmlinux BTF, parsed once for the three tables checked at load (a
- * second of TCG time each) and released after them.
+ * vmlinux BTF, parsed once for the three tables checked at load (each
+ * read and parsed the whole file before) and released after them.
  */
 static DEFINE_MUTEX(viommu_vmlinux_btf_lock);
 static struct viommu_btf *viommu_vmlinux_btf;

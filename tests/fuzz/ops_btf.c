@@ -180,8 +180,9 @@ static int renamed_refused(char *why, size_t why_len)
 /*
  * Read both BTF files and check the target once: the kernel's own blob
  * must pass, and one without struct iommufd_object must not.
- * Return: 0 (the op runs), 1 (no target) or 2 (no BTF, or the shim is
- * off: the kernel's own BTF may not pass): the op skips; -1 (broken).
+ * Return: 0 (the op runs); 1 (no target, no BTF, or the shim is off and
+ * the kernel's own BTF may not pass: the op skips, said in one line);
+ * -1 (broken).
  */
 int btf_target_init(void)
 {
@@ -193,13 +194,15 @@ int btf_target_init(void)
 	__u32 i, str_base;
 	int rc;
 
-	if (access(BTF_TARGET, W_OK))
+	if (access(BTF_TARGET, W_OK)) {
+		out("btf target: none (viommu_btf_fuzz not loaded): btf_split skips");
 		return 1;
+	}
 	/* Without the BTF the shim is off too: nothing to break. */
 	if (access(BTF_SPLIT, R_OK) || viommu_param("shim_ready") != 'Y') {
 		out("btf target: no %s or the shim is off: btf_split skips",
 		    BTF_SPLIT);
-		return 2;
+		return 1;
 	}
 	bt.blob = read_file(BTF_SPLIT, &bt.len);
 	base = read_file(BTF_BASE, &base_len);
@@ -212,14 +215,16 @@ int btf_target_init(void)
 	str_base = h->str_len;
 	free(base);
 	h = (const void *)bt.blob;
-	if (n < 0 || walk(bt.blob, bt.len, NULL, NULL) < 0) {
+	if (n >= 0) {	/* the base's types, then the split's own */
+		bt.start_id = n + 1;
+		n = walk(bt.blob, bt.len, NULL, NULL);
+	}
+	if (n < 0) {
 		out("FAIL btf target: the kernel's BTF does not walk");
 		return -1;
 	}
-	bt.start_id = n + 1;
 	bt.str = h->hdr_len + h->str_off;
 	bt.str_len = h->str_len;
-	n = walk(bt.blob, bt.len, NULL, NULL);
 	bt.rec = calloc(n, sizeof(*bt.rec));
 	bt.rec_len = calloc(n, sizeof(*bt.rec_len));
 	bt.hot = calloc(2 * n, sizeof(*bt.hot));
@@ -231,9 +236,8 @@ int btf_target_init(void)
 		const struct btf_type *t = (const void *)(bt.blob + bt.rec[i]);
 		const char *s = NULL;
 
-		if (t->name_off >= str_base && t->name_off - str_base < h->str_len)
-			s = (const char *)bt.blob + h->hdr_len + h->str_off +
-			    (t->name_off - str_base);
+		if (t->name_off >= str_base && t->name_off - str_base < bt.str_len)
+			s = (const char *)bt.blob + bt.str + (t->name_off - str_base);
 		if (!hot_name(s))
 			continue;
 		bt.hot[bt.nhot++] = i;
