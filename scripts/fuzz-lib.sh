@@ -51,6 +51,36 @@ judge() {
 		{ passed=0 failed=1 skipped=0; }
 }
 
+# missed_lines MISSED: the fuzzer's missed points ("MODULE SECTION OFFSET
+# FUNCTION") as "FUNCTION FILE:LINE", counted and sorted by file and line:
+# the call before each return address, in the modules of this tree.
+missed_lines() {
+	python3 - "$1" "$TOP_DIR" "${CROSS_COMPILE:-aarch64-linux-gnu-}addr2line" <<'PY'
+import collections, os, subprocess, sys
+missed, top, a2l = sys.argv[1:]
+groups = collections.defaultdict(list)
+for line in open(missed):
+    mod, sec, off, func = line.split()[:4]
+    groups[(mod, sec)].append((int(off, 16) - 4, func))
+count = collections.Counter()
+for (mod, sec), pts in groups.items():
+    ko = os.path.join(top, mod + '.ko')
+    if not os.path.exists(ko):
+        continue
+    where = subprocess.run([a2l, '-e', ko, '-j', sec] +
+                           ['0x%x' % off for off, _ in pts],
+                           capture_output=True, text=True).stdout.split('\n')
+    for (_, func), w in zip(pts, where):
+        count[(w.replace(top + '/', ''), func)] += 1
+def key(item):
+    f, _, l = item[0][0].partition(':')
+    l = l.split()[0] if l else ''
+    return (f, int(l) if l.isdigit() else 0, item[0][1])
+for (w, func), n in sorted(count.items(), key=key):
+    print('%4d %s %s' % (n, w, func))
+PY
+}
+
 # coverage_total FILE: the "coverage total all" figure of a fuzzer's
 # output (or "pcs" without a points file; not "reachable").
 coverage_total() {

@@ -5,7 +5,8 @@
 # passed on if set). The corpus lives in FUZZ_CORPUS (default
 # $VIOMMU_CACHE/fuzz-corpus): it goes in with the boot and comes back
 # grown, so coverage grows from run to run. Prints the figures and the coverage before and after; the figures
-# and repro files of the run are kept in out/fuzz/. Exits 1 on a fuzzer
+# and repro files of the run are kept in out/fuzz/ (with FUZZ_VERBOSE=1
+# also missed and missed-lines: the points not hit, by source line). Exits 1 on a fuzzer
 # failure, a splat, a leak or a hang.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -37,13 +38,17 @@ disk_results "$work/disk" "$work/back"
 [ ! -d "$work/back/corpus" ] || cp -R "$work/back/corpus"/. "$corpus/"
 rm -rf "$out"
 mkdir -p "$out"
-cp -a "$work/back"/figures "$work/back"/repro-* "$out/" 2>/dev/null || true
+cp -a "$work/back"/figures "$work/back"/missed "$work/back"/repro-* "$out/" 2>/dev/null || true
+# FUZZ_VERBOSE=1: the missed points, by source line
+[ ! -f "$out/missed" ] || missed_lines "$out/missed" >"$out/missed-lines"
 
 echo "== figures"
 fuzz_lines "$log" | sed 's/^/  /' || echo "  (the fuzzer printed no figure: see $log)"
 echo "  corpus: $before programs before, $(ls "$corpus" | wc -l) after ($corpus)"
 echo "  coverage total: $(coverage_total "$last") before (last run), $(coverage_total "$out/figures") after"
 [ ! -f "$out/figures" ] || cp "$out/figures" "$last"
+[ ! -f "$out/missed-lines" ] ||
+	echo "  missed points by source line: $out/missed-lines"
 if ls "$out"/repro-* >/dev/null 2>&1; then
 	echo "  repro files: $(ls "$out"/repro-* | tr '\n' ' ')"
 	echo "  replay one: VM_EXTRA with the file, then viommu_fuzz -r FILE in the VM (README)"

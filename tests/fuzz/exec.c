@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -51,7 +52,12 @@ static void check(int i, const struct op *op, const struct result *r)
 	if (r->rc < 0) {
 		const int *tab = r->errnos ?: op->errnos ?: errnos_ioctl;
 
-		if (errno_allowed(tab, r->err))
+		/*
+		 * A failed allocation may surface as any errno of any step
+		 * (stock code's included); what it must not do is crash,
+		 * leak or hang, which the run checks for.
+		 */
+		if (r->injected || errno_allowed(tab, r->err))
 			return;
 		snprintf(msg, sizeof(msg), "%s: errno %s (%d) not expected",
 			 op->name, strerrorname_np(r->err) ?: "?", r->err);
@@ -74,11 +80,47 @@ static void check(int i, const struct op *op, const struct result *r)
 	}
 }
 
+/* This thread's fail-nth file, above the fds programs use; -1: none */
+static int fault_fd(int t)
+{
+	int fd, hi;
+
+	if (!fuzz_faults)
+		return -1;
+	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_PRIVATE + 40 + t);
+	close(fd);
+	return hi;
+}
+
+static void fault_arm(int fd, unsigned int n)
+{
+	char val[16];
+	int len = snprintf(val, sizeof(val), "%u", n);
+
+	if (pwrite(fd, val, len, 0) != len)
+		_exit(3);
+}
+
+/* Disarm; true if the armed failure happened */
+static int fault_disarm(int fd)
+{
+	char buf[16] = "";
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) <= 0)
+		_exit(3);
+	fault_arm(fd, 0);
+	return !strtol(buf, NULL, 10);
+}
+
 static void *thread_main(void *arg)
 {
 	int t = (intptr_t)arg, i;
 	struct ectx e = { .pl = pool, .thread = t };
 	struct timespec t0, t1;
+	int nthfd = fault_fd(t);
 
 	e.psz = sysconf(_SC_PAGESIZE);
 	e.buf = mmap(NULL, BUF_SIZE + e.psz, PROT_READ | PROT_WRITE,
@@ -99,8 +141,15 @@ static void *thread_main(void *arg)
 			continue;
 		shm->cur[t] = i;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (c->fault && nthfd >= 0)
+			fault_arm(nthfd, c->fault);
 		kcov_thread_begin(t);
 		op->exec(&e, c, &r);
+		/* At once: the fuzzer's own page faults must not take it. */
+		if (c->fault && nthfd >= 0 && fault_disarm(nthfd)) {
+			r.injected = 1;
+			__atomic_fetch_add(&shm->injected, 1, __ATOMIC_RELAXED);
+		}
 		kcov_thread_end(t);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		__atomic_fetch_add(&shm->op_calls[c->op], 1, __ATOMIC_RELAXED);

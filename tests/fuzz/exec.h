@@ -7,6 +7,7 @@
 
 struct shm {
 	long calls;
+	long injected;		/* allocations made to fail (fail-nth) */
 	int failed;
 	int kind;
 	int call;

@@ -99,6 +99,8 @@ struct arg_desc {
 struct call {
 	__u16 op;
 	__u8 thread;
+	/* Fail the fault-th allocation the call makes (fail-nth); 0: none */
+	__u8 fault;
 	__u64 a[MAX_ARGS];
 };
 
@@ -120,6 +122,7 @@ struct result {
 	int skipped;		/* nothing to do (no resource); not a syscall */
 	/* A multi-step op: the errnos of the step that failed, if not op's */
 	const int *errnos;
+	int injected;		/* an allocation of the call was made to fail */
 };
 
 struct ectx;
@@ -155,8 +158,9 @@ struct gctx {
 };
 
 extern int fuzz_trace;		/* exec.c */
-extern int fuzz_stock_ok;
-extern int fuzz_no_edu;	/* the stock-file door is on (gen.c) */
+extern int fuzz_stock_ok;	/* the stock-file door is on (gen.c) */
+extern int fuzz_no_edu;
+extern int fuzz_faults;	/* fail-nth works: calls may carry a fault */
 void gen_prog(struct rng *r, struct prog *p, int threads);
 void mutate_prog(struct rng *r, struct prog *p, const struct prog *other);
 /* Helpers for op gen functions (gen.c) */
@@ -250,6 +254,7 @@ void kcov_thread_disable(int slot);
 unsigned long kcov_hit_total(void);
 void kcov_report(void (*out)(const char *fmt, ...), int verbose);
 void kcov_summary(void (*out)(const char *fmt, ...), const char *what);
+int kcov_write_missed(const char *path);
 long kcov_rebase(void);
 int kcov_main_begin(void);
 int kcov_main_collect(void);
@@ -271,6 +276,7 @@ struct outcome {
 	int call;		/* index of the failing call, -1 if unknown */
 	__u16 op;
 	long calls;		/* syscalls made */
+	long injected;		/* of them, with an allocation failed */
 	char msg[256];
 };
 

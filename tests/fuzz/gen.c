@@ -13,6 +13,7 @@
 
 int fuzz_stock_ok;		/* the stock-file door is on (main.c) */
 int fuzz_no_edu;		/* VIOMMU_FUZZ_NO_EDU: no edu programs */
+int fuzz_faults;		/* failslab answers fail-nth (main.c) */
 static int creator[R_NR] = { [0 ... R_NR - 1] = -1 };
 static int total_weight;
 
@@ -49,6 +50,17 @@ static void gen_init(void)
 		creator[make[i].t] = op_find(make[i].op);
 	for (k = 0; k < nr_ops; k++)
 		total_weight += eff_weight(k);
+}
+
+/*
+ * A few calls fail one of their allocations: the error paths behind
+ * them. Mostly an early one, since a call makes only a few.
+ */
+static __u8 gen_fault(struct rng *r)
+{
+	if (!fuzz_faults || !rng_pct(r, 3))
+		return 0;
+	return 1 + rng_below(r, rng_pct(r, 70) ? 4 : 32);
 }
 
 static void add_call(struct gctx *g, int opi);
@@ -262,6 +274,7 @@ static void add_call(struct gctx *g, int opi)
 	c.thread = g->cur_thread;
 	/* Prerequisites are appended by gen_ref() before this call. */
 	ops[opi]->gen(g, &c);
+	c.fault = gen_fault(g->r);
 	if (g->p->n < MAX_CALLS)
 		g->p->c[g->p->n++] = c;
 }
@@ -417,9 +430,14 @@ void mutate_prog(struct rng *r, struct prog *p, const struct prog *other)
 			for (i = from; i < other->n && keep < MAX_CALLS; i++)
 				p->c[keep++] = other->c[i];
 			p->n = keep;
-		} else {
+		} else if (what < 97) {
 			at = rng_below(r, p->n);
 			p->c[at].thread = rng_below(r, p->threads);
+		} else {
+			/* Another allocation fails, or none */
+			at = rng_below(r, p->n);
+			p->c[at].fault = p->c[at].fault && rng_pct(r, 50) ?
+					 0 : 1 + rng_below(r, 16);
 		}
 	}
 	for (i = 0; i < p->n; i++)

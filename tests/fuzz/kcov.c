@@ -566,3 +566,26 @@ void kcov_report(void (*o)(const char *fmt, ...), int verbose)
 	free(funcs);
 	free(xfuncs);
 }
+
+/*
+ * The reachable points not hit, one a line, "MODULE SECTION OFFSET
+ * FUNCTION" as in the points file: for addr2line -j SECTION on the .ko,
+ * at OFFSET - 4 (the call before the return address). 0, or -errno.
+ */
+int kcov_write_missed(const char *path)
+{
+	FILE *f;
+	long i;
+
+	if (!npoints)
+		return -ENOENT;
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	for (i = 0; i < npoints; i++)
+		if (!excluded[points[i].id] && !(hit && hit[points[i].id]))
+			fprintf(f, "%s %s 0x%x %s\n", names[points[i].mod],
+				names[points[i].sec], points[i].off,
+				names[points[i].func]);
+	return fclose(f) ? -errno : 0;
+}

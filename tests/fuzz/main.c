@@ -38,6 +38,7 @@ static int ncorpus;
 static int verbose;
 static __u64 seed;
 static long calls, programs;	/* run so far */
+static long injected;		/* calls with an allocation failed */
 
 void out(const char *fmt, ...)
 {
@@ -112,6 +113,32 @@ static int write_param(const char *name, const char *val)
 		return -1;
 	fputs(val, f);
 	return fclose(f);
+}
+
+/*
+ * Fail-nth on slab allocations that may sleep too (most of ours), and
+ * quietly: an injected failure is not a splat. 1 if calls may carry one.
+ */
+static int faults_setup(void)
+{
+	static const char *const knob[][2] = {
+		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/failslab/verbose", "0" },
+	};
+	unsigned int i;
+
+	if (access("/proc/thread-self/fail-nth", W_OK))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(knob); i++) {
+		FILE *f = fopen(knob[i][0], "w");
+
+		if (!f)
+			return 0;
+		fputs(knob[i][1], f);
+		if (fclose(f))
+			return 0;
+	}
+	return 1;
 }
 
 static void save_prog(const char *dir, const char *name, const struct prog *p)
@@ -225,6 +252,7 @@ static int run_counted(struct prog *p, int shrink)
 	save_current(p);
 	run_prog(p, &o, WATCHDOG_S);
 	calls += o.calls;
+	injected += o.injected;
 	programs++;
 	if (o.kind == F_NONE)
 		return 0;
@@ -320,6 +348,7 @@ int main(int argc, char **argv)
 		out("result fail");
 		return 1;
 	}
+	fuzz_faults = faults_setup();
 	/* Read from the modules as loaded now, after the load phase */
 	fuzz_stock_ok = viommu_param("stock_door_ready") == 'Y';
 	/* Around a known edu bug, to measure the rest */
@@ -332,9 +361,9 @@ int main(int argc, char **argv)
 		start_ref[i] = module_refs(modules[i]);
 	if (corpus_dir)
 		load_corpus();
-	out("start seed=0x%llx threads=%d calls=%ld time=%.0f corpus=%d kcov=%s",
+	out("start seed=0x%llx threads=%d calls=%ld time=%.0f corpus=%d kcov=%s faults=%s",
 	    (unsigned long long)seed, threads, max_calls, max_time, ncorpus,
-	    kcov_on() ? "on" : "off");
+	    kcov_on() ? "on" : "off", fuzz_faults ? "on" : "off");
 	rng_seed(&rng, seed);
 	t0 = now();
 	last = t0;
@@ -399,9 +428,19 @@ int main(int argc, char **argv)
 			failed = 1;
 		}
 	}
-	out("calls=%ld programs=%ld seconds=%.0f corpus=%d new=%llu", calls,
-	    programs, now() - t0, ncorpus, new_total);
+	out("calls=%ld programs=%ld seconds=%.0f corpus=%d new=%llu faults=%ld",
+	    calls, programs, now() - t0, ncorpus, new_total, injected);
+	/* About 1 call in 50 carries a fault: none at all means it broke. */
+	if (!repro && fuzz_faults && calls >= 10000 && !injected) {
+		out("FAIL faults: fail-nth is on but no allocation was made to fail");
+		failed = 1;
+	}
 	kcov_report(out, verbose);
+	if (verbose) {
+		snprintf(path, sizeof(path), "%s/missed", out_dir);
+		if (!kcov_write_missed(path))
+			out("missed points: %s", path);
+	}
 	if (verbose)
 		run_stats();
 	out("result %s", failed ? "fail" : "ok");

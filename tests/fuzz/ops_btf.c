@@ -22,6 +22,9 @@
 #define BTF_SPLIT "/sys/kernel/btf/iommufd"
 #define BTF_BASE "/sys/kernel/btf/vmlinux"
 #define BTF_KIND_MAX_KNOWN 19	/* BTF_KIND_ENUM64 */
+/* Room for the records and strings one call adds */
+#define GROW_MAX (64 * 1024)
+#define FNV_PRIME 16777619U
 
 /* Read in main before any program forks: the children share it. */
 static struct {
@@ -35,6 +38,7 @@ static struct {
 	__u32 *agg;		/* of those, the structs, unions and enums */
 	__u32 nagg;
 	__u32 str, str_len;	/* the string section in blob */
+	__u32 str_base;		/* vmlinux's string section: where ours start */
 	__u32 start_id;		/* the first type id of the split BTF */
 	int on;
 } bt;
@@ -213,6 +217,7 @@ int btf_target_init(void)
 	n = walk(base, base_len, NULL, NULL);
 	h = (const void *)base;
 	str_base = h->str_len;
+	bt.str_base = str_base;
 	free(base);
 	h = (const void *)bt.blob;
 	if (n >= 0) {	/* the base's types, then the split's own */
@@ -292,10 +297,18 @@ static __u32 word_value(struct rng *r, __u32 old)
 	}
 }
 
-static void break_record(struct rng *r, __u8 *blob, __u32 i)
+/* A blob being broken: it may grow by GROW_MAX at most. */
+struct mut {
+	struct rng *r;
+	__u8 *blob;
+	size_t len, cap;
+	__u32 added;		/* records appended to the type section */
+};
+
+static void break_word(struct rng *r, __u8 *rec, __u32 rec_len)
 {
-	__u32 *w = (__u32 *)(blob + bt.rec[i]);
-	__u32 k = rng_below(r, bt.rec_len[i] / 4);
+	__u32 *w = (__u32 *)rec;
+	__u32 k = rng_below(r, rec_len / 4);
 
 	if (k == 1 && rng_pct(r, 60)) {
 		/* info: another kind, a member more or less, or kind_flag */
@@ -320,61 +333,363 @@ static void break_record(struct rng *r, __u8 *blob, __u32 i)
 	w[k] = word_value(r, w[k]);
 }
 
+static void break_record(struct mut *m, __u32 i)
+{
+	break_word(m->r, m->blob + bt.rec[i], bt.rec_len[i]);
+}
+
+/*
+ * Make room for @n bytes at @at. Return: where they go, or NULL when
+ * the blob (its header broken, or cut short) has no such place.
+ */
+static __u8 *blob_insert(struct mut *m, __u64 at, size_t n)
+{
+	if (at > m->len || m->len + n > m->cap)
+		return NULL;
+	memmove(m->blob + at + n, m->blob + at, m->len - at);
+	m->len += n;
+	return m->blob + at;
+}
+
+/* Append a type record; its id is bt.start_id + bt.nrec + m->added. */
+static int append_type(struct mut *m, const void *rec, __u32 n)
+{
+	struct btf_header *h = (void *)m->blob;
+	__u64 end = (__u64)h->type_off + h->type_len;
+	__u8 *at;
+
+	if (m->len < sizeof(*h))
+		return -1;
+	at = blob_insert(m, h->hdr_len + end, n);
+	if (!at)
+		return -1;
+	memcpy(at, rec, n);
+	if (h->str_off >= end)
+		h->str_off += n;
+	h->type_len += n;
+	m->added++;
+	return 0;
+}
+
+/* Append a string, NUL-padded to 4 bytes. Return: its name_off, or 0. */
+static __u32 append_str(struct mut *m, const char *s)
+{
+	struct btf_header *h = (void *)m->blob;
+	size_t n = (strlen(s) + 4) & ~3UL;
+	__u32 old = h->str_len;
+	__u64 end;
+	__u8 *at;
+
+	if (m->len < sizeof(*h))
+		return 0;
+	end = (__u64)h->str_off + h->str_len;
+	at = blob_insert(m, h->hdr_len + end, n);
+	if (!at)
+		return 0;
+	memset(at, 0, n);
+	memcpy(at, s, strlen(s));
+	if (h->type_off >= end)
+		h->type_off += n;
+	h->str_len += n;
+	return bt.str_base + old;
+}
+
+static const struct btf_type *orig(__u32 i)
+{
+	return (const void *)(bt.blob + bt.rec[i]);
+}
+
+static const char *orig_name(__u32 i)
+{
+	__u32 off = orig(i)->name_off;
+
+	if (off < bt.str_base || off - bt.str_base >= bt.str_len)
+		return NULL;
+	return (const char *)bt.blob + bt.str + (off - bt.str_base);
+}
+
+/* A hot record, a struct, union or enum two times in three */
+static __u32 pick_hot(struct rng *r)
+{
+	if (bt.nagg && rng_pct(r, 67))
+		return bt.agg[rng_below(r, bt.nagg)];
+	return bt.hot[rng_below(r, bt.nhot)];
+}
+
 /*
  * Another record of the same kind takes the name of a looked-up struct
  * or enum: two of that name (which one has the members, two values of
  * an enumerator), or one record named twice.
  */
-static void second_of_name(struct rng *r, __u8 *blob)
+static void second_of_name(struct mut *m)
 {
 	const struct btf_type *want, *t;
 	__u32 i, tries;
 
 	if (!bt.nagg)
 		return;
-	want = (const void *)(bt.blob + bt.rec[bt.agg[rng_below(r, bt.nagg)]]);
+	want = orig(bt.agg[rng_below(m->r, bt.nagg)]);
 	for (tries = 0; tries < 64; tries++) {
-		i = rng_below(r, bt.nrec);
-		t = (const void *)(bt.blob + bt.rec[i]);
+		i = rng_below(m->r, bt.nrec);
+		t = orig(i);
 		if (BTF_INFO_KIND(t->info) == BTF_INFO_KIND(want->info) ||
 		    tries == 63)
 			break;
 	}
-	((struct btf_type *)(blob + bt.rec[i]))->name_off = want->name_off;
+	((struct btf_type *)(m->blob + bt.rec[i]))->name_off = want->name_off;
 }
 
-static void break_blob(struct rng *r, __u8 *blob, size_t *len)
+/*
+ * Copies of a looked-up record after the others: the same name once
+ * more, a few times, or more than the reader keeps (32); sometimes the
+ * copy differs in a word (two structs of a name, one with the members).
+ */
+static void copies(struct mut *m)
 {
-	__u32 *hw = (__u32 *)blob;
+	__u32 i = pick_hot(m->r), k, n;
+	__u8 rec[4096];
 
-	switch (rng_below(r, 10)) {
+	if (bt.rec_len[i] > sizeof(rec))
+		return;
+	n = rng_pct(m->r, 70) ? 1 : rng_pct(m->r, 60) ? 2 + rng_below(m->r, 3) :
+				    31 + rng_below(m->r, 6);
+	for (k = 0; k < n; k++) {
+		memcpy(rec, orig(i), bt.rec_len[i]);
+		if (rng_pct(m->r, 40))
+			break_word(m->r, rec, bt.rec_len[i]);
+		if (append_type(m, rec, bt.rec_len[i]))
+			return;
+	}
+}
+
+/*
+ * An enum as ENUM64, with 12-byte entries: the same values (sign or
+ * zero extended as the enum's kind_flag says) or other high words;
+ * added as a second enum of the name, or the only one (the 4-byte one
+ * loses its name).
+ */
+static void as_enum64(struct mut *m)
+{
+	const struct btf_enum *e;
+	const struct btf_type *t;
+	struct btf_enum64 *e64;
+	struct btf_type *t64;
+	__u8 rec[sizeof(*t64) + 256 * sizeof(*e64)];
+	__u32 i = 0, k, vlen, tries;
+
+	for (tries = 0; tries < 32; tries++) {
+		i = bt.nagg ? bt.agg[rng_below(m->r, bt.nagg)] : 0;
+		if (BTF_INFO_KIND(orig(i)->info) == BTF_KIND_ENUM)
+			break;
+	}
+	t = orig(i);
+	vlen = BTF_INFO_VLEN(t->info);
+	if (BTF_INFO_KIND(t->info) != BTF_KIND_ENUM || vlen > 256)
+		return;
+	e = (const void *)(t + 1);
+	t64 = (void *)rec;
+	e64 = (void *)(t64 + 1);
+	t64->name_off = t->name_off;
+	t64->info = (t->info & ~0x1f000000U) | BTF_KIND_ENUM64 << 24;
+	t64->size = rng_pct(m->r, 80) ? 8 : t->size;
+	for (k = 0; k < vlen; k++) {
+		int neg = BTF_INFO_KFLAG(t->info) && (__s32)e[k].val < 0;
+
+		e64[k].name_off = e[k].name_off;
+		e64[k].val_lo32 = e[k].val;
+		e64[k].val_hi32 = neg ? ~0U : 0;
+		if (rng_pct(m->r, 10))
+			e64[k].val_hi32 = rng_next(m->r);
+	}
+	if (append_type(m, rec, sizeof(*t64) + vlen * sizeof(*e64)))
+		return;
+	if (rng_pct(m->r, 50))
+		((struct btf_type *)(m->blob + bt.rec[i]))->name_off = 0;
+}
+
+static __u32 fnv(const char *s, __u32 h)
+{
+	while (*s) {
+		h ^= (__u8)*s++;
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+/* The inverse of the FNV prime modulo 2^32 (Newton's iteration) */
+static __u32 fnv_prime_inverse(void)
+{
+	__u32 x = FNV_PRIME, i;
+
+	for (i = 0; i < 5; i++)
+		x *= 2 - FNV_PRIME * x;
+	return x;
+}
+
+/* Sort and search on the top 24 bits; the low byte rides along. */
+static int cmp_top(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a >> 8, y = *(const __u32 *)b >> 8;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A name of the same 32-bit FNV-1a hash as @name, the reader's index
+ * key: @name, '~', four letters, then two bytes c6 c7 found backwards
+ * from the hash. Before them the hash must equal, but for its low byte,
+ * one of 255 values (one per c7): about 2^16 tries.
+ * Return: 0, or -1 if none turned up.
+ */
+static int colliding_name(const char *name, char *out, size_t out_len)
+{
+	__u32 pinv = fnv_prime_inverse(), target = fnv(name, 2166136261U);
+	__u32 full[256], top[255], start, h, c6, k, i, *hit;
+	size_t len = strlen(name);
+
+	if (len + 8 > out_len)
+		return -1;
+	/* (h ^ c6) * p = h6 and (h6 ^ c7) * p = target */
+	for (k = 1; k < 256; k++) {
+		full[k] = ((target * pinv) ^ k) * pinv;
+		top[k - 1] = (full[k] & ~0xffU) | k;
+	}
+	qsort(top, 255, sizeof(top[0]), cmp_top);
+	memcpy(out, name, len);
+	out[len] = '~';
+	out[len + 1] = 0;
+	start = fnv(out, 2166136261U);
+	for (i = 0; i < 26 * 26 * 26 * 26; i++) {
+		char tail[5] = {
+			'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676 % 26,
+			'a' + i / 17576, 0,
+		};
+
+		h = fnv(tail, start);
+		hit = bsearch(&h, top, 255, sizeof(top[0]), cmp_top);
+		if (!hit)
+			continue;
+		k = *hit & 0xff;
+		c6 = (h ^ full[k]) & 0xff;
+		if (!c6)
+			continue;
+		memcpy(out + len + 1, tail, 4);
+		out[len + 5] = c6;
+		out[len + 6] = k;
+		out[len + 7] = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * A record renamed to a different name of the same hash as a looked-up
+ * one: the reader's index finds it and must tell the names apart.
+ */
+static void same_hash(struct mut *m)
+{
+	__u32 i = pick_hot(m->r), j = pick_hot(m->r), off;
+	const char *name = orig_name(i);
+	char other[128];
+
+	if (!name || !*name || colliding_name(name, other, sizeof(other)))
+		return;
+	off = append_str(m, other);
+	if (off)
+		((struct btf_type *)(m->blob + bt.rec[j]))->name_off = off;
+}
+
+/*
+ * A member of a looked-up struct made anonymous, its type a chain of
+ * structs each holding the next as an anonymous member (one to 40 deep;
+ * the reader goes 32 deep), the last holding the member as it was, or
+ * a chain that loops.
+ */
+static void anon_chain(struct mut *m)
+{
+	struct { struct btf_type t; struct btf_member mb; } rec;
+	struct btf_member *mb;
+	__u32 i = 0, k, depth, head, tries, size;
+	const struct btf_type *t;
+
+	for (tries = 0; tries < 32; tries++) {
+		i = bt.nagg ? bt.agg[rng_below(m->r, bt.nagg)] : 0;
+		t = orig(i);
+		if (BTF_INFO_KIND(t->info) == BTF_KIND_STRUCT &&
+		    BTF_INFO_VLEN(t->info))
+			break;
+	}
+	t = orig(i);
+	if (BTF_INFO_KIND(t->info) != BTF_KIND_STRUCT || !BTF_INFO_VLEN(t->info))
+		return;
+	mb = (struct btf_member *)(m->blob + bt.rec[i] + sizeof(*t)) +
+	     rng_below(m->r, BTF_INFO_VLEN(t->info));
+	depth = rng_pct(m->r, 70) ? 1 + rng_below(m->r, 4) : 28 + rng_below(m->r, 12);
+	head = bt.start_id + bt.nrec + m->added;
+	size = rng_pct(m->r, 80) ? t->size : rng_next(m->r);
+	for (k = 0; k < depth; k++) {
+		rec.t.name_off = 0;
+		rec.t.info = BTF_KIND_STRUCT << 24 | 1;
+		rec.t.size = size;
+		rec.mb.name_off = 0;
+		rec.mb.type = head + k + 1;
+		rec.mb.offset = 0;
+		if (k == depth - 1) {
+			rec.mb.name_off = mb->name_off;
+			rec.mb.type = rng_pct(m->r, 90) ? mb->type : head;
+		}
+		if (append_type(m, &rec, sizeof(rec)))
+			return;
+	}
+	mb->name_off = 0;
+	mb->type = head;
+	if (rng_pct(m->r, 30))
+		mb->offset = word_value(m->r, mb->offset);
+}
+
+static void break_blob(struct mut *m)
+{
+	__u32 *hw = (__u32 *)m->blob;
+
+	switch (rng_below(m->r, 14)) {
 	case 0:	/* any record */
-		break_record(r, blob, rng_below(r, bt.nrec));
+		break_record(m, rng_below(m->r, bt.nrec));
 		break;
 	case 1: {	/* a header word: its length, offsets and lengths */
-		__u32 k = 1 + rng_below(r, 5);
+		__u32 k = 1 + rng_below(m->r, 5);
 
-		hw[k] = word_value(r, hw[k]);
+		hw[k] = word_value(m->r, hw[k]);
 		break;
 	}
 	case 2:	/* a name: one byte of the strings (where they were) */
 		if (bt.str_len)
-			blob[bt.str + rng_below(r, bt.str_len)] ^= 1 << rng_below(r, 8);
+			m->blob[bt.str + rng_below(m->r, bt.str_len)] ^=
+				1 << rng_below(m->r, 8);
 		break;
 	case 3:	/* cut short */
-		*len = rng_below(r, *len) & ~3UL;
+		m->len = rng_below(m->r, m->len) & ~3UL;
 		break;
 	case 4:	/* a second struct or enum of a looked-up name */
+		second_of_name(m);
+		break;
 	case 5:
-		second_of_name(r, blob);
+		copies(m);
 		break;
 	case 6:	/* a looked-up struct or enum: members, values, sizes */
 	case 7:
-		break_record(r, blob, bt.nagg ? bt.agg[rng_below(r, bt.nagg)] :
-				      bt.hot[rng_below(r, bt.nhot)]);
+		break_record(m, pick_hot(m->r));
+		break;
+	case 8:
+		as_enum64(m);
+		break;
+	case 9:
+		same_hash(m);
+		break;
+	case 10:
+		anon_chain(m);
 		break;
 	default: /* a record of iommufd's own, functions mostly */
-		break_record(r, blob, bt.hot[rng_below(r, bt.nhot)]);
+		break_record(m, bt.hot[rng_below(m->r, bt.nhot)]);
 		break;
 	}
 }
@@ -389,26 +704,25 @@ static void x_btf_split(struct ectx *e, const struct call *c,
 			struct result *r)
 {
 	struct rng rr;
-	size_t len = bt.len;
-	__u8 *blob;
+	struct mut m = { .r = &rr, .len = bt.len, .cap = bt.len + GROW_MAX };
 	__u64 i;
 
 	if (!bt.on || !bt.nhot) {
 		r->skipped = 1;
 		return;
 	}
-	blob = malloc(bt.len);
-	if (!blob) {
+	m.blob = malloc(m.cap);
+	if (!m.blob) {
 		r->skipped = 1;
 		return;
 	}
-	memcpy(blob, bt.blob, bt.len);
+	memcpy(m.blob, bt.blob, bt.len);
 	rng_seed(&rr, c->a[0]);
 	for (i = 0; i < c->a[1] % 8 + 1; i++)
-		break_blob(&rr, blob, &len);
-	r->err = -target_write(blob, len ? len : 4, NULL, 0);
+		break_blob(&m);
+	r->err = -target_write(m.blob, m.len ? m.len : 4, NULL, 0);
 	r->rc = r->err ? -1 : 0;
-	free(blob);
+	free(m.blob);
 	(void)e;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Programs as text, one call a line: "t0 viommu_alloc ctx=@0 type=0x1 ...".
+ * Programs as text, one call a line: "t0 viommu_alloc ctx=@0 type=0x1 ...";
+ * "t0:f3 ..." makes the call's third allocation fail.
  * Resource arguments: @k the k-th live one of the arg's type, !k the k-th
  * destroyed one, ~k one of another type, #v the literal id or fd v.
  */
@@ -30,7 +31,11 @@ int prog_print_call(char *buf, size_t len, const struct call *c)
 	size_t n;
 	int i;
 
-	n = snprintf(buf, len, "t%u %s", c->thread, op->name);
+	n = snprintf(buf, len, "t%u", c->thread);
+	if (c->fault && n < len)
+		n += snprintf(buf + n, len - n, ":f%u", c->fault);
+	if (n < len)
+		n += snprintf(buf + n, len - n, " %s", op->name);
 	for (i = 0; i < op->nargs && n < len; i++) {
 		n += snprintf(buf + n, len - n, " %s=", op->args[i].name);
 		if (n >= len)
@@ -75,7 +80,7 @@ static int parse_ref(const char *s, __u64 *ref)
 
 static int parse_call(char *line, struct call *c)
 {
-	char *tok, *save = NULL;
+	char *tok, *save = NULL, *end;
 	const struct op *op;
 	int i, idx;
 
@@ -83,7 +88,9 @@ static int parse_call(char *line, struct call *c)
 	tok = strtok_r(line, " \t", &save);
 	if (!tok || tok[0] != 't')
 		return -1;
-	c->thread = strtoul(tok + 1, NULL, 10) % MAX_THREADS;
+	c->thread = strtoul(tok + 1, &end, 10) % MAX_THREADS;
+	if (end[0] == ':' && end[1] == 'f')
+		c->fault = strtoul(end + 2, NULL, 10);
 	tok = strtok_r(NULL, " \t", &save);
 	idx = tok ? op_find(tok) : -1;
 	if (idx < 0)

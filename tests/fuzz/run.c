@@ -134,9 +134,11 @@ void run_prog(const struct prog *p, struct outcome *o, int watchdog_s)
 		kill(pid, SIGKILL);
 		wait_child(pid, 10000, &st);
 		o->calls = shm->calls;
+		o->injected = shm->injected;
 		return;
 	}
 	o->calls = shm->calls;
+	o->injected = shm->injected;
 	account(&t0);
 	if (WIFSIGNALED(st)) {
 		where(p, o);
