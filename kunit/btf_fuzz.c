@@ -43,6 +43,8 @@ static int btf_fuzz_check(const void *blob, size_t len, char *why)
 {
 	struct viommu_btf *btfs[VIOMMU_LAYOUT_NR_BTF] = {};
 	struct viommu_btf *split;
+	unsigned int failed;
+	size_t n;
 	int rc;
 
 	split = viommu_btf_parse(blob, len, btf_fuzz_base, why,
@@ -52,9 +54,13 @@ static int btf_fuzz_check(const void *blob, size_t len, char *why)
 	btfs[VIOMMU_LAYOUT_VMLINUX] = btf_fuzz_base;
 	btfs[VIOMMU_LAYOUT_IOMMUFD] = split;
 	rc = viommu_layout_check_only(btfs, viommu_layout_table,
-				      viommu_layout_table_len, why,
+				      viommu_layout_table_len, &failed, why,
 				      BTF_FUZZ_WHY_LEN);
 	viommu_btf_free(split);
+	n = strnlen(why, BTF_FUZZ_WHY_LEN);
+	if (failed > 1 && n < BTF_FUZZ_WHY_LEN)
+		scnprintf(why + n, BTF_FUZZ_WHY_LEN - n, " (and %u more)",
+			  failed - 1);
 	return rc;
 }
 

@@ -617,6 +617,7 @@ enum btf_test_kernel {
 	KERNEL_FUNC_MISSING,
 	KERNEL_PAST_END,
 	KERNEL_BITFIELD_PAST_END,
+	KERNEL_TYPE_AND_FUNC,	/* both: two entries fail */
 };
 
 /*
@@ -649,7 +650,7 @@ static void btf_test_kernel(struct kunit *test, enum btf_test_kernel k,
 	}
 	bb_pair(mod, "OBJ_A", 0);
 	obj = bb_type(mod, "obj", BTF_KIND_STRUCT, false, 2, 8);
-	if (k == KERNEL_TYPE_CHANGED)
+	if (k == KERNEL_TYPE_CHANGED || k == KERNEL_TYPE_AND_FUNC)
 		bb_member(mod, "id", ids.sint, 0);
 	else
 		bb_member(mod, "id", ids.uint, k == KERNEL_FIELD_MOVED ? 32 : 0);
@@ -678,7 +679,8 @@ static void btf_test_kernel(struct kunit *test, enum btf_test_kernel k,
 	bb_pair(mod, "id", k == KERNEL_PROTO_CHANGED ? ids.ulong : ids.u32_td);
 	if (k == KERNEL_PARAMS_CHANGED)
 		bb_pair(mod, "flags", ids.uint);
-	bb_type(mod, k == KERNEL_FUNC_MISSING ? "get_obj2" : "get_obj",
+	bb_type(mod, k == KERNEL_FUNC_MISSING || k == KERNEL_TYPE_AND_FUNC ?
+		"get_obj2" : "get_obj",
 		BTF_KIND_FUNC, false, BTF_FUNC_GLOBAL, proto);
 
 	btfs[VIOMMU_LAYOUT_VMLINUX] = bb_parse(base, NULL);
@@ -819,14 +821,16 @@ static void btf_test_check_only(struct kunit *test)
 {
 	struct viommu_btf *btfs[VIOMMU_LAYOUT_NR_BTF];
 	char why[VIOMMU_WHY_LEN] = "";
+	unsigned int failed;
 	int rc;
 
 	memset(&lt, 0xff, sizeof(lt));
 	btf_test_kernel(test, KERNEL_FIELD_MOVED, btfs);
 	rc = viommu_layout_check_only(btfs, btf_test_table,
-				      ARRAY_SIZE(btf_test_table), why,
+				      ARRAY_SIZE(btf_test_table), &failed, why,
 				      sizeof(why));
 	KUNIT_ASSERT_EQ_MSG(test, rc, 0, "%s", why);
+	KUNIT_EXPECT_EQ(test, failed, 0U);
 	KUNIT_EXPECT_EQ(test, lt.obj_size, U32_MAX);
 	KUNIT_EXPECT_EQ(test, lt.id.offset, U32_MAX);
 	KUNIT_EXPECT_EQ(test, lt.type.size, U32_MAX);
@@ -834,12 +838,36 @@ static void btf_test_check_only(struct kunit *test)
 
 	btf_test_kernel(test, KERNEL_TYPE_CHANGED, btfs);
 	rc = viommu_layout_check_only(btfs, btf_test_table,
-				      ARRAY_SIZE(btf_test_table), why,
+				      ARRAY_SIZE(btf_test_table), &failed, why,
 				      sizeof(why));
 	KUNIT_EXPECT_EQ(test, rc, -EINVAL);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "obj.id: want unsigned int"),
 				  "%s", why);
+	KUNIT_EXPECT_EQ(test, failed, 1U);
 	KUNIT_EXPECT_EQ(test, lt.obj_size, U32_MAX);
+
+	/* It goes on past a failure; the first one's reason stays. */
+	btf_test_kernel(test, KERNEL_TYPE_AND_FUNC, btfs);
+	rc = viommu_layout_check_only(btfs, btf_test_table,
+				      ARRAY_SIZE(btf_test_table), &failed, why,
+				      sizeof(why));
+	KUNIT_EXPECT_EQ(test, rc, -EINVAL);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "obj.id: want unsigned int"),
+				  "%s", why);
+	KUNIT_EXPECT_EQ(test, failed, 2U);
+
+	/* A struct that fails is one failure: its fields are not checked. */
+	btf_test_kernel(test, KERNEL_DUP_AMBIGUOUS, btfs);
+	rc = viommu_layout_check_only(btfs, btf_test_table,
+				      ARRAY_SIZE(btf_test_table), &failed, why,
+				      sizeof(why));
+	KUNIT_EXPECT_EQ(test, rc, -ENOTUNIQ);
+	KUNIT_EXPECT_EQ(test, failed, 1U);
+
+	/* The load's check still stops at the first. */
+	KUNIT_EXPECT_NE(test, btf_test_verify(test, KERNEL_TYPE_AND_FUNC, NULL, why), 0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why, "obj.id: want unsigned int"),
+				  "%s", why);
 }
 
 /* The shim's own table verifies against the kernel it runs on. */

@@ -413,11 +413,16 @@ u32 viommu_btf_nr_types(const struct viommu_btf *btf)
 EXPORT_SYMBOL_IF_KUNIT(viommu_btf_nr_types);
 
 /* NULL for void (id 0) and for ids out of range. */
+/*
+ * A base is never split itself (viommu_btf_parse() refuses that), so
+ * an id or string below ours is the base's or none: one step, not a
+ * recursion (whose inlined copies for a base's base could never run).
+ */
 static const struct btf_type *btf_type(const struct viommu_btf *btf, u32 id)
 {
 	if (id < btf->start_id)
-		return btf->base ? btf_type(btf->base, id) : NULL;
-	if (id - btf->start_id >= btf->nr_types)
+		btf = btf->base;
+	if (!btf || id - btf->start_id >= btf->nr_types)
 		return NULL;
 	return btf->types[id - btf->start_id];
 }
@@ -426,8 +431,8 @@ static const struct btf_type *btf_type(const struct viommu_btf *btf, u32 id)
 static const char *btf_str(const struct viommu_btf *btf, u32 off)
 {
 	if (off < btf->str_start)
-		return btf->base ? btf_str(btf->base, off) : NULL;
-	if (off - btf->str_start >= btf->str_len)
+		btf = btf->base;
+	if (!btf || off - btf->str_start >= btf->str_len)
 		return NULL;
 	return btf->strs + (off - btf->str_start);
 }

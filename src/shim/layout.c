@@ -278,20 +278,31 @@ static int viommu_layout_field(struct viommu_btf *btf, s32 id, u32 struct_size,
 	return 0;
 }
 
+/*
+ * With @failed, go on past a failing entry (and skip the fields of a
+ * struct that failed), counting them: @why keeps the first one's reason.
+ */
 static int viommu_layout_walk(struct viommu_btf * const *btfs,
 			      const struct viommu_layout_entry *table,
 			      unsigned int nr, const char *fail_check,
-			      bool learn, char *why, size_t why_len)
+			      bool learn, unsigned int *failed, char *why,
+			      size_t why_len)
 {
 	struct viommu_btf *btf = NULL;
+	bool struct_failed = false;
 	u32 struct_size = 0;
+	int first = 0, rc;
+	char later[64];
 	unsigned int i;
 	s64 value;
 	s32 id = -ENOENT;
-	int rc;
 
 	for (i = 0; i < nr; i++) {
 		const struct viommu_layout_entry *e = &table[i];
+
+		if (e->kind == VIOMMU_LAYOUT_FIELD && struct_failed)
+			continue;
+		struct_failed = false;
 
 		if (e->kind != VIOMMU_LAYOUT_FIELD) {
 			if (e->btf >= VIOMMU_LAYOUT_NR_BTF || !btfs[e->btf]) {
@@ -343,10 +354,19 @@ static int viommu_layout_walk(struct viommu_btf * const *btfs,
 			scnprintf(why, why_len, "table: bad entry %u", i);
 			rc = -EINVAL;
 		}
-		if (rc)
+		if (rc && !failed)
 			return rc;
+		if (rc) {
+			(*failed)++;
+			struct_failed = e->kind == VIOMMU_LAYOUT_STRUCT;
+			if (!first) {
+				first = rc;
+				why = later;
+				why_len = sizeof(later);
+			}
+		}
 	}
-	return 0;
+	return first;
 }
 
 /**
@@ -367,7 +387,7 @@ int viommu_layout_verify(struct viommu_btf * const *btfs,
 			 unsigned int nr, const char *fail_check,
 			 char *why, size_t why_len)
 {
-	return viommu_layout_walk(btfs, table, nr, fail_check, true, why,
+	return viommu_layout_walk(btfs, table, nr, fail_check, true, NULL, why,
 				  why_len);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_layout_verify);
@@ -378,19 +398,25 @@ EXPORT_SYMBOL_IF_KUNIT(viommu_layout_verify);
  * @btfs: The BTF of each enum viommu_layout_btf
  * @table: The entries
  * @nr: How many
+ * @failed: Set to how many entries fail (a struct's fields are not
+ *          checked once it failed)
  * @why: Filled with "<what>: <reason>" for the first entry that fails
  * @why_len: Size of @why
  *
  * For BTF that is not the running kernel's (the BTF fuzz harness): the
- * layouts the shim uses stay as they are.
+ * layouts the shim uses stay as they are. Unlike the load's check, it
+ * goes on past a failure: BTF broken in two places has both checked.
  *
  * Return: 0, or the errno of the first entry that does not verify.
  */
 int viommu_layout_check_only(struct viommu_btf * const *btfs,
 			     const struct viommu_layout_entry *table,
-			     unsigned int nr, char *why, size_t why_len)
+			     unsigned int nr, unsigned int *failed, char *why,
+			     size_t why_len)
 {
-	return viommu_layout_walk(btfs, table, nr, NULL, false, why, why_len);
+	*failed = 0;
+	return viommu_layout_walk(btfs, table, nr, NULL, false, failed, why,
+				  why_len);
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_layout_check_only);
 #endif

@@ -268,7 +268,8 @@ int viommu_layout_verify_running(const char *fail_check, char *why,
 				 size_t why_len);
 int viommu_layout_check_only(struct viommu_btf * const *btfs,
 			     const struct viommu_layout_entry *table,
-			     unsigned int nr, char *why, size_t why_len);
+			     unsigned int nr, unsigned int *failed, char *why,
+			     size_t why_len);
 #endif
 
 /*

@@ -115,6 +115,28 @@ static int fault_disarm(int fd)
 	return !strtol(buf, NULL, 10);
 }
 
+/* Each thread's read-only pages and their writable alias */
+static __u8 *ro_pages[MAX_THREADS], *ro_rw_pages[MAX_THREADS];
+
+/* Before the threads start: no op can close the memfd under us. */
+static void ro_pages_setup(int threads)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	int t, fd;
+
+	for (t = 0; t < threads; t++) {
+		fd = memfd_create("viommu_fuzz_ro", MFD_CLOEXEC);
+		if (fd < 0 || ftruncate(fd, 2 * psz))
+			_exit(3);
+		ro_pages[t] = mmap(NULL, 2 * psz, PROT_READ, MAP_SHARED, fd, 0);
+		ro_rw_pages[t] = mmap(NULL, 2 * psz, PROT_READ | PROT_WRITE,
+				      MAP_SHARED, fd, 0);
+		close(fd);
+		if (ro_pages[t] == MAP_FAILED || ro_rw_pages[t] == MAP_FAILED)
+			_exit(3);
+	}
+}
+
 static void *thread_main(void *arg)
 {
 	int t = (intptr_t)arg, i;
@@ -125,9 +147,9 @@ static void *thread_main(void *arg)
 	e.psz = sysconf(_SC_PAGESIZE);
 	e.buf = mmap(NULL, BUF_SIZE + e.psz, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	e.ro = mmap(NULL, 2 * e.psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
-		    -1, 0);
-	if (e.buf == MAP_FAILED || e.ro == MAP_FAILED)
+	e.ro = ro_pages[t];
+	e.ro_rw = ro_rw_pages[t];
+	if (e.buf == MAP_FAILED)
 		_exit(3);
 	e.none = e.buf + BUF_SIZE;
 	mprotect(e.none, e.psz, PROT_NONE);
@@ -199,6 +221,7 @@ void exec_child(const struct prog *p, struct shm *s)
 	memset(pool->gbuf, 0x5a, GBUF_PAGES * sysconf(_SC_PAGESIZE));
 	for (t = 0; t < MAX_THREADS; t++)
 		shm->cur[t] = -1;
+	ro_pages_setup(p->threads);
 	if (p->threads == 1) {
 		thread_main(0);
 		_exit(0);

@@ -208,6 +208,11 @@ struct ectx {
 	int thread;
 	__u8 *buf;		/* a zeroed scratch area, BUF_SIZE */
 	__u8 *ro;		/* two read-only pages */
+	/*
+	 * The same two pages, writable: filling them takes no syscall an
+	 * armed allocation failure could hit (a failed mprotect did).
+	 */
+	__u8 *ro_rw;
 	__u8 *none;		/* a PROT_NONE page, right after buf */
 	size_t dirty;		/* bytes of buf to zero after the call */
 	long psz;

@@ -42,11 +42,9 @@ static inline void *lay(struct ectx *e, __u64 pk, void *cmd, size_t len,
 			e->dirty = len + 1;
 		break;
 	case PTR_RO:
-		mprotect(e->ro, e->psz, PROT_READ | PROT_WRITE);
-		memset(e->ro, 0, e->psz);
-		memcpy(e->ro, cmd, len);
-		e->ro[len] = tail;
-		mprotect(e->ro, e->psz, PROT_READ);
+		memset(e->ro_rw, 0, e->psz);
+		memcpy(e->ro_rw, cmd, len);
+		e->ro_rw[len] = tail;
 		break;
 	case PTR_END:
 		memcpy(p, cmd, len / 2 ? len / 2 : 1);
@@ -69,13 +67,11 @@ static inline void *payload(struct ectx *e, __u64 pk, const void *src,
 	case PTR_UNMAPPED:
 		return e->none;
 	case PTR_RO:
-		p = e->ro + e->psz;
-		mprotect(p, e->psz, PROT_READ | PROT_WRITE);
+		p = e->ro_rw + e->psz;
 		memset(p, 0, e->psz);
 		if (src)
 			memcpy(p, src, len < (size_t)e->psz ? len : (size_t)e->psz);
-		mprotect(p, e->psz, PROT_READ);
-		return p;
+		return e->ro + e->psz;
 	case PTR_END:
 		p = e->buf + BUF_SIZE - (len > 1 ? len / 2 : 1);
 		if (src)

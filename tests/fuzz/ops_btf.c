@@ -697,7 +697,8 @@ static void break_blob(struct mut *m)
 static void g_btf_split(struct gctx *g, struct call *c)
 {
 	c->a[0] = rng_next(g->r);
-	c->a[1] = rng_below(g->r, 8);
+	/* Often one break: one that leaves the blob parseable goes deepest */
+	c->a[1] = rng_pct(g->r, 50) ? 0 : rng_below(g->r, 8);
 }
 
 static void x_btf_split(struct ectx *e, const struct call *c,
