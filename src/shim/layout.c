@@ -278,9 +278,81 @@ static int viommu_layout_field(struct viommu_btf *btf, s32 id, u32 struct_size,
 	return 0;
 }
 
+/* The walk's state: the BTF and the struct the next fields belong to */
+struct viommu_layout_cursor {
+	struct viommu_btf *btf;
+	s32 id;
+	u32 struct_size;
+};
+
+static int viommu_layout_entry_check(struct viommu_btf * const *btfs,
+				     const struct viommu_layout_entry *table,
+				     unsigned int i, unsigned int nr,
+				     const char *fail_check, bool learn,
+				     struct viommu_layout_cursor *cur,
+				     char *why, size_t why_len)
+{
+	const struct viommu_layout_entry *e = &table[i];
+	s64 value;
+	int rc;
+
+	if (e->kind != VIOMMU_LAYOUT_FIELD) {
+		/* Until this entry passes, no field may use the last struct. */
+		cur->id = -ENOENT;
+		if (e->btf >= VIOMMU_LAYOUT_NR_BTF || !btfs[e->btf]) {
+			scnprintf(why, why_len, "%s: no BTF to look it up in",
+				  e->name);
+			return -ENOENT;
+		}
+		cur->btf = btfs[e->btf];
+	}
+	if (viommu_layout_forced(e, fail_check)) {
+		/* An enumerator is named with its enum, as a member. */
+		bool field = e->kind == VIOMMU_LAYOUT_FIELD ||
+			     e->kind == VIOMMU_LAYOUT_ENUM;
+
+		scnprintf(why, why_len, "%s%s%s: %s", e->name,
+			  field ? "." : "", field ? e->member : "",
+			  "failed on purpose (shim_fail_check, for tests)");
+		return -EINVAL;
+	}
+	switch (e->kind) {
+	case VIOMMU_LAYOUT_STRUCT:
+		return viommu_layout_struct(cur->btf, table, i, nr, learn,
+					    &cur->id, &cur->struct_size, why,
+					    why_len);
+	case VIOMMU_LAYOUT_FIELD:
+		if (!cur->btf || cur->id < 0) {
+			scnprintf(why, why_len, "table: field %s.%s without its struct",
+				  e->name, e->member);
+			return -EINVAL;
+		}
+		return viommu_layout_field(cur->btf, cur->id, cur->struct_size,
+					   e, learn, why, why_len);
+	case VIOMMU_LAYOUT_ENUM:
+		rc = viommu_btf_enum_value(cur->btf, e->name, e->member, &value,
+					   why, why_len);
+		if (!rc && (value < 0 || value > U32_MAX)) {
+			scnprintf(why, why_len, "%s = %lld is out of range",
+				  e->member, value);
+			rc = -ERANGE;
+		}
+		if (!rc && learn)
+			*e->value = value;
+		return rc;
+	case VIOMMU_LAYOUT_FUNC:
+		return viommu_btf_check_func(cur->btf, e->name, e->proto, why,
+					     why_len);
+	default:
+		scnprintf(why, why_len, "table: bad entry %u", i);
+		return -EINVAL;
+	}
+}
+
 /*
- * With @failed, go on past a failing entry (and skip the fields of a
- * struct that failed), counting them: @why keeps the first one's reason.
+ * Without @failed, stop at the first failing entry. With it, go on past
+ * each (skipping the fields of a struct that failed) and count them:
+ * @why keeps the first one's reason, the errno returned is its errno.
  */
 static int viommu_layout_walk(struct viommu_btf * const *btfs,
 			      const struct viommu_layout_entry *table,
@@ -288,82 +360,28 @@ static int viommu_layout_walk(struct viommu_btf * const *btfs,
 			      bool learn, unsigned int *failed, char *why,
 			      size_t why_len)
 {
-	struct viommu_btf *btf = NULL;
+	struct viommu_layout_cursor cur = { .id = -ENOENT };
 	bool struct_failed = false;
-	u32 struct_size = 0;
 	int first = 0, rc;
 	char later[64];
 	unsigned int i;
-	s64 value;
-	s32 id = -ENOENT;
 
 	for (i = 0; i < nr; i++) {
-		const struct viommu_layout_entry *e = &table[i];
-
-		if (e->kind == VIOMMU_LAYOUT_FIELD && struct_failed)
+		if (table[i].kind == VIOMMU_LAYOUT_FIELD && struct_failed)
 			continue;
 		struct_failed = false;
-
-		if (e->kind != VIOMMU_LAYOUT_FIELD) {
-			if (e->btf >= VIOMMU_LAYOUT_NR_BTF || !btfs[e->btf]) {
-				scnprintf(why, why_len, "%s: no BTF to look it up in",
-					  e->name);
-				return -ENOENT;
-			}
-			btf = btfs[e->btf];
-		}
-		if (viommu_layout_forced(e, fail_check)) {
-			/* An enumerator is named with its enum, as a member. */
-			bool field = e->kind == VIOMMU_LAYOUT_FIELD ||
-				     e->kind == VIOMMU_LAYOUT_ENUM;
-
-			scnprintf(why, why_len, "%s%s%s: %s", e->name,
-				  field ? "." : "", field ? e->member : "",
-				  "failed on purpose (shim_fail_check, for tests)");
-			return -EINVAL;
-		}
-		switch (e->kind) {
-		case VIOMMU_LAYOUT_STRUCT:
-			rc = viommu_layout_struct(btf, table, i, nr, learn, &id,
-						  &struct_size, why, why_len);
-			break;
-		case VIOMMU_LAYOUT_FIELD:
-			if (!btf || id < 0) {
-				scnprintf(why, why_len, "table: field %s.%s without its struct",
-					  e->name, e->member);
-				return -EINVAL;
-			}
-			rc = viommu_layout_field(btf, id, struct_size, e, learn,
-						 why, why_len);
-			break;
-		case VIOMMU_LAYOUT_ENUM:
-			rc = viommu_btf_enum_value(btf, e->name, e->member, &value,
-						   why, why_len);
-			if (!rc && (value < 0 || value > U32_MAX)) {
-				scnprintf(why, why_len, "%s = %lld is out of range",
-					  e->member, value);
-				rc = -ERANGE;
-			}
-			if (!rc && learn)
-				*e->value = value;
-			break;
-		case VIOMMU_LAYOUT_FUNC:
-			rc = viommu_btf_check_func(btf, e->name, e->proto, why, why_len);
-			break;
-		default:
-			scnprintf(why, why_len, "table: bad entry %u", i);
-			rc = -EINVAL;
-		}
-		if (rc && !failed)
+		rc = viommu_layout_entry_check(btfs, table, i, nr, fail_check,
+					       learn, &cur, why, why_len);
+		if (!rc)
+			continue;
+		if (!failed)
 			return rc;
-		if (rc) {
-			(*failed)++;
-			struct_failed = e->kind == VIOMMU_LAYOUT_STRUCT;
-			if (!first) {
-				first = rc;
-				why = later;
-				why_len = sizeof(later);
-			}
+		(*failed)++;
+		struct_failed = table[i].kind == VIOMMU_LAYOUT_STRUCT;
+		if (!first) {
+			first = rc;
+			why = later;
+			why_len = sizeof(later);
 		}
 	}
 	return first;

@@ -213,6 +213,8 @@ struct ectx {
 	 * armed allocation failure could hit (a failed mprotect did).
 	 */
 	__u8 *ro_rw;
+	__u8 *scratch;		/* btf_split's blob, faulted in at start */
+	size_t scratch_len;
 	__u8 *none;		/* a PROT_NONE page, right after buf */
 	size_t dirty;		/* bytes of buf to zero after the call */
 	long psz;
@@ -268,6 +270,7 @@ void kcov_main_end(void);
 /* The load phase (load.c): 0, or -1 once it printed why it failed */
 int load_phase(const char *mod_dir);
 int btf_target_init(void);	/* ops_btf.c */
+size_t btf_scratch_len(void);	/* what e->scratch must hold, or 0 */
 void kcov_reset_new(void);
 unsigned long kcov_new(void);
 

@@ -694,6 +694,11 @@ static void break_blob(struct mut *m)
 	}
 }
 
+size_t btf_scratch_len(void)
+{
+	return bt.on ? bt.len + GROW_MAX : 0;
+}
+
 static void g_btf_split(struct gctx *g, struct call *c)
 {
 	c->a[0] = rng_next(g->r);
@@ -708,12 +713,9 @@ static void x_btf_split(struct ectx *e, const struct call *c,
 	struct mut m = { .r = &rr, .len = bt.len, .cap = bt.len + GROW_MAX };
 	__u64 i;
 
-	if (!bt.on || !bt.nhot) {
-		r->skipped = 1;
-		return;
-	}
-	m.blob = malloc(m.cap);
-	if (!m.blob) {
+	/* The thread's scratch: no allocation of ours under an armed fault */
+	m.blob = e->scratch;
+	if (!bt.on || !bt.nhot || !m.blob || e->scratch_len < m.cap) {
 		r->skipped = 1;
 		return;
 	}
@@ -723,8 +725,6 @@ static void x_btf_split(struct ectx *e, const struct call *c,
 		break_blob(&m);
 	r->err = -target_write(m.blob, m.len ? m.len : 4, NULL, 0);
 	r->rc = r->err ? -1 : 0;
-	free(m.blob);
-	(void)e;
 }
 
 static const int errnos_btf[] = {

@@ -89,8 +89,13 @@ static int parse_call(char *line, struct call *c)
 	if (!tok || tok[0] != 't')
 		return -1;
 	c->thread = strtoul(tok + 1, &end, 10) % MAX_THREADS;
-	if (end[0] == ':' && end[1] == 'f')
-		c->fault = strtoul(end + 2, NULL, 10);
+	if (end[0] == ':' && end[1] == 'f') {
+		unsigned long n = strtoul(end + 2, NULL, 10);
+
+		if (!n || n > 255)
+			return -1;
+		c->fault = n;
+	}
 	tok = strtok_r(NULL, " \t", &save);
 	idx = tok ? op_find(tok) : -1;
 	if (idx < 0)
