@@ -7,14 +7,18 @@
 #
 # Cached under $VIOMMU_CACHE/kernel/<source version>-<fragment hash>; a warm
 # run rebuilds nothing. Set KERNEL_SRC_VERSION to pin a source version.
+# The benchmark kernels (make bench) come from here too: KERNEL_PKG (the
+# source package, default linux-source-6.12) and KERNEL_FRAGMENTS (the
+# fragments, applied in order; default scripts/kernel.config).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-frag=$SCRIPTS_DIR/kernel.config
-pkg=linux-source-6.12
-ver=${KERNEL_SRC_VERSION:-$(apt_candidate $pkg)}
+read -r -a frags <<<"${KERNEL_FRAGMENTS:-$SCRIPTS_DIR/kernel.config}"
+pkg=${KERNEL_PKG:-linux-source-6.12}
+ver=${KERNEL_SRC_VERSION:-$(apt_candidate "$pkg")}
 [ -n "$ver" ] || die "apt offers no $pkg; run scripts/setup-host.sh"
-hash=$(sha256sum "$frag" | cut -c1-12)
+# One fragment hashes as before: the test kernel's cache stays valid.
+hash=$(cat "${frags[@]}" | sha256sum | cut -c1-12)
 kdir=$VIOMMU_CACHE/kernel/${ver//[:~]/_}-$hash
 mkdir -p "$VIOMMU_CACHE/kernel"
 
@@ -51,12 +55,15 @@ mk() { make -s -C "$src" O="$kdir/build" ARCH=arm64 CROSS_COMPILE="$CROSS_COMPIL
 
 log "configuring $ver (fragment $hash)"
 mk allnoconfig
-"$src/scripts/kconfig/merge_config.sh" -m -O "$kdir/build" "$kdir/build/.config" "$frag" >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$kdir/build" "$kdir/build/.config" \
+	"${frags[@]}" >/dev/null
 mk olddefconfig
 
 # Kconfig drops what it cannot satisfy without a word: check every line.
-config_has_fragment "$frag" "$kdir/build/.config" ||
-	die "the test kernel config lacks options it asked for (see above)"
+for frag in "${frags[@]}"; do
+	config_has_fragment "$frag" "$kdir/build/.config" ||
+		die "the kernel config lacks options $frag asked for (see above)"
+done
 
 log "building Image and modules with $JOBS jobs (a cold build takes 10-20 minutes)"
 start=$(date +%s)

@@ -27,4 +27,10 @@ if [ -d "$TOP_DIR/tests/fuzz" ]; then
 	"${CROSS_COMPILE}gcc" "${cflags[@]}" -I"$TOP_DIR/tests" -o "$out/viommu_fuzz" \
 		"$TOP_DIR"/tests/fuzz/*.c
 fi
+# The benchmark (make bench): one program from its own directory. No
+# suite runs it (it is no *_test): the VM's MODE=bench does.
+if [ -d "$TOP_DIR/tests/bench" ]; then
+	"${CROSS_COMPILE}gcc" "${cflags[@]}" -o "$out/viommu_bench" \
+		"$TOP_DIR"/tests/bench/*.c
+fi
 log "built $(ls "$out"/*_test "$out"/viommu_demo | wc -l) test programs into $out"

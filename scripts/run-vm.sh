@@ -8,8 +8,8 @@
 #   KDIR     test kernel dir (build-test-kernel.sh)
 #   MODDIR   where viommu.ko and viommu_kunit.ko were built
 #   TESTDIR  the static arm64 test binaries
-#   MODE     test | demo | fuzz | soak | shimoff | smmuoff (with VIOMMU_OPTS:
-#            the module's forced-failure knob)
+#   MODE     test | demo | fuzz | soak | bench | shimoff | smmuoff (with
+#            VIOMMU_OPTS: the module's forced-failure knob)
 #   LOG      the full console log is kept here
 # Optional environment:
 #   VM_DISK=FILE  a raw disk on virtio-mmio (outside the SMMU: edu stays the
@@ -17,7 +17,8 @@
 #                 writes its results there as one tar stream (tar -xf FILE)
 #   VM_EXTRA=DIR  copied into the initramfs as /fuzz (the corpus going in)
 #   FUZZ_CHECK FUZZ_SECONDS FUZZ_CALLS FUZZ_TIME FUZZ_SEED FUZZ_THREADS FUZZ_VERBOSE SOAK_CYCLES
-#   SOAK_FUZZ_SECONDS: passed to the guest's /init (kernel command line)
+#   SOAK_FUZZ_SECONDS BENCH_ARGS: passed to the guest's /init (kernel
+#   command line)
 # Exits 0 when the guest reached its end; judging the log is the caller's.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -51,7 +52,10 @@ cp "$busybox" "$root/bin/"
 cp -a "$kdir/mods/lib/modules/$krel" "$root/lib/modules/"
 rm -f "$root/lib/modules/$krel"/{build,source}
 mkdir -p "$root/lib/modules/$krel/extra"
-cp "$moddir"/*.ko "$root/lib/modules/$krel/extra/"
+# None for a kernel our modules are not built for (make bench's 7.2)
+if ls "$moddir"/*.ko >/dev/null 2>&1; then
+	cp "$moddir"/*.ko "$root/lib/modules/$krel/extra/"
+fi
 depmod -b "$root" "$krel"
 cp -a "$testdir"/. "$root/tests/"
 cp "$SCRIPTS_DIR/vm-init.sh" "$root/init"
@@ -67,7 +71,7 @@ log "booting $krel under QEMU TCG (mode $mode, log $log)"
 # environment. Values must hold no space (a list is comma-separated).
 append="console=ttyAMA0 panic=-1 oops=panic MODE=$mode"
 for v in TESTS=VM_TESTS VIOMMU_OPTS FUZZ_CHECK FUZZ_SECONDS FUZZ_CALLS FUZZ_TIME FUZZ_SEED \
-	 FUZZ_THREADS FUZZ_VERBOSE SOAK_CYCLES SOAK_FUZZ_SECONDS; do
+	 FUZZ_THREADS FUZZ_VERBOSE SOAK_CYCLES SOAK_FUZZ_SECONDS BENCH_ARGS; do
 	name=${v%%=*} from=${v#*=}
 	val=${!from:-}
 	case $val in *[[:space:]]*) die "$from must hold no space: '$val'";; esac

@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 # /init of the test VM. MODE (from the kernel command line) is "test",
-# "demo", "fuzz", "soak", "shimoff" or "smmuoff". Lines starting
+# "demo", "fuzz", "soak", "bench", "shimoff" or "smmuoff". Lines starting
 # "viommu-test: ", "viommu-vm: ", "viommu-fuzz: " and "viommu-soak: " are
 # read by the host; the kernel log (KUnit KTAP, splats) goes to the console
 # as usual. The fuzz and soak settings (FUZZ_*, SOAK_*) and OUT_DISK (a raw
@@ -278,6 +278,25 @@ run_tests_unload_and_stop() {
 	echo "viommu-vm: done"
 	poweroff -f
 }
+
+# MODE=bench (make bench): the benchmark program alone, on our modules
+# where the boot has them (Linux 6.12), else on the kernel's own iommufd
+# and its selftest mock (upstream 7.2: --native). BENCH_ARGS, a comma
+# list, are its options.
+if [ "$MODE" = bench ]; then
+	set -- $(echo "${BENCH_ARGS:-}" | tr ',' ' ')
+	if [ -f "$MOD_DIR/viommu.ko" ]; then
+		check load_stock_modules modprobe -a iommufd vfio-pci
+		check load_viommu modprobe viommu
+		check load_viommu_selftest modprobe viommu_selftest
+	else
+		check load_iommufd modprobe iommufd
+		set -- --native "$@"
+	fi
+	check bench /tests/viommu_bench "$@"
+	echo "viommu-vm: done"
+	poweroff -f
+fi
 
 # MODE=fuzz (make fuzz, make fuzz-planted): the fuzzer alone on all our
 # modules for FUZZ_SECONDS (and FUZZ_CALLS if given), growing the corpus
