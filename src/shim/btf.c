@@ -412,11 +412,11 @@ u32 viommu_btf_nr_types(const struct viommu_btf *btf)
 }
 EXPORT_SYMBOL_IF_KUNIT(viommu_btf_nr_types);
 
-/* NULL for void (id 0) and for ids out of range. */
 /*
- * A base is never split itself (viommu_btf_parse() refuses that), so
- * an id or string below ours is the base's or none: one step, not a
- * recursion (whose inlined copies for a base's base could never run).
+ * NULL for void (id 0) and for ids out of range. A base is never split
+ * itself (viommu_btf_parse() refuses that), so an id or string below ours
+ * is the base's or none: one step, not a recursion (whose inlined copies
+ * for a base's base could never run).
  */
 static const struct btf_type *btf_type(const struct viommu_btf *btf, u32 id)
 {

@@ -31,25 +31,14 @@ struct bench_dev {
 };
 
 /*
- * What differs between the modes. The test commands' structs and the
- * selftest driver's magic values are each mode's own ABI (ours in
- * viommu_test.h, 7.2's in bench_native.h).
+ * What differs between the modes: only how the files are opened. Every
+ * command, struct and magic value is ours, which bench_native.h checks
+ * to be 7.2's too.
  */
 struct bench_abi {
 	const char *mode;
 	/* Open the files into b->iommufd and b->vfd: 0 or -1 with errno. */
 	int (*open)(struct bench *b);
-	int (*mock_domain)(int fd, __u32 pt_id, struct bench_dev *dev);
-	int (*mock_replace)(int fd, __u32 stdev_id, __u32 pt_id);
-	int (*trigger_vevent)(int fd, __u32 idev_id);
-	__u32 viommu_type;
-	__u32 hwpt_data_type;
-	__u32 iotlb_default;
-	__u32 inv_data_type;
-	__u32 veventq_type;
-	__u32 hw_queue_type;
-	__u32 dev_cache_num;
-	__u64 aperture_start;
 };
 
 /* Options */
@@ -147,5 +136,8 @@ int bench_invalidate(struct bench *b, __u32 viommu_id, const void *entries,
 int bench_veventq_alloc(struct bench *b, __u32 depth, __u32 *veventq_id,
 			int *veventq_fd);
 int bench_hw_queue_alloc(struct bench *b, __u32 *hw_queue_id);
+int bench_mock_domain(int fd, __u32 pt_id, struct bench_dev *dev);
+int bench_mock_replace(int fd, __u32 stdev_id, __u32 pt_id);
+int bench_trigger_vevent(int fd, __u32 idev_id);
 
 #endif /* VIOMMU_BENCH_H */

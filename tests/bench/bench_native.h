@@ -3,12 +3,10 @@
  * The ABI of upstream Linux 7.2's own iommufd with CONFIG_IOMMUFD_TEST, for
  * viommu_bench --native: values and layouts from 7.2's
  * include/uapi/linux/iommufd.h and drivers/iommu/iommufd/iommufd_test.h,
- * which are not installed uAPI, so the program builds against our tree's
- * headers alone. Only what the benchmark sends is here.
- *
- * Where a call of the shared operation table uses one of our structs on
- * 7.2's /dev/iommu, a static_assert below says that its number and size
- * are 7.2's: the table is then valid in both modes.
+ * which are not installed uAPI. Our mirrored uAPI is meant to be the same
+ * ABI: each static_assert below says that a number, size or value the
+ * benchmark sends is 7.2's, so the one operation table, with our structs
+ * and constants, is valid on 7.2's /dev/iommu too.
  */
 #ifndef VIOMMU_BENCH_NATIVE_H
 #define VIOMMU_BENCH_NATIVE_H
@@ -49,58 +47,34 @@ static_assert(sizeof(struct viommu_vdevice_alloc) == 24, "7.2 layout");
 static_assert(sizeof(struct viommu_veventq_alloc) == 32, "7.2 layout");
 static_assert(sizeof(struct viommu_hw_queue_alloc) == 40, "7.2 layout");
 
-/* iommufd_test.h: IOMMU_TEST_CMD is IOMMUFD_CMD_BASE + 32 */
+/*
+ * iommufd_test.h: IOMMU_TEST_CMD is IOMMUFD_CMD_BASE + 32, the ops are
+ * 7.2's enum values, struct iommu_test_cmd is 72 bytes (its union 48, by
+ * its largest member) with @last at 64: ours is the same, so one call
+ * serves both modes.
+ */
 #define BN_IOMMU_TEST_CMD _IO(BN_IOMMUFD_TYPE, 0x80 + 32)
 
-/* iommufd_test.h: the test ops the benchmark uses, by their enum value */
-enum {
-	BN_IOMMU_TEST_OP_MOCK_DOMAIN = 2,
-	BN_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE = 10,
-	BN_IOMMU_TEST_OP_TRIGGER_VEVENT = 17,
-};
-
-/*
- * struct iommu_test_cmd with the union members the benchmark uses; 7.2's
- * largest member (dirty) makes the union 48 bytes, and the kernel takes
- * the struct up to @last (68 bytes) at least.
- */
-struct bn_iommu_test_cmd {
-	__u32 size;
-	__u32 op;
-	__u32 id;
-	__u32 __reserved;
-	union {
-		struct {
-			__u32 out_stdev_id;
-			__u32 out_hwpt_id;
-			__u32 out_idev_id;
-		} mock_domain;
-		struct {
-			__u32 pt_id;
-		} mock_domain_replace;
-		struct {
-			__u32 dev_id;
-		} trigger_vevent;
-		__aligned_u64 union_size[6];
-	};
-	__u32 last;
-};
-
-static_assert(sizeof(struct bn_iommu_test_cmd) == 72, "7.2 layout");
-static_assert(offsetof(struct bn_iommu_test_cmd, last) == 64, "7.2 layout");
-static_assert(offsetof(struct bn_iommu_test_cmd, mock_domain.out_idev_id) ==
-	      24, "7.2 layout");
+static_assert(BN_IOMMU_TEST_CMD == VIOMMU_TEST_CMD, "7.2 number");
+static_assert(VIOMMU_TEST_OP_MOCK_DOMAIN == 2, "7.2 value");
+static_assert(VIOMMU_TEST_OP_MOCK_DOMAIN_REPLACE == 10, "7.2 value");
+static_assert(VIOMMU_TEST_OP_TRIGGER_VEVENT == 17, "7.2 value");
+static_assert(sizeof(struct viommu_test_cmd) == 72, "7.2 layout");
+static_assert(offsetof(struct viommu_test_cmd, last) == 64, "7.2 layout");
+static_assert(offsetof(struct viommu_test_cmd, mock_domain.out_idev_id) == 24,
+	      "7.2 layout");
 
 /* iommufd_test.h: the selftest driver's types and magic values */
-#define BN_IOMMU_HWPT_DATA_SELFTEST 0xdead
-#define BN_IOMMU_TEST_IOTLB_DEFAULT 0xbadbeef
-#define BN_IOMMU_VIOMMU_TYPE_SELFTEST 0xdeadbeef
-#define BN_IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST 0xdeadbeef
-#define BN_IOMMU_VEVENTQ_TYPE_SELFTEST 0xbeefbeef
-#define BN_IOMMU_HW_QUEUE_TYPE_SELFTEST 0xdeadbeef
-#define BN_MOCK_DEV_CACHE_NUM 4
+static_assert(VIOMMU_HWPT_DATA_SELFTEST == 0xdead, "7.2 value");
+static_assert(VIOMMU_TEST_IOTLB_DEFAULT == 0xbadbeef, "7.2 value");
+static_assert(VIOMMU_VIOMMU_TYPE_SELFTEST == 0xdeadbeef, "7.2 value");
+static_assert(VIOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST == 0xdeadbeef,
+	      "7.2 value");
+static_assert(VIOMMU_VEVENTQ_TYPE_SELFTEST == 0xbeefbeef, "7.2 value");
+static_assert(VIOMMU_HW_QUEUE_TYPE_SELFTEST == 0xdeadbeef, "7.2 value");
+static_assert(VIOMMU_MOCK_DEV_CACHE_NUM == 4, "7.2 value");
 /* MOCK_APERTURE_START, 1UL << 24 */
-#define BN_MOCK_APERTURE_START 0x1000000UL
+static_assert(VIOMMU_MOCK_APERTURE_START == 0x1000000UL, "7.2 value");
 
 /*
  * The payloads the table lays out with our mirrored structs:

@@ -72,7 +72,6 @@ static int op_nested(struct bench_fig *f)
  */
 static int prep_invalidate(struct bench_fig *f)
 {
-	struct bench *b = f->b;
 	struct viommu_viommu_invalidate_selftest *inv;
 	unsigned int i;
 
@@ -81,7 +80,7 @@ static int prep_invalidate(struct bench_fig *f)
 		return -1;
 	for (i = 0; i < f->entries; i++) {
 		inv[i].vdev_id = BENCH_VIRT_A;
-		inv[i].cache_id = i % b->abi->dev_cache_num;
+		inv[i].cache_id = i % VIOMMU_MOCK_DEV_CACHE_NUM;
 	}
 	f->data = inv;
 	return 0;
@@ -116,7 +115,7 @@ static struct {
 static int vq_setup(struct bench *b)
 {
 	if (bench_nested_alloc(b, b->viommu_id, &vq.nested_id) ||
-	    b->abi->mock_replace(b->vfd, b->dev_a.stdev_id, vq.nested_id))
+	    bench_mock_replace(b->vfd, b->dev_a.stdev_id, vq.nested_id))
 		return -1;
 	if (!bench_veventq_alloc(b, b->opt.burst, &vq.id, &vq.fd))
 		return 0;
@@ -188,7 +187,7 @@ static int op_vevent(struct bench_fig *f)
 {
 	struct bench *b = f->b;
 
-	if (b->abi->trigger_vevent(b->vfd, b->dev_a.idev_id))
+	if (bench_trigger_vevent(b->vfd, b->dev_a.idev_id))
 		return -1;
 	return vq_read(b, f->data, 1);
 }
@@ -200,7 +199,7 @@ static int op_vevent_burst(struct bench_fig *f)
 	unsigned int i;
 
 	for (i = 0; i < b->opt.burst; i++)
-		if (b->abi->trigger_vevent(b->vfd, b->dev_a.idev_id))
+		if (bench_trigger_vevent(b->vfd, b->dev_a.idev_id))
 			return -1;
 	return vq_read(b, f->data, b->opt.burst);
 }
@@ -305,7 +304,7 @@ static int prep_lookup(struct bench_fig *f)
 	for (n = 0; n < want; n++) {
 		if (!(n % 256) && mem_low())
 			break;
-		if (b->abi->mock_domain(b->vfd, b->ioas_id, &dev) ||
+		if (bench_mock_domain(b->vfd, b->ioas_id, &dev) ||
 		    bench_vdevice_alloc(b->vfd, f->viommu_id, dev.idev_id,
 					n + 1, NULL)) {
 			if (errno != ENOMEM && errno != ENOSPC)

@@ -12,6 +12,7 @@
 #include <linux/iommufd.h>
 
 #include "bench.h"
+#include "bench_native.h"
 
 int bench_destroy(int fd, __u32 id)
 {
@@ -65,7 +66,7 @@ int bench_viommu_alloc(struct bench *b, __u32 *viommu_id)
 {
 	struct viommu_viommu_alloc cmd = {
 		.size = sizeof(cmd),
-		.type = b->abi->viommu_type,
+		.type = VIOMMU_VIOMMU_TYPE_SELFTEST,
 		.dev_id = b->dev_a.idev_id,
 		.hwpt_id = b->parent_id,
 	};
@@ -99,12 +100,12 @@ int bench_vdevice_alloc(int vfd, __u32 viommu_id, __u32 dev_id,
  */
 int bench_nested_alloc(struct bench *b, __u32 viommu_id, __u32 *hwpt_id)
 {
-	struct viommu_hwpt_selftest data = { .iotlb = b->abi->iotlb_default };
+	struct viommu_hwpt_selftest data = { .iotlb = VIOMMU_TEST_IOTLB_DEFAULT };
 	struct viommu_hwpt_alloc cmd = {
 		.size = sizeof(cmd),
 		.dev_id = b->dev_a.idev_id,
 		.pt_id = viommu_id,
-		.data_type = b->abi->hwpt_data_type,
+		.data_type = VIOMMU_HWPT_DATA_SELFTEST,
 		.data_len = sizeof(data),
 		.data_uptr = (uintptr_t)&data,
 	};
@@ -126,7 +127,7 @@ int bench_invalidate(struct bench *b, __u32 viommu_id, const void *entries,
 		.size = sizeof(cmd),
 		.hwpt_id = viommu_id,
 		.data_uptr = (uintptr_t)entries,
-		.data_type = b->abi->inv_data_type,
+		.data_type = VIOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
 		.entry_len = sizeof(struct viommu_viommu_invalidate_selftest),
 		.entry_num = num,
 	};
@@ -142,7 +143,7 @@ int bench_veventq_alloc(struct bench *b, __u32 depth, __u32 *veventq_id,
 	struct viommu_veventq_alloc cmd = {
 		.size = sizeof(cmd),
 		.viommu_id = b->viommu_id,
-		.type = b->abi->veventq_type,
+		.type = VIOMMU_VEVENTQ_TYPE_SELFTEST,
 		.veventq_depth = depth,
 	};
 
@@ -162,9 +163,9 @@ int bench_hw_queue_alloc(struct bench *b, __u32 *hw_queue_id)
 	struct viommu_hw_queue_alloc cmd = {
 		.size = sizeof(cmd),
 		.viommu_id = b->viommu_id,
-		.type = b->abi->hw_queue_type,
+		.type = VIOMMU_HW_QUEUE_TYPE_SELFTEST,
 		.index = 0,
-		.nesting_parent_iova = b->abi->aperture_start,
+		.nesting_parent_iova = VIOMMU_MOCK_APERTURE_START,
 		.length = b->psz,
 	};
 
@@ -172,4 +173,46 @@ int bench_hw_queue_alloc(struct bench *b, __u32 *hw_queue_id)
 		return -1;
 	*hw_queue_id = cmd.out_hw_queue_id;
 	return 0;
+}
+
+/* The mocks' test command: ours; its number, ops and layout are 7.2's */
+static int bench_test_cmd(int fd, struct viommu_test_cmd *cmd)
+{
+	cmd->size = sizeof(*cmd);
+	return ioctl(fd, VIOMMU_TEST_CMD, cmd) ? -1 : 0;
+}
+
+int bench_mock_domain(int fd, __u32 pt_id, struct bench_dev *dev)
+{
+	struct viommu_test_cmd cmd = {
+		.op = VIOMMU_TEST_OP_MOCK_DOMAIN,
+		.id = pt_id,
+	};
+
+	if (bench_test_cmd(fd, &cmd))
+		return -1;
+	dev->stdev_id = cmd.mock_domain.out_stdev_id;
+	dev->idev_id = cmd.mock_domain.out_idev_id;
+	return 0;
+}
+
+int bench_mock_replace(int fd, __u32 stdev_id, __u32 pt_id)
+{
+	struct viommu_test_cmd cmd = {
+		.op = VIOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+		.id = stdev_id,
+		.mock_domain_replace.pt_id = pt_id,
+	};
+
+	return bench_test_cmd(fd, &cmd);
+}
+
+int bench_trigger_vevent(int fd, __u32 idev_id)
+{
+	struct viommu_test_cmd cmd = {
+		.op = VIOMMU_TEST_OP_TRIGGER_VEVENT,
+		.trigger_vevent.dev_id = idev_id,
+	};
+
+	return bench_test_cmd(fd, &cmd);
 }

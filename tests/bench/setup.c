@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The two modes' setups and the fixture they share. What differs is only
- * how the files are opened and how a mock device is made (our
- * VIOMMU_TEST_CMD or upstream's IOMMU_TEST_CMD), with each mode's magic
- * values; the fixture after that is the same calls in both.
+ * how the files are opened; the fixture after that is the same calls in
+ * both.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +14,6 @@
 #include <sys/mman.h>
 
 #include "bench.h"
-#include "bench_native.h"
 
 /* Pages of the buffer mapped at the aperture start; queue 0 uses one. */
 #define BENCH_BUFFER_PAGES 2
@@ -62,61 +60,9 @@ static int module_open(struct bench *b)
 	return ioctl(b->vfd, VIOMMU_BIND_IOMMUFD, &bind) ? -1 : 0;
 }
 
-static int module_test_cmd(int fd, struct viommu_test_cmd *cmd)
-{
-	cmd->size = sizeof(*cmd);
-	return ioctl(fd, VIOMMU_TEST_CMD, cmd) ? -1 : 0;
-}
-
-static int module_mock_domain(int fd, __u32 pt_id, struct bench_dev *dev)
-{
-	struct viommu_test_cmd cmd = {
-		.op = VIOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = pt_id,
-	};
-
-	if (module_test_cmd(fd, &cmd))
-		return -1;
-	dev->stdev_id = cmd.mock_domain.out_stdev_id;
-	dev->idev_id = cmd.mock_domain.out_idev_id;
-	return 0;
-}
-
-static int module_mock_replace(int fd, __u32 stdev_id, __u32 pt_id)
-{
-	struct viommu_test_cmd cmd = {
-		.op = VIOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
-		.id = stdev_id,
-		.mock_domain_replace.pt_id = pt_id,
-	};
-
-	return module_test_cmd(fd, &cmd);
-}
-
-static int module_trigger_vevent(int fd, __u32 idev_id)
-{
-	struct viommu_test_cmd cmd = {
-		.op = VIOMMU_TEST_OP_TRIGGER_VEVENT,
-		.trigger_vevent.dev_id = idev_id,
-	};
-
-	return module_test_cmd(fd, &cmd);
-}
-
 const struct bench_abi bench_module_abi = {
 	.mode = "module",
 	.open = module_open,
-	.mock_domain = module_mock_domain,
-	.mock_replace = module_mock_replace,
-	.trigger_vevent = module_trigger_vevent,
-	.viommu_type = VIOMMU_VIOMMU_TYPE_SELFTEST,
-	.hwpt_data_type = VIOMMU_HWPT_DATA_SELFTEST,
-	.iotlb_default = VIOMMU_TEST_IOTLB_DEFAULT,
-	.inv_data_type = VIOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
-	.veventq_type = VIOMMU_VEVENTQ_TYPE_SELFTEST,
-	.hw_queue_type = VIOMMU_HW_QUEUE_TYPE_SELFTEST,
-	.dev_cache_num = VIOMMU_MOCK_DEV_CACHE_NUM,
-	.aperture_start = VIOMMU_MOCK_APERTURE_START,
 };
 
 /* Native mode: upstream's one /dev/iommu file for everything */
@@ -128,61 +74,9 @@ static int native_open(struct bench *b)
 	return b->iommufd < 0 ? -1 : 0;
 }
 
-static int native_test_cmd(int fd, struct bn_iommu_test_cmd *cmd)
-{
-	cmd->size = sizeof(*cmd);
-	return ioctl(fd, BN_IOMMU_TEST_CMD, cmd) ? -1 : 0;
-}
-
-static int native_mock_domain(int fd, __u32 pt_id, struct bench_dev *dev)
-{
-	struct bn_iommu_test_cmd cmd = {
-		.op = BN_IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = pt_id,
-	};
-
-	if (native_test_cmd(fd, &cmd))
-		return -1;
-	dev->stdev_id = cmd.mock_domain.out_stdev_id;
-	dev->idev_id = cmd.mock_domain.out_idev_id;
-	return 0;
-}
-
-static int native_mock_replace(int fd, __u32 stdev_id, __u32 pt_id)
-{
-	struct bn_iommu_test_cmd cmd = {
-		.op = BN_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
-		.id = stdev_id,
-		.mock_domain_replace.pt_id = pt_id,
-	};
-
-	return native_test_cmd(fd, &cmd);
-}
-
-static int native_trigger_vevent(int fd, __u32 idev_id)
-{
-	struct bn_iommu_test_cmd cmd = {
-		.op = BN_IOMMU_TEST_OP_TRIGGER_VEVENT,
-		.trigger_vevent.dev_id = idev_id,
-	};
-
-	return native_test_cmd(fd, &cmd);
-}
-
 const struct bench_abi bench_native_abi = {
 	.mode = "native",
 	.open = native_open,
-	.mock_domain = native_mock_domain,
-	.mock_replace = native_mock_replace,
-	.trigger_vevent = native_trigger_vevent,
-	.viommu_type = BN_IOMMU_VIOMMU_TYPE_SELFTEST,
-	.hwpt_data_type = BN_IOMMU_HWPT_DATA_SELFTEST,
-	.iotlb_default = BN_IOMMU_TEST_IOTLB_DEFAULT,
-	.inv_data_type = BN_IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
-	.veventq_type = BN_IOMMU_VEVENTQ_TYPE_SELFTEST,
-	.hw_queue_type = BN_IOMMU_HW_QUEUE_TYPE_SELFTEST,
-	.dev_cache_num = BN_MOCK_DEV_CACHE_NUM,
-	.aperture_start = BN_MOCK_APERTURE_START,
 };
 
 /**
@@ -217,7 +111,7 @@ int bench_setup(struct bench *b)
 	memset(b->buffer, 0x5a, BENCH_BUFFER_PAGES * b->psz);
 	if (bench_ioas_alloc(b->iommufd, &b->ioas_id))
 		return -1;
-	if (b->abi->mock_domain(b->vfd, b->ioas_id, &b->dev_a)) {
+	if (bench_mock_domain(b->vfd, b->ioas_id, &b->dev_a)) {
 		/* No test command: no viommu_selftest.ko, no IOMMUFD_TEST */
 		if (errno != ENOTTY)
 			return -1;
@@ -225,7 +119,7 @@ int bench_setup(struct bench *b)
 		return 1;
 	}
 	if (bench_ioas_map(b->iommufd, b->ioas_id, b->buffer,
-			   BENCH_BUFFER_PAGES * b->psz, b->abi->aperture_start))
+			   BENCH_BUFFER_PAGES * b->psz, VIOMMU_MOCK_APERTURE_START))
 		return -1;
 	if (bench_parent_alloc(b->iommufd, b->dev_a.idev_id, b->ioas_id,
 			       &b->parent_id))
@@ -239,5 +133,5 @@ int bench_setup(struct bench *b)
 	if (bench_vdevice_alloc(b->vfd, b->viommu_id, b->dev_a.idev_id,
 				BENCH_VIRT_A, &b->vdev_a_id))
 		return -1;
-	return b->abi->mock_domain(b->vfd, b->ioas_id, &b->dev_b);
+	return bench_mock_domain(b->vfd, b->ioas_id, &b->dev_b);
 }
