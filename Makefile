@@ -3,7 +3,7 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean demo check fuzz soak fuzz-planted
+.PHONY: all modules clean demo check fuzz soak fuzz-planted bench
 all: modules
 
 modules:
@@ -32,3 +32,8 @@ soak:
 # The bounded fuzz of make check must find a planted bug (one VM boot).
 fuzz-planted:
 	./scripts/planted-bug.sh
+
+# The benchmarks: our module on 6.12 against upstream 7.2's native
+# iommufd (BENCH_BOOTS pairs of boots); out/bench.txt and out/bench.png.
+bench:
+	./scripts/bench.sh

@@ -17,7 +17,7 @@
 #                 writes its results there as one tar stream (tar -xf FILE)
 #   VM_EXTRA=DIR  copied into the initramfs as /fuzz (the corpus going in)
 #   FUZZ_CHECK FUZZ_SECONDS FUZZ_CALLS FUZZ_TIME FUZZ_SEED FUZZ_THREADS FUZZ_VERBOSE SOAK_CYCLES
-#   SOAK_FUZZ_SECONDS BENCH_ARGS: passed to the guest's /init (kernel
+#   SOAK_FUZZ_SECONDS BENCH_ARGS BENCH_TRACE BENCH_DEPTH: passed to the guest's /init (kernel
 #   command line)
 # Exits 0 when the guest reached its end; judging the log is the caller's.
 set -euo pipefail
@@ -71,7 +71,8 @@ log "booting $krel under QEMU TCG (mode $mode, log $log)"
 # environment. Values must hold no space (a list is comma-separated).
 append="console=ttyAMA0 panic=-1 oops=panic MODE=$mode"
 for v in TESTS=VM_TESTS VIOMMU_OPTS FUZZ_CHECK FUZZ_SECONDS FUZZ_CALLS FUZZ_TIME FUZZ_SEED \
-	 FUZZ_THREADS FUZZ_VERBOSE SOAK_CYCLES SOAK_FUZZ_SECONDS BENCH_ARGS; do
+	 FUZZ_THREADS FUZZ_VERBOSE SOAK_CYCLES SOAK_FUZZ_SECONDS BENCH_ARGS \
+	 BENCH_TRACE BENCH_DEPTH; do
 	name=${v%%=*} from=${v#*=}
 	val=${!from:-}
 	case $val in *[[:space:]]*) die "$from must hold no space: '$val'";; esac

@@ -10,7 +10,8 @@
 #    apt never installs or upgrades anything from them (they serve
 #    `apt-get download` of kernel source and header packages only);
 #  - the arm64 foreign architecture (package lists only, for downloads);
-#  - the packages in need_pkgs from bookworm, and QEMU from
+#  - the packages in need_pkgs (and SETUP_EXTRA_PKGS, a space list: make
+#    bench's gnuplot-nox) from bookworm, and QEMU from
 #    bookworm-backports by per-package release.
 # Before installing, apt's simulation of the install is checked: if it
 # would take any package from a suite other than bookworm(-updates,
@@ -21,7 +22,8 @@ set -euo pipefail
 
 need_pkgs=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross make bc bison flex
 	   libssl-dev libelf-dev cpio rsync kmod xz-utils dpkg-dev dkms sparse
-	   python3 perl gcc libc6-dev ca-certificates file dwarves)
+	   python3 perl gcc libc6-dev ca-certificates file dwarves
+	   ${SETUP_EXTRA_PKGS:-})
 qemu_pkgs=(qemu-system-arm qemu-system-common qemu-system-data)
 # QEMU >= 9.2 emulates SMMUv3 stage 2 / nesting; bookworm has 7.2.
 qemu_min=9.2

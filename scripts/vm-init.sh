@@ -279,21 +279,56 @@ run_tests_unload_and_stop() {
 	poweroff -f
 }
 
-# MODE=bench (make bench): the benchmark program alone, on our modules
-# where the boot has them (Linux 6.12), else on the kernel's own iommufd
-# and its selftest mock (upstream 7.2: --native). BENCH_ARGS, a comma
-# list, are its options.
+# MODE=bench (make bench): the benchmark program, on our modules where
+# the boot has them (Linux 6.12), else on the kernel's own iommufd and its
+# selftest mock (upstream 7.2: --native). BENCH_ARGS, a comma list, are
+# its options. On 6.12 the hook figures (--hooks) run in the same boot
+# with viommu.ko unloaded and loaded, twice, in turn. The console shows
+# warnings and worse only: an info line must not split a figure's line.
+# BENCH_TRACE (make bench-trace): no hook figures; the run under the
+# function_graph tracer from these functions (a comma list), BENCH_DEPTH
+# calls deep, and the trace on the console between two marker lines.
+bench_traced() {
+	t=/sys/kernel/debug/tracing
+	echo 16384 >$t/buffer_size_kb
+	echo "${BENCH_DEPTH:-6}" >$t/max_graph_depth
+	echo "$BENCH_TRACE" | tr ',' '\n' >$t/set_graph_function
+	echo function_graph >$t/current_tracer
+	echo 1 >$t/tracing_on
+	check bench /tests/viommu_bench "$@"
+	echo 0 >$t/tracing_on
+	echo "viommu-vm: trace begin"
+	cat $t/trace
+	echo "viommu-vm: trace end"
+}
+bench_hooks_pair() {	# the hook figures unhooked, then with viommu.ko loaded
+	check bench_hooks_stock /tests/viommu_bench --hooks "$@"
+	check load_viommu modprobe viommu
+	check bench_hooks_hooked /tests/viommu_bench --hooks "$@"
+}
 if [ "$MODE" = bench ]; then
 	set -- $(echo "${BENCH_ARGS:-}" | tr ',' ' ')
-	if [ -f "$MOD_DIR/viommu.ko" ]; then
+	echo 5 >/proc/sys/kernel/printk
+	if [ -n "${BENCH_TRACE:-}" ]; then
+		if [ -f "$MOD_DIR/viommu.ko" ]; then
+			check load_modules modprobe -a iommufd viommu viommu_selftest
+		else
+			check load_iommufd modprobe iommufd
+			set -- --native "$@"
+		fi
+		bench_traced "$@"
+	elif [ -f "$MOD_DIR/viommu.ko" ]; then
 		check load_stock_modules modprobe -a iommufd vfio-pci
-		check load_viommu modprobe viommu
+		check edu_bound_to_vfio_pci bind_edu_to_vfio
+		bench_hooks_pair "$@"
 		check load_viommu_selftest modprobe viommu_selftest
+		check bench /tests/viommu_bench "$@"
+		check unload_viommu rmmod viommu_selftest viommu
+		bench_hooks_pair "$@"
 	else
 		check load_iommufd modprobe iommufd
-		set -- --native "$@"
+		check bench /tests/viommu_bench --native "$@"
 	fi
-	check bench /tests/viommu_bench "$@"
 	echo "viommu-vm: done"
 	poweroff -f
 fi

@@ -48,6 +48,7 @@ struct bench_opts {
 	unsigned int batch;	/* operations between two clock reads */
 	unsigned int burst;	/* events per veventq_throughput operation */
 	unsigned int max_vdevs;	/* cap of the vdev_lookup populations */
+	const char *only;	/* -f: run only figures whose name holds it */
 };
 
 /*
@@ -68,6 +69,9 @@ struct bench {
 	struct bench_dev dev_b;	/* none: vdevice_alloc_destroy's device */
 	__u32 viommu_id;
 	__u32 vdev_a_id;
+	int edu_fd;		/* --hooks: edu's cdev, bound and attached */
+	/* "_hooked" or "_stock" after each --hooks figure's name, else "" */
+	const char *suffix;
 	/* A word for the FAIL line when an operation fails without errno */
 	const char *why;
 };
@@ -99,6 +103,7 @@ struct bench_fig {
 	unsigned int count;	/* vdev_lookup: vDEVICEs asked for */
 	int late;		/* run after the others are reported */
 	int standalone;		/* needs no mock device */
+	int self_timed;		/* @op adds the part it times to @timed_ns */
 	/* State, set while running */
 	struct bench *b;
 	const char *skip;
@@ -108,6 +113,7 @@ struct bench_fig {
 	__u32 viommu_id;	/* vdev_lookup: its own vIOMMU */
 	void *data;		/* entries, read buffer */
 	unsigned int windows;	/* vdev_lookup: calls' worth of @data */
+	double timed_ns;	/* @self_timed: this batch's timed part */
 	double *samples;	/* ns per operation, one per batch */
 	unsigned int nr_samples;
 	unsigned int done;	/* operations timed */
@@ -115,6 +121,10 @@ struct bench_fig {
 
 extern struct bench_fig bench_figs[];
 extern const unsigned int bench_nr_figs;
+/* hooks.c: the --hooks table, on the stock iommufd and edu */
+extern struct bench_fig bench_hook_figs[];
+extern const unsigned int bench_nr_hook_figs;
+int bench_hooks_setup(struct bench *b);
 
 /* setup.c */
 extern const struct bench_abi bench_module_abi;

@@ -2,8 +2,8 @@
 /*
  * viommu_bench: runs the operation table (figures.c) in rounds and reports.
  *
- * usage: viommu_bench [--native] [-n N] [-r ROUNDS] [-b BATCH] [-k BURST]
- *                     [-c MAX_VDEVS]
+ * usage: viommu_bench [--native | --hooks] [-n N] [-r ROUNDS] [-b BATCH]
+ *                     [-k BURST] [-c MAX_VDEVS] [-f NAME]
  *
  * Each figure is timed over N operations: R rounds, each of which runs
  * every figure N / R times (in an order that rotates by one figure a
@@ -11,7 +11,9 @@
  * one. The clock is read around batches of BATCH operations; a batch's
  * time over its length is one sample, and median, min and max are those of
  * the samples. Output: stdout has the mode line, then one line a figure
- * (or a "skipped" line, or a "FAIL" line); progress goes to stderr.
+ * (or a "skipped" line, or a "FAIL" line), each in one write(): the
+ * console must not split a line with a kernel message; progress goes to
+ * stderr. --hooks times the stock paths our hooks sit on instead (hooks.c).
  * Exit status: 0, or 1 if anything failed.
  */
 #define _GNU_SOURCE
@@ -20,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/utsname.h>
 
 #include "bench.h"
@@ -29,6 +33,26 @@
 #define BENCH_MAX_BURST BIT(19)
 
 static int bench_failed;
+/* The skip reason of the figures -f leaves out: no line for them */
+static const char not_selected[] = "not_selected";
+
+/* One output line, "viommu-bench: " and @fmt, in one write() */
+static void out(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int len;
+
+	len = snprintf(line, sizeof(line), BENCH_PREFIX);
+	va_start(ap, fmt);
+	len += vsnprintf(line + len, sizeof(line) - len - 1, fmt, ap);
+	va_end(ap);
+	if (len > (int)sizeof(line) - 2)
+		len = sizeof(line) - 2;
+	line[len++] = '\n';
+	if (write(STDOUT_FILENO, line, len) != len)
+		bench_failed = 1;
+}
 
 static const char *errname(int err)
 {
@@ -40,9 +64,8 @@ static const char *errname(int err)
 /* A FAIL line, for @err or for b->why when the failure set it. */
 static void fail(struct bench *b, const char *what, int err)
 {
-	printf(BENCH_PREFIX "FAIL %s: %s\n", what,
-	       b->why ? b->why : errname(err));
-	fflush(stdout);
+	out("FAIL %s%s: %s", what, b->suffix,
+	    b->why ? b->why : errname(err));
 	b->why = NULL;
 	bench_failed = 1;
 }
@@ -62,6 +85,7 @@ static int run_batch(struct bench *b, struct bench_fig *f, unsigned int len,
 	double t0, t1;
 	unsigned int i;
 
+	f->timed_ns = 0;
 	t0 = now_ns();
 	for (i = 0; i < len; i++, f->seq++) {
 		if (f->op(f)) {
@@ -71,6 +95,8 @@ static int run_batch(struct bench *b, struct bench_fig *f, unsigned int len,
 		}
 	}
 	t1 = now_ns();
+	if (f->self_timed)
+		t1 = t0 + f->timed_ns;
 	if (!warm_up) {
 		f->samples[f->nr_samples++] = (t1 - t0) / len;
 		f->done += len;
@@ -148,19 +174,19 @@ static double median(const double *s, unsigned int nr)
 }
 
 /* One figure line, its values divided by @div */
-static void print_ns(const struct bench_fig *f, const char *suffix,
-		     double div)
+static void print_ns(const struct bench *b, const struct bench_fig *f,
+		     const char *suffix, double div)
 {
 	const double *s = f->samples;
 	unsigned int nr = f->nr_samples;
 	double med = median(s, nr);
+	char count[32] = "";
 
-	printf(BENCH_PREFIX "%s%s median_ns=%.0f min_ns=%.0f max_ns=%.0f n=%u",
-	       f->name, suffix, med / div, s[0] / div, s[nr - 1] / div,
-	       f->done);
 	if (f->report == BENCH_ENTRY_COUNT)
-		printf(" count=%u", f->reached);
-	printf("\n");
+		snprintf(count, sizeof(count), " count=%u", f->reached);
+	out("%s%s%s median_ns=%.0f min_ns=%.0f max_ns=%.0f n=%u%s", f->name,
+	    b->suffix, suffix, med / div, s[0] / div, s[nr - 1] / div,
+	    f->done, count);
 }
 
 static void report(const struct bench *b, struct bench_fig *f)
@@ -168,8 +194,10 @@ static void report(const struct bench *b, struct bench_fig *f)
 	const double *s = f->samples;
 	unsigned int nr = f->nr_samples;
 
+	if (f->skip == not_selected)
+		return;
 	if (f->skip) {
-		printf(BENCH_PREFIX "%s skipped reason=%s\n", f->name, f->skip);
+		out("%s%s skipped reason=%s", f->name, b->suffix, f->skip);
 		return;
 	}
 	/* Its FAIL line is out already. */
@@ -178,57 +206,63 @@ static void report(const struct bench *b, struct bench_fig *f)
 	qsort(f->samples, nr, sizeof(*s), cmp_double);
 	switch (f->report) {
 	case BENCH_NS:
-		print_ns(f, "", 1);
+		print_ns(b, f, "", 1);
 		break;
 	case BENCH_NS_ENTRY:
-		print_ns(f, "", 1);
-		print_ns(f, "_per_entry", f->entries);
+		print_ns(b, f, "", 1);
+		print_ns(b, f, "_per_entry", f->entries);
 		break;
 	case BENCH_ENTRY_COUNT:
-		print_ns(f, "", f->entries);
+		print_ns(b, f, "", f->entries);
 		break;
 	case BENCH_EVENTS:
 		/* A burst's median time, as events per second */
-		printf(BENCH_PREFIX "%s value=%.0f\n", f->name,
-		       b->opt.burst * 1e9 / median(s, nr));
+		out("%s%s value=%.0f", f->name, b->suffix,
+		    b->opt.burst * 1e9 / median(s, nr));
 		break;
 	}
 }
 
-/* Prepare, run and report the figures with late == @late. */
-static void run_phase(struct bench *b, int late, const char *skip)
+/* Prepare, run and report the figures of @table with late == @late. */
+static void run_phase(struct bench *b, struct bench_fig *table,
+		      unsigned int nr_table, int late, const char *skip)
 {
 	struct bench_fig *figs[64];
 	unsigned int i, nr = 0;
 
-	for (i = 0; i < bench_nr_figs; i++) {
-		struct bench_fig *f = &bench_figs[i];
+	for (i = 0; i < nr_table; i++) {
+		struct bench_fig *f = &table[i];
 
 		if (f->late != late)
 			continue;
+		if (b->opt.only && !strstr(f->name, b->opt.only)) {
+			f->skip = not_selected;
+			continue;
+		}
 		prepare(b, f, skip);
 		if (runnable(f) && nr < ARRAY_SIZE(figs))
 			figs[nr++] = f;
 	}
 	run_rounds(b, figs, nr);
-	for (i = 0; i < bench_nr_figs; i++)
-		if (bench_figs[i].late == late)
-			report(b, &bench_figs[i]);
-	fflush(stdout);
+	for (i = 0; i < nr_table; i++)
+		if (table[i].late == late)
+			report(b, &table[i]);
 }
 
 static void bench_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--native] [-n N] [-r ROUNDS] [-b BATCH]\n"
-		"          [-k BURST] [-c MAX_VDEVS]\n"
+		"usage: %s [--native | --hooks] [-n N] [-r ROUNDS] [-b BATCH]\n"
+		"          [-k BURST] [-c MAX_VDEVS] [-f NAME]\n"
 		"  --native  upstream's /dev/iommu with IOMMUFD_TEST\n"
 		"            (default: 6.12 with our modules)\n"
+		"  --hooks   the stock paths our hooks sit on, on edu\n"
 		"  -n  operations per figure (1000)\n"
 		"  -r  rounds the operations are spread over (10)\n"
 		"  -b  operations between two clock reads (10)\n"
 		"  -k  events per veventq_events_per_s burst (64)\n"
-		"  -c  most vDEVICEs a vdev_lookup figure makes (65536)\n",
+		"  -c  most vDEVICEs a vdev_lookup figure makes (65536)\n"
+		"  -f  only the figures whose name holds NAME (a profile)\n",
 		prog);
 	exit(2);
 }
@@ -245,10 +279,11 @@ static unsigned int arg_uint(const char *prog, const char *s)
 	return v;
 }
 
-static void parse_opts(struct bench *b, int argc, char **argv)
+static void parse_opts(struct bench *b, int argc, char **argv, int *hooks)
 {
 	static const struct option longs[] = {
 		{ "native", no_argument, NULL, 'N' },
+		{ "hooks", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -259,10 +294,14 @@ static void parse_opts(struct bench *b, int argc, char **argv)
 		.n = 1000, .rounds = 10, .batch = 10, .burst = 64,
 		.max_vdevs = 65536,
 	};
-	while ((c = getopt_long(argc, argv, "n:r:b:k:c:h", longs, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "n:r:b:k:c:f:h", longs,
+				NULL)) >= 0) {
 		switch (c) {
 		case 'N':
 			b->abi = &bench_native_abi;
+			break;
+		case 'H':
+			*hooks = 1;
 			break;
 		case 'n':
 			b->opt.n = arg_uint(argv[0], optarg);
@@ -279,27 +318,56 @@ static void parse_opts(struct bench *b, int argc, char **argv)
 		case 'c':
 			b->opt.max_vdevs = arg_uint(argv[0], optarg);
 			break;
+		case 'f':
+			b->opt.only = optarg;
+			break;
 		default:
 			bench_usage(argv[0]);
 		}
 	}
 	if (optind != argc || b->opt.rounds > b->opt.n ||
+	    (*hooks && b->abi != &bench_module_abi) ||
 	    b->opt.burst > BENCH_MAX_BURST)
 		bench_usage(argv[0]);
 }
 
-int main(int argc, char **argv)
+/* --hooks: the hook figures, named after whether viommu.ko is loaded */
+static int main_hooks(struct bench *b, const char *kernel)
 {
-	struct bench b = { .iommufd = -1, .vfd = -1 };
 	const char *skip = NULL;
-	struct utsname uts;
+	int loaded = !access("/sys/module/viommu", F_OK);
 	int rc;
 
-	parse_opts(&b, argc, argv);
+	b->suffix = loaded ? "_hooked" : "_stock";
+	out("mode=hooks viommu=%s kernel=%s", loaded ? "loaded" : "absent",
+	    kernel);
+	rc = bench_hooks_setup(b);
+	if (rc < 0) {
+		fail(b, "setup", errno);
+		return 1;
+	}
+	if (rc)
+		skip = b->why;
+	b->why = NULL;
+	run_phase(b, bench_hook_figs, bench_nr_hook_figs, 0, skip);
+	run_phase(b, bench_hook_figs, bench_nr_hook_figs, 1, skip);
+	return bench_failed;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench b = { .iommufd = -1, .vfd = -1, .edu_fd = -1,
+			   .suffix = "" };
+	const char *skip = NULL;
+	struct utsname uts;
+	int hooks = 0, rc;
+
+	parse_opts(&b, argc, argv, &hooks);
 	if (uname(&uts))
 		snprintf(uts.release, sizeof(uts.release), "unknown");
-	printf(BENCH_PREFIX "mode=%s kernel=%s\n", b.abi->mode, uts.release);
-	fflush(stdout);
+	if (hooks)
+		return main_hooks(&b, uts.release);
+	out("mode=%s kernel=%s", b.abi->mode, uts.release);
 
 	rc = bench_setup(&b);
 	if (rc < 0) {
@@ -309,10 +377,10 @@ int main(int argc, char **argv)
 	if (rc)
 		skip = b.why;
 	b.why = NULL;
-	run_phase(&b, 0, skip);
+	run_phase(&b, bench_figs, bench_nr_figs, 0, skip);
 	if (!skip)
 		fprintf(stderr, BENCH_PREFIX "making vdev_lookup's vDEVICEs\n");
-	run_phase(&b, 1, skip);
+	run_phase(&b, bench_figs, bench_nr_figs, 1, skip);
 	/* Closing the files at exit frees every object. */
 	return bench_failed;
 }

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * viommu_bench --hooks: what our ftrace hooks add to the stock iommufd's
+ * own paths (src/shim/hooks.c hooks iopt_unmap_iova() and
+ * iommufd_device_unbind()), timed on edu, a real VFIO device behind the
+ * emulated SMMUv3. The same boot runs it with viommu.ko loaded and not
+ * (vm-init.sh); each figure's name says which ("_hooked" or "_stock").
+ * No vIOMMU object is made: a tenant that never uses the vIOMMU layer
+ * pays only the hook itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include "bench.h"
+#include "../edu_regs.h"
+
+/* An IOVA edu can reach (its 28-bit DMA mask) and no other figure uses */
+#define HOOK_IOVA 0x100000ULL
+
+static double clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* edu's cdev, bound to the benchmark's iommufd and attached to its IOAS */
+static int edu_bind_attach(struct bench *b)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
+	int fd, err;
+
+	fd = open(EDU_CDEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	bind.iommufd = b->iommufd;
+	at.pt_id = b->ioas_id;
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
+	    ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/**
+ * bench_hooks_setup() - The IOAS and the attached edu the figures use
+ * @b: The benchmark, with @opt set
+ *
+ * Return: 0; 1 with b->why set when this VM has no edu cdev; -1 with errno.
+ */
+int bench_hooks_setup(struct bench *b)
+{
+	b->psz = sysconf(_SC_PAGESIZE);
+	b->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (b->iommufd < 0)
+		return -1;
+	b->vfd = b->iommufd;
+	b->buffer = mmap(NULL, b->psz, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (b->buffer == MAP_FAILED)
+		return -1;
+	memset(b->buffer, 0x5a, b->psz);
+	if (bench_ioas_alloc(b->iommufd, &b->ioas_id))
+		return -1;
+	b->edu_fd = edu_bind_attach(b);
+	if (b->edu_fd >= 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	b->why = "no_edu";
+	return 1;
+}
+
+/*
+ * ioas_unmap: IOAS_UNMAP of one page the edu's SMMU domain maps (an
+ * io-pgtable unmap and a TLB invalidation on the emulated SMMUv3); the
+ * IOAS_MAP before it is not timed.
+ */
+static int op_ioas_unmap(struct bench_fig *f)
+{
+	struct bench *b = f->b;
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = b->ioas_id,
+		.iova = HOOK_IOVA,
+		.length = b->psz,
+	};
+	double t0;
+	int rc;
+
+	if (bench_ioas_map(b->iommufd, b->ioas_id, b->buffer, b->psz,
+			   HOOK_IOVA))
+		return -1;
+	t0 = clock_ns();
+	rc = ioctl(b->iommufd, IOMMU_IOAS_UNMAP, &cmd);
+	f->timed_ns += clock_ns() - t0;
+	if (rc)
+		return -1;
+	if (cmd.length == (__u64)b->psz)
+		return 0;
+	b->why = "short_unmap";
+	return -1;
+}
+
+/*
+ * device_unbind: close() of edu's cdev, bound and attached: VFIO unbinds
+ * it from iommufd (iommufd_device_unbind()) before close() returns (the
+ * file's release runs as task work on the way back to userspace). The
+ * open, bind and attach before it are not timed.
+ */
+static int op_device_unbind(struct bench_fig *f)
+{
+	int fd = edu_bind_attach(f->b);
+	double t0;
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	t0 = clock_ns();
+	rc = close(fd);
+	f->timed_ns += clock_ns() - t0;
+	return rc;
+}
+
+/*
+ * A VFIO cdev binds once at a time: device_unbind runs after ioas_unmap
+ * (late) and closes the fixture's binding before it makes its own.
+ */
+static int prep_device_unbind(struct bench_fig *f)
+{
+	struct bench *b = f->b;
+
+	if (close(b->edu_fd))
+		return -1;
+	b->edu_fd = -1;
+	return 0;
+}
+
+struct bench_fig bench_hook_figs[] = {
+	{ .name = "ioas_unmap", .op = op_ioas_unmap, .self_timed = 1 },
+	{ .name = "device_unbind", .prepare = prep_device_unbind,
+	  .op = op_device_unbind, .self_timed = 1, .late = 1 },
+};
+
+const unsigned int bench_nr_hook_figs = ARRAY_SIZE(bench_hook_figs);
