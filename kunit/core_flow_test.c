@@ -409,6 +409,71 @@ static void viommu_users_count_pins(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, f.parent_id));
 }
 
+/* A stock nested HWPT on @f's nest parent, made without any vIOMMU */
+static u32 flow_stock_nested_alloc(struct kunit *test, struct flow *f)
+{
+	struct viommu_hwpt_selftest data = {
+		.iotlb = VIOMMU_TEST_IOTLB_DEFAULT,
+	};
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.dev_id = f->idev_id,
+		.pt_id = f->parent_id,
+		.data_type = VIOMMU_HWPT_DATA_SELFTEST,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)f->data,
+	};
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(f->data, &data, sizeof(data)));
+	KUNIT_ASSERT_EQ(test, 0,
+			flow_stock_ioctl(test, f, IOMMU_HWPT_ALLOC, &cmd,
+					 sizeof(cmd)));
+	return cmd.out_hwpt_id;
+}
+
+/*
+ * Each nested HWPT made on the vIOMMU pins it once, and its stock destroy
+ * drops that pin only, whatever the order; a stock nested HWPT the core
+ * did not make is none of its business.
+ */
+static void nested_pins_follow_each_hwpt(struct kunit *test)
+{
+	u32 ids[4], stock_id;
+	unsigned int i;
+	struct flow f;
+
+	flow_setup(test, &f);
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
+							   &ids[i]));
+	KUNIT_EXPECT_EQ(test, 5,
+			flow_users(test, &f, f.viommu_id));
+
+	stock_id = flow_stock_nested_alloc(test, &f);
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, stock_id));
+	KUNIT_EXPECT_EQ(test, 5,
+			flow_users(test, &f, f.viommu_id));
+
+	/* Out of the order they were made in; each goes once. */
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[2]));
+	KUNIT_EXPECT_EQ(test, -ENOENT, flow_stock_destroy(test, &f, ids[2]));
+	KUNIT_EXPECT_EQ(test, 4, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[0]));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[3]));
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, -EBUSY, flow_destroy(test, &f, f.ctx,
+						   f.viommu_id));
+
+	/* A new one after the others went is tracked as well. */
+	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
+						   &ids[0]));
+	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[1]));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[0]));
+	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, f.viommu_id));
+}
+
 static void vdevice_tombstone_on_unbind(struct kunit *test)
 {
 	u32 vdev_id, stdev2, idev2, id;
@@ -859,6 +924,7 @@ static struct kunit_case core_flow_test_cases[] = {
 	KUNIT_CASE(vdevice_one_per_device_and_virt_id),
 	KUNIT_CASE(vdevice_needs_the_viommus_iommu),
 	KUNIT_CASE(viommu_users_count_pins),
+	KUNIT_CASE(nested_pins_follow_each_hwpt),
 	KUNIT_CASE(vdevice_tombstone_on_unbind),
 	KUNIT_CASE(orphan_freed_after_stock_destroy),
 	KUNIT_CASE(orphan_freed_after_other_context_detaches),

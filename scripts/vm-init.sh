@@ -282,8 +282,8 @@ run_tests_unload_and_stop() {
 # MODE=bench (make bench): the benchmark program, on our modules where
 # the boot has them (Linux 6.12), else on the kernel's own iommufd and its
 # selftest mock (upstream 7.2: --native). BENCH_ARGS, a comma list, are
-# its options. On 6.12 the hook figures (--hooks) run in the same boot
-# with viommu.ko unloaded and loaded, twice, in turn. The console shows
+# its options. On 6.12 the hook figures (--hooks) run in the same boot,
+# two rounds of bench_hooks_round around the main run. The console shows
 # warnings and worse only: an info line must not split a figure's line.
 # BENCH_TRACE (make bench-trace): no hook figures; the run under the
 # function_graph tracer from these functions (a comma list), BENCH_DEPTH
@@ -301,8 +301,15 @@ bench_traced() {
 	cat $t/trace
 	echo "viommu-vm: trace end"
 }
-bench_hooks_pair() {	# the hook figures unhooked, then with viommu.ko loaded
+# One round of the hook figures, viommu.ko unloaded at its start and
+# loaded at its end: without it ("_stock"), with its hooks but no door
+# (stock_door=0, a bound /dev/viommu puts the hooks in: "_hooks_only"),
+# and as users load it, hooks and the /dev/iommu door ("_hooked").
+bench_hooks_round() {
 	check bench_hooks_stock /tests/viommu_bench --hooks "$@"
+	check load_viommu_without_door modprobe viommu stock_door=0
+	check bench_hooks_only /tests/viommu_bench --hooks --bind "$@"
+	check unload_viommu rmmod viommu
 	check load_viommu modprobe viommu
 	check bench_hooks_hooked /tests/viommu_bench --hooks "$@"
 }
@@ -311,7 +318,9 @@ if [ "$MODE" = bench ]; then
 	echo 5 >/proc/sys/kernel/printk
 	if [ -n "${BENCH_TRACE:-}" ]; then
 		if [ -f "$MOD_DIR/viommu.ko" ]; then
-			check load_modules modprobe -a iommufd viommu viommu_selftest
+			check load_modules modprobe -a iommufd vfio-pci viommu \
+				viommu_selftest
+			check edu_bound_to_vfio_pci bind_edu_to_vfio
 		else
 			check load_iommufd modprobe iommufd
 			set -- --native "$@"
@@ -320,11 +329,11 @@ if [ "$MODE" = bench ]; then
 	elif [ -f "$MOD_DIR/viommu.ko" ]; then
 		check load_stock_modules modprobe -a iommufd vfio-pci
 		check edu_bound_to_vfio_pci bind_edu_to_vfio
-		bench_hooks_pair "$@"
+		bench_hooks_round "$@"
 		check load_viommu_selftest modprobe viommu_selftest
 		check bench /tests/viommu_bench "$@"
 		check unload_viommu rmmod viommu_selftest viommu
-		bench_hooks_pair "$@"
+		bench_hooks_round "$@"
 	else
 		check load_iommufd modprobe iommufd
 		check bench /tests/viommu_bench --native "$@"

@@ -10,6 +10,7 @@
  * set up as 6.12 does for its own HWPTs: stock attach, detach and destroy
  * then do the rest.
  */
+#include <linux/hashtable.h>
 #include <linux/iommu.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -19,16 +20,39 @@
 
 /**
  * struct viommu_nested - A stock nested HWPT made on a vIOMMU
- * @obj: The stock object, the key of viommu_nested_hwpts
+ * @obj: The stock object, the key of viommu_nested_by_obj
  * @viommu: The vIOMMU it pins
+ * @index: Its index in viommu_nested_hwpts
+ * @node: In viommu_nested_by_obj
  */
 struct viommu_nested {
 	struct iommufd_object *obj;
 	struct viommu *viommu;
+	u32 index;
+	struct hlist_node node;
 };
 
-static DEFINE_XARRAY(viommu_nested_hwpts);
+/*
+ * Every nested HWPT made here, twice: by a small index, which teardown
+ * walks in order, and by stock object address, which the destroy hook
+ * has. An xarray keyed by the address itself is 11 levels deep: each
+ * insert allocated and each erase RCU-freed a node a level.
+ */
+static DEFINE_XARRAY_ALLOC(viommu_nested_hwpts);
+static DEFINE_HASHTABLE(viommu_nested_by_obj, 8);
 static DEFINE_MUTEX(viommu_nested_lock);
+
+static struct viommu_nested *viommu_nested_find(struct iommufd_object *obj)
+{
+	struct viommu_nested *nested;
+
+	lockdep_assert_held(&viommu_nested_lock);
+	hash_for_each_possible(viommu_nested_by_obj, nested, node,
+			       (unsigned long)obj)
+		if (nested->obj == obj)
+			return nested;
+	return NULL;
+}
 
 struct viommu_nested_prep {
 	struct viommu_ucmd *ucmd;
@@ -51,10 +75,13 @@ static int viommu_nested_prepare(struct iommufd_object *obj, void *arg)
 	if (rc)
 		return rc;
 	mutex_lock(&viommu_nested_lock);
-	rc = xa_insert(&viommu_nested_hwpts, (unsigned long)obj, nested,
-		       GFP_KERNEL);
-	if (!rc)
+	rc = xa_alloc(&viommu_nested_hwpts, &nested->index, nested,
+		      xa_limit_32b, GFP_KERNEL);
+	if (!rc) {
+		hash_add(viommu_nested_by_obj, &nested->node,
+			 (unsigned long)obj);
 		refcount_inc(&nested->viommu->obj.users);
+	}
 	mutex_unlock(&viommu_nested_lock);
 	/* Last: nothing may fail after it, the object is only aborted then. */
 	if (!rc && prep->fault)
@@ -210,9 +237,12 @@ void viommu_core_nested_destroyed(struct iommufd_object *obj)
 	struct viommu_nested *nested;
 
 	mutex_lock(&viommu_nested_lock);
-	nested = xa_erase(&viommu_nested_hwpts, (unsigned long)obj);
-	if (nested)
+	nested = viommu_nested_find(obj);
+	if (nested) {
+		hash_del(&nested->node);
+		xa_erase(&viommu_nested_hwpts, nested->index);
 		refcount_dec(&nested->viommu->obj.users);
+	}
 	mutex_unlock(&viommu_nested_lock);
 	if (!nested)
 		return;

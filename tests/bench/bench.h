@@ -124,12 +124,14 @@ extern const unsigned int bench_nr_figs;
 /* hooks.c: the --hooks table, on the stock iommufd and edu */
 extern struct bench_fig bench_hook_figs[];
 extern const unsigned int bench_nr_hook_figs;
-int bench_hooks_setup(struct bench *b);
+int bench_hooks_setup(struct bench *b, int bind);
 
 /* setup.c */
 extern const struct bench_abi bench_module_abi;
 extern const struct bench_abi bench_native_abi;
 int bench_setup(struct bench *b);
+int bench_bind_viommu(struct bench *b);
+char bench_viommu_param(const char *name);
 
 /* ioctl.c: the vIOMMU uAPI calls, one per command; 0 or -1 with errno */
 int bench_destroy(int fd, __u32 id);

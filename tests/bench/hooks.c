@@ -59,16 +59,19 @@ static int edu_bind_attach(struct bench *b)
 /**
  * bench_hooks_setup() - The IOAS and the attached edu the figures use
  * @b: The benchmark, with @opt set
+ * @bind: Bind a /dev/viommu context to the iommufd first (--bind)
  *
  * Return: 0; 1 with b->why set when this VM has no edu cdev; -1 with errno.
  */
-int bench_hooks_setup(struct bench *b)
+int bench_hooks_setup(struct bench *b, int bind)
 {
 	b->psz = sysconf(_SC_PAGESIZE);
 	b->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
 	if (b->iommufd < 0)
 		return -1;
 	b->vfd = b->iommufd;
+	if (bind && bench_bind_viommu(b))
+		return -1;
 	b->buffer = mmap(NULL, b->psz, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (b->buffer == MAP_FAILED)

@@ -2,7 +2,7 @@
 /*
  * viommu_bench: runs the operation table (figures.c) in rounds and reports.
  *
- * usage: viommu_bench [--native | --hooks] [-n N] [-r ROUNDS] [-b BATCH]
+ * usage: viommu_bench [--native | --hooks [--bind]] [-n N] [-r ROUNDS] [-b BATCH]
  *                     [-k BURST] [-c MAX_VDEVS] [-f NAME]
  *
  * Each figure is timed over N operations: R rounds, each of which runs
@@ -252,11 +252,12 @@ static void run_phase(struct bench *b, struct bench_fig *table,
 static void bench_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--native | --hooks] [-n N] [-r ROUNDS] [-b BATCH]\n"
+		"usage: %s [--native | --hooks [--bind]] [-n N] [-r ROUNDS] [-b BATCH]\n"
 		"          [-k BURST] [-c MAX_VDEVS] [-f NAME]\n"
 		"  --native  upstream's /dev/iommu with IOMMUFD_TEST\n"
 		"            (default: 6.12 with our modules)\n"
 		"  --hooks   the stock paths our hooks sit on, on edu\n"
+		"  --bind    with --hooks: bind /dev/viommu first\n"
 		"  -n  operations per figure (1000)\n"
 		"  -r  rounds the operations are spread over (10)\n"
 		"  -b  operations between two clock reads (10)\n"
@@ -279,11 +280,13 @@ static unsigned int arg_uint(const char *prog, const char *s)
 	return v;
 }
 
-static void parse_opts(struct bench *b, int argc, char **argv, int *hooks)
+static void parse_opts(struct bench *b, int argc, char **argv, int *hooks,
+		       int *bind)
 {
 	static const struct option longs[] = {
 		{ "native", no_argument, NULL, 'N' },
 		{ "hooks", no_argument, NULL, 'H' },
+		{ "bind", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -302,6 +305,9 @@ static void parse_opts(struct bench *b, int argc, char **argv, int *hooks)
 			break;
 		case 'H':
 			*hooks = 1;
+			break;
+		case 'B':
+			*bind = 1;
 			break;
 		case 'n':
 			b->opt.n = arg_uint(argv[0], optarg);
@@ -326,22 +332,34 @@ static void parse_opts(struct bench *b, int argc, char **argv, int *hooks)
 		}
 	}
 	if (optind != argc || b->opt.rounds > b->opt.n ||
-	    (*hooks && b->abi != &bench_module_abi) ||
+	    (*hooks && b->abi != &bench_module_abi) || (*bind && !*hooks) ||
 	    b->opt.burst > BENCH_MAX_BURST)
 		bench_usage(argv[0]);
 }
 
-/* --hooks: the hook figures, named after whether viommu.ko is loaded */
-static int main_hooks(struct bench *b, const char *kernel)
+/*
+ * --hooks: the hook figures, named after what of viommu.ko is in:
+ * "_stock" (not loaded), "_hooked" (loaded with its /dev/iommu door:
+ * hooks and door, as users run it), "_hooks_only" (loaded with
+ * stock_door=0 and, with --bind, a /dev/viommu context bound to the
+ * benchmark's iommufd, which puts the hooks in), "_idle" (loaded, door
+ * off, nothing bound: no hook in).
+ */
+static int main_hooks(struct bench *b, const char *kernel, int bind)
 {
-	const char *skip = NULL;
-	int loaded = !access("/sys/module/viommu", F_OK);
+	const char *skip = NULL, *state = "absent";
 	int rc;
 
-	b->suffix = loaded ? "_hooked" : "_stock";
-	out("mode=hooks viommu=%s kernel=%s", loaded ? "loaded" : "absent",
-	    kernel);
-	rc = bench_hooks_setup(b);
+	b->suffix = "_stock";
+	if (!access("/sys/module/viommu", F_OK)) {
+		state = "loaded";
+		if (bench_viommu_param("stock_door_ready") == 'Y')
+			b->suffix = "_hooked";
+		else
+			b->suffix = bind ? "_hooks_only" : "_idle";
+	}
+	out("mode=hooks viommu=%s kernel=%s", state, kernel);
+	rc = bench_hooks_setup(b, bind);
 	if (rc < 0) {
 		fail(b, "setup", errno);
 		return 1;
@@ -360,13 +378,13 @@ int main(int argc, char **argv)
 			   .suffix = "" };
 	const char *skip = NULL;
 	struct utsname uts;
-	int hooks = 0, rc;
+	int hooks = 0, bind = 0, rc;
 
-	parse_opts(&b, argc, argv, &hooks);
+	parse_opts(&b, argc, argv, &hooks, &bind);
 	if (uname(&uts))
 		snprintf(uts.release, sizeof(uts.release), "unknown");
 	if (hooks)
-		return main_hooks(&b, uts.release);
+		return main_hooks(&b, uts.release, bind);
 	out("mode=%s kernel=%s", b.abi->mode, uts.release);
 
 	rc = bench_setup(&b);

@@ -21,7 +21,7 @@
 /* Module mode: tests/fixture.h's vt_open_pair(), without its harness */
 
 /* A parameter of viommu.ko: its first character, or 0 if unreadable. */
-static char viommu_param(const char *name)
+char bench_viommu_param(const char *name)
 {
 	char path[128], c = 0;
 	FILE *f;
@@ -41,9 +41,27 @@ static char viommu_param(const char *name)
  * VT_DOOR=stock as for the tests (tests/util.h), a second fd of the
  * /dev/iommu file through its stock-file door.
  */
+/**
+ * bench_bind_viommu() - Open /dev/viommu into b->vfd, bound to b->iommufd
+ * @b: The benchmark, its iommufd open
+ *
+ * Return: 0, or -1 with errno.
+ */
+int bench_bind_viommu(struct bench *b)
+{
+	struct viommu_bind_iommufd bind = {
+		.size = sizeof(bind),
+		.iommufd_fd = b->iommufd,
+	};
+
+	b->vfd = open("/dev/viommu", O_RDWR | O_CLOEXEC);
+	if (b->vfd < 0)
+		return -1;
+	return ioctl(b->vfd, VIOMMU_BIND_IOMMUFD, &bind) ? -1 : 0;
+}
+
 static int module_open(struct bench *b)
 {
-	struct viommu_bind_iommufd bind = { .size = sizeof(bind) };
 	const char *door = getenv("VT_DOOR");
 
 	b->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
@@ -53,11 +71,7 @@ static int module_open(struct bench *b)
 		b->vfd = fcntl(b->iommufd, F_DUPFD_CLOEXEC, 0);
 		return b->vfd < 0 ? -1 : 0;
 	}
-	b->vfd = open("/dev/viommu", O_RDWR | O_CLOEXEC);
-	if (b->vfd < 0)
-		return -1;
-	bind.iommufd_fd = b->iommufd;
-	return ioctl(b->vfd, VIOMMU_BIND_IOMMUFD, &bind) ? -1 : 0;
+	return bench_bind_viommu(b);
 }
 
 const struct bench_abi bench_module_abi = {
@@ -99,7 +113,7 @@ int bench_setup(struct bench *b)
 	if (b->abi->open(b))
 		return -1;
 	/* Without its shim, viommu.ko refuses every object: nothing to time. */
-	if (b->abi == &bench_module_abi && viommu_param("shim_ready") == 'N') {
+	if (b->abi == &bench_module_abi && bench_viommu_param("shim_ready") == 'N') {
 		b->why = "shim_off";
 		return 1;
 	}
