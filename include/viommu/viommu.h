@@ -105,6 +105,7 @@ struct viommu {
  * @dev: The physical device
  * @virt_id: The guest's id for @dev (a vSID on SMMUv3)
  * @destroy: Optional; set by vdevice_init, called before the core frees it
+ * @idev_node: Core bookkeeping: @idev's entry in the core's map
  */
 struct viommu_vdevice {
 	struct viommu_object obj;
@@ -113,6 +114,7 @@ struct viommu_vdevice {
 	struct device *dev;
 	u64 virt_id;
 	void (*destroy)(struct viommu_vdevice *vdev);
+	struct hlist_node idev_node;
 };
 
 /**

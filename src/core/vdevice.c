@@ -4,6 +4,7 @@
  * has at most one vDEVICE, and when the stock iommufd unbinds the device
  * the vDEVICE goes first (6.12 has no tombstones: the shim calls in).
  */
+#include <linux/hashtable.h>
 #include <linux/iommu.h>
 #include <linux/mutex.h>
 #include <linux/wait.h>
@@ -16,9 +17,14 @@
  * vDEVICE of each stock iommufd_device, and devices being unbound. An
  * entry in the map is always a finalized vDEVICE: VDEVICE_ALLOC copies its
  * answer out before it takes the lock, then publishes in one critical
- * section, so the unbind hook never waits for a user copy.
+ * section, so the unbind hook never waits for a user copy. Upstream keeps
+ * it in the device; here a hash of the device's address (an xarray keyed
+ * by the address allocated and RCU-freed nodes on every vDEVICE).
+ * Everything of the map is under viommu_vdev_lock; a waiter for an entry
+ * to go watches viommu_idev_gone, bumped at each removal.
  */
-static DEFINE_XARRAY(viommu_idev_vdevs);
+static DEFINE_HASHTABLE(viommu_idev_vdevs, 8);
+static unsigned long viommu_idev_gone;
 static LIST_HEAD(viommu_unbinding);
 static DEFINE_MUTEX(viommu_vdev_lock);
 static DECLARE_WAIT_QUEUE_HEAD(viommu_vdev_wait);
@@ -27,6 +33,28 @@ struct viommu_unbinding {
 	struct list_head node;
 	struct iommufd_device *idev;
 };
+
+/* The vDEVICE of @idev, or NULL */
+static struct viommu_vdevice *viommu_idev_vdev(struct iommufd_device *idev)
+{
+	struct viommu_vdevice *vdev;
+
+	lockdep_assert_held(&viommu_vdev_lock);
+	hash_for_each_possible(viommu_idev_vdevs, vdev, idev_node,
+			       (unsigned long)idev)
+		if (vdev->idev == idev)
+			return vdev;
+	return NULL;
+}
+
+static void viommu_idev_vdev_del(struct viommu_vdevice *vdev)
+{
+	lockdep_assert_held(&viommu_vdev_lock);
+	if (!hash_hashed(&vdev->idev_node))
+		return;
+	hash_del(&vdev->idev_node);
+	WRITE_ONCE(viommu_idev_gone, viommu_idev_gone + 1);
+}
 
 /* The entry of a device being unbound, or NULL. */
 static struct viommu_unbinding *
@@ -50,8 +78,7 @@ static void viommu_vdevice_teardown(struct viommu_vdevice *vdev)
 	if (vdev->destroy)
 		vdev->destroy(vdev);
 	xa_cmpxchg(&viommu->vdevs, vdev->virt_id, vdev, NULL, GFP_KERNEL);
-	xa_cmpxchg(&viommu_idev_vdevs, (unsigned long)vdev->idev, vdev, NULL,
-		   GFP_KERNEL);
+	viommu_idev_vdev_del(vdev);
 	viommu_shim_unpin(viommu_shim_idev_obj(vdev->idev));
 	refcount_dec(&viommu->obj.users);
 }
@@ -63,7 +90,7 @@ static int viommu_vdevice_check(struct viommu *viommu,
 	lockdep_assert_held(&viommu_vdev_lock);
 	if (viommu_unbinding_find(idev))
 		return -ENOENT;
-	if (xa_load(&viommu_idev_vdevs, (unsigned long)idev))
+	if (viommu_idev_vdev(idev))
 		return -EEXIST;
 	if (xa_load(&viommu->vdevs, virt_id))
 		return -EEXIST;
@@ -88,10 +115,7 @@ static int viommu_vdevice_publish(struct viommu_vdevice *vdev,
 	rc = xa_insert(&viommu->vdevs, vdev->virt_id, NULL, GFP_KERNEL);
 	if (rc)
 		return rc == -EBUSY ? -EEXIST : rc;
-	rc = xa_insert(&viommu_idev_vdevs, (unsigned long)vdev->idev, vdev,
-		       GFP_KERNEL);
-	if (rc)
-		goto err_release;
+	hash_add(viommu_idev_vdevs, &vdev->idev_node, (unsigned long)vdev->idev);
 	if (viommu->ops->vdevice_init) {
 		rc = viommu->ops->vdevice_init(vdev);
 		if (rc)
@@ -105,8 +129,7 @@ static int viommu_vdevice_publish(struct viommu_vdevice *vdev,
 	return 0;
 
 err_idev:
-	xa_erase(&viommu_idev_vdevs, (unsigned long)vdev->idev);
-err_release:
+	viommu_idev_vdev_del(vdev);
 	xa_release(&viommu->vdevs, vdev->virt_id);
 	return rc;
 }
@@ -247,10 +270,10 @@ void viommu_vdevice_destroy(struct viommu_object *obj)
 	wake_up_all(&viommu_vdev_wait);
 }
 
-/* Compares entries only: the vDEVICE an old entry named may be freed. */
-static bool viommu_idev_entry_changed(struct iommufd_device *idev, void *old)
+/* Whether a vDEVICE left the map since @gone was read, under the lock */
+static bool viommu_idev_vdev_went(unsigned long gone)
 {
-	return xa_load(&viommu_idev_vdevs, (unsigned long)idev) != old;
+	return READ_ONCE(viommu_idev_gone) != gone;
 }
 
 /**
@@ -266,6 +289,7 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 	struct viommu_unbinding *u;
 	struct viommu_vdevice *vdev;
 	struct viommu_ctx *ctx;
+	unsigned long gone;
 	int rc;
 
 	u = kzalloc(sizeof(*u), GFP_KERNEL | __GFP_NOFAIL);
@@ -274,9 +298,10 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 	mutex_lock(&viommu_vdev_lock);
 	list_add(&u->node, &viommu_unbinding);
 	for (;;) {
-		vdev = xa_load(&viommu_idev_vdevs, (unsigned long)idev);
+		vdev = viommu_idev_vdev(idev);
 		if (!vdev)
 			break;
+		gone = viommu_idev_gone;
 		/* A vDEVICE in the map keeps its context alive. */
 		if (refcount_inc_not_zero(&vdev->obj.users)) {
 			ctx = vdev->viommu->ctx;
@@ -293,7 +318,7 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 			/* Left in the map: wait for its owner, not in a loop. */
 			if (WARN_ON(rc))
 				wait_event(viommu_vdev_wait,
-					   viommu_idev_entry_changed(idev, vdev));
+					   viommu_idev_vdev_went(gone));
 		} else {
 			/*
 			 * Someone else is destroying it: its destroy op takes
@@ -302,7 +327,7 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 			 */
 			mutex_unlock(&viommu_vdev_lock);
 			wait_event(viommu_vdev_wait,
-				   viommu_idev_entry_changed(idev, vdev));
+				   viommu_idev_vdev_went(gone));
 		}
 		mutex_lock(&viommu_vdev_lock);
 	}
