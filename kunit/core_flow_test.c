@@ -431,47 +431,85 @@ static u32 flow_stock_nested_alloc(struct kunit *test, struct flow *f)
 	return cmd.out_hwpt_id;
 }
 
+/* A nested HWPT on vIOMMU @viommu_id of @ctx, for @f's mock device */
+static void flow_nested_on(struct kunit *test, struct flow *f,
+			   struct viommu_ctx *ctx, u32 viommu_id, u32 *hwpt_id)
+{
+	struct viommu_ctx *ctx_was = f->ctx;
+	u32 viommu_was = f->viommu_id;
+	long rc;
+
+	f->ctx = ctx;
+	f->viommu_id = viommu_id;
+	rc = flow_nested_alloc(test, f, f->idev_id, hwpt_id);
+	f->ctx = ctx_was;
+	f->viommu_id = viommu_was;
+	KUNIT_ASSERT_EQ(test, 0, rc);
+}
+
 /*
- * Each nested HWPT made on the vIOMMU pins it once, and its stock destroy
- * drops that pin only, whatever the order; a stock nested HWPT the core
- * did not make is none of its business.
+ * Each nested HWPT made on a vIOMMU pins that vIOMMU once, and its stock
+ * destroy drops that pin only, whatever the order; a stock nested HWPT
+ * the core did not make is none of its business; closing a context
+ * destroys its unattached nested HWPTs.
  */
 static void nested_pins_follow_each_hwpt(struct kunit *test)
 {
-	u32 ids[4], stock_id;
-	unsigned int i;
+	u32 a[3], b[2], viommu_b, viommu_c, c, stock_id;
+	struct viommu_ctx *ctx2;
+	struct file *file2;
 	struct flow f;
 
 	flow_setup(test, &f);
-	for (i = 0; i < ARRAY_SIZE(ids); i++)
-		KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
-							   &ids[i]));
-	KUNIT_EXPECT_EQ(test, 5,
-			flow_users(test, &f, f.viommu_id));
+	KUNIT_ASSERT_EQ(test, 0, flow_viommu_alloc(test, &f, f.idev_id,
+						   &viommu_b));
+	/* Interleaved: neighbours in the tables belong to other vIOMMUs. */
+	flow_nested_on(test, &f, f.ctx, f.viommu_id, &a[0]);
+	flow_nested_on(test, &f, f.ctx, viommu_b, &b[0]);
+	flow_nested_on(test, &f, f.ctx, f.viommu_id, &a[1]);
+	flow_nested_on(test, &f, f.ctx, viommu_b, &b[1]);
+	flow_nested_on(test, &f, f.ctx, f.viommu_id, &a[2]);
+	KUNIT_EXPECT_EQ(test, 4, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, viommu_b));
 
 	stock_id = flow_stock_nested_alloc(test, &f);
 	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, stock_id));
-	KUNIT_EXPECT_EQ(test, 5,
-			flow_users(test, &f, f.viommu_id));
-
-	/* Out of the order they were made in; each goes once. */
-	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[2]));
-	KUNIT_EXPECT_EQ(test, -ENOENT, flow_stock_destroy(test, &f, ids[2]));
 	KUNIT_EXPECT_EQ(test, 4, flow_users(test, &f, f.viommu_id));
-	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[0]));
-	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[3]));
-	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, f.viommu_id));
-	KUNIT_EXPECT_EQ(test, -EBUSY, flow_destroy(test, &f, f.ctx,
-						   f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, viommu_b));
 
-	/* A new one after the others went is tracked as well. */
-	KUNIT_ASSERT_EQ(test, 0, flow_nested_alloc(test, &f, f.idev_id,
-						   &ids[0]));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, b[0]));
+	KUNIT_EXPECT_EQ(test, 4, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, viommu_b));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, a[1]));
+	KUNIT_EXPECT_EQ(test, -ENOENT, flow_stock_destroy(test, &f, a[1]));
 	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, f.viommu_id));
-	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[1]));
-	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, ids[0]));
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, viommu_b));
+
+	/* A new one takes a freed slot and is tracked as well. */
+	flow_nested_on(test, &f, f.ctx, viommu_b, &b[0]);
+	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, viommu_b));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, a[0]));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, a[2]));
 	KUNIT_EXPECT_EQ(test, 1, flow_users(test, &f, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, viommu_b));
 	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, f.viommu_id));
+	KUNIT_EXPECT_EQ(test, -EBUSY, flow_destroy(test, &f, f.ctx, viommu_b));
+
+	/* A second context's unattached nested HWPT goes when it closes. */
+	ctx2 = flow_ctx(test, &f, &file2);
+	swap(f.ctx, ctx2);
+	KUNIT_ASSERT_EQ(test, 0, flow_viommu_alloc(test, &f, f.idev_id,
+						   &viommu_c));
+	swap(f.ctx, ctx2);
+	flow_nested_on(test, &f, ctx2, viommu_c, &c);
+	kunit_release_action(test, flow_fput_sync, file2);
+	viommu_ctx_reap_flush();
+	KUNIT_EXPECT_EQ(test, -ENOENT, flow_stock_destroy(test, &f, c));
+	/* The first context's are untouched. */
+	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, viommu_b));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, b[0]));
+	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, b[1]));
+	KUNIT_EXPECT_EQ(test, 0, flow_destroy(test, &f, f.ctx, viommu_b));
 }
 
 static void vdevice_tombstone_on_unbind(struct kunit *test)

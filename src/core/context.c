@@ -109,8 +109,11 @@ void viommu_ctx_reap_orphans(void)
 	 * Most calls find no orphan: waking a worker for nothing cost every
 	 * nested HWPT and vDEVICE destroy a context switch. No lock: the
 	 * reap itself destroys nested HWPTs, which call here. An orphan
-	 * added after this check is reaped by its adder's own call.
+	 * added after this check is reaped by its adder's own call; the
+	 * barrier orders the caller's letting go (a pin dropped) before the
+	 * check, so that reap sees it, as the adder's teardown did not.
 	 */
+	smp_mb();
 	if (!list_empty_careful(&viommu_orphans))
 		schedule_work(&viommu_reap_work);
 }

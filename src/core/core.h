@@ -204,6 +204,8 @@ static inline bool viommu_backs_dev(struct viommu *viommu, struct device *dev)
 /* Nested HWPTs (hwpt.c) */
 #define VIOMMU_INVALIDATE_ENTRY_NUM_MAX BIT(19)
 unsigned int viommu_nested_destroy_unused(struct viommu_ctx *ctx);
+int viommu_hwpt_init(void);
+void viommu_hwpt_exit(void);
 
 /* vEVENTQ (veventq.c) */
 #define VIOMMU_VEVENTQ_MAX_DEPTH BIT(19)

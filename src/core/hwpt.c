@@ -10,9 +10,9 @@
  * set up as 6.12 does for its own HWPTs: stock attach, detach and destroy
  * then do the rest.
  */
-#include <linux/hashtable.h>
 #include <linux/iommu.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 
 #include "core.h"
@@ -29,29 +29,45 @@ struct viommu_nested {
 	struct iommufd_object *obj;
 	struct viommu *viommu;
 	u32 index;
-	struct hlist_node node;
+	struct rhash_head node;
 };
 
 /*
  * Every nested HWPT made here, twice: by a small index, which teardown
  * walks in order, and by stock object address, which the destroy hook
- * has. An xarray keyed by the address itself is 11 levels deep: each
- * insert allocated and each erase RCU-freed a node a level.
+ * has (for every stock nested HWPT, ours or not). An xarray keyed by the
+ * address itself is 11 levels deep: each insert allocated and each erase
+ * RCU-freed a node a level. A tenant may make any number: the table
+ * grows with them.
  */
 static DEFINE_XARRAY_ALLOC(viommu_nested_hwpts);
-static DEFINE_HASHTABLE(viommu_nested_by_obj, 8);
+static struct rhashtable viommu_nested_by_obj;
 static DEFINE_MUTEX(viommu_nested_lock);
 
-static struct viommu_nested *viommu_nested_find(struct iommufd_object *obj)
-{
-	struct viommu_nested *nested;
+static const struct rhashtable_params viommu_nested_params = {
+	.key_len = sizeof(struct iommufd_object *),
+	.key_offset = offsetof(struct viommu_nested, obj),
+	.head_offset = offsetof(struct viommu_nested, node),
+	.automatic_shrinking = true,
+};
 
-	lockdep_assert_held(&viommu_nested_lock);
-	hash_for_each_possible(viommu_nested_by_obj, nested, node,
-			       (unsigned long)obj)
-		if (nested->obj == obj)
-			return nested;
-	return NULL;
+/**
+ * viommu_hwpt_init() - Set up the nested HWPT table, at load
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int viommu_hwpt_init(void)
+{
+	return rhashtable_init(&viommu_nested_by_obj, &viommu_nested_params);
+}
+
+/**
+ * viommu_hwpt_exit() - Free the table, at unload: every context is gone
+ */
+void viommu_hwpt_exit(void)
+{
+	WARN_ON(!xa_empty(&viommu_nested_hwpts));
+	rhashtable_destroy(&viommu_nested_by_obj);
 }
 
 struct viommu_nested_prep {
@@ -78,10 +94,17 @@ static int viommu_nested_prepare(struct iommufd_object *obj, void *arg)
 	rc = xa_alloc(&viommu_nested_hwpts, &nested->index, nested,
 		      xa_limit_32b, GFP_KERNEL);
 	if (!rc) {
-		hash_add(viommu_nested_by_obj, &nested->node,
-			 (unsigned long)obj);
-		refcount_inc(&nested->viommu->obj.users);
+		rc = rhashtable_insert_fast(&viommu_nested_by_obj,
+					    &nested->node,
+					    viommu_nested_params);
+		if (rc) {
+			xa_erase(&viommu_nested_hwpts, nested->index);
+			/* -EBUSY: the table could not grow in time */
+			rc = -ENOMEM;
+		}
 	}
+	if (!rc)
+		refcount_inc(&nested->viommu->obj.users);
 	mutex_unlock(&viommu_nested_lock);
 	/* Last: nothing may fail after it, the object is only aborted then. */
 	if (!rc && prep->fault)
@@ -237,9 +260,11 @@ void viommu_core_nested_destroyed(struct iommufd_object *obj)
 	struct viommu_nested *nested;
 
 	mutex_lock(&viommu_nested_lock);
-	nested = viommu_nested_find(obj);
+	nested = rhashtable_lookup_fast(&viommu_nested_by_obj, &obj,
+					viommu_nested_params);
 	if (nested) {
-		hash_del(&nested->node);
+		rhashtable_remove_fast(&viommu_nested_by_obj, &nested->node,
+				       viommu_nested_params);
 		xa_erase(&viommu_nested_hwpts, nested->index);
 		refcount_dec(&nested->viommu->obj.users);
 	}

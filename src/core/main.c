@@ -72,14 +72,14 @@ static int __init viommu_init(void)
 	 */
 	viommu_shim_init();
 
+	rc = viommu_hwpt_init();
+	if (rc)
+		goto err_shim;
 	rc = misc_register(&viommu_misc);
 	if (rc) {
 		pr_err("cannot register /dev/viommu: %d\n", rc);
-		/* Nothing can have run, but leave nothing queued either way. */
-		viommu_shim_exit();
-		viommu_layout_btf_release();
-		viommu_ctx_reap_flush();
-		return rc;
+		viommu_hwpt_exit();
+		goto err_shim;
 	}
 	pr_info("/dev/viommu ready\n");
 	/*
@@ -91,6 +91,13 @@ static int __init viommu_init(void)
 	/* The checks above are done with the kernel's BTF. */
 	viommu_layout_btf_release();
 	return 0;
+
+err_shim:
+	/* Nothing can have run, but leave nothing queued either way. */
+	viommu_shim_exit();
+	viommu_layout_btf_release();
+	viommu_ctx_reap_flush();
+	return rc;
 }
 
 static void __exit viommu_exit(void)
@@ -105,6 +112,7 @@ static void __exit viommu_exit(void)
 	viommu_ctx_reap_flush();
 	viommu_smmuv3_exit();
 	viommu_shim_exit();
+	viommu_hwpt_exit();
 	/* Read again if KUnit checked a table after the load. */
 	viommu_layout_btf_release();
 }

@@ -19,19 +19,23 @@
  * answer out before it takes the lock, then publishes in one critical
  * section, so the unbind hook never waits for a user copy. Upstream keeps
  * it in the device; here a hash of the device's address (an xarray keyed
- * by the address allocated and RCU-freed nodes on every vDEVICE).
- * Everything of the map is under viommu_vdev_lock; a waiter for an entry
- * to go watches viommu_idev_gone, bumped at each removal.
+ * by the address allocated and RCU-freed nodes on every vDEVICE). A
+ * device has one vDEVICE at most: the map holds no more entries than
+ * there are devices. Everything of it is under viommu_vdev_lock.
  */
 static DEFINE_HASHTABLE(viommu_idev_vdevs, 8);
-static unsigned long viommu_idev_gone;
 static LIST_HEAD(viommu_unbinding);
 static DEFINE_MUTEX(viommu_vdev_lock);
 static DECLARE_WAIT_QUEUE_HEAD(viommu_vdev_wait);
 
+/*
+ * A device being unbound. @gone counts removals of its vDEVICE from the
+ * map: the unbind waits on it without the lock (the entry is its own).
+ */
 struct viommu_unbinding {
 	struct list_head node;
 	struct iommufd_device *idev;
+	unsigned long gone;
 };
 
 /* The vDEVICE of @idev, or NULL */
@@ -47,15 +51,6 @@ static struct viommu_vdevice *viommu_idev_vdev(struct iommufd_device *idev)
 	return NULL;
 }
 
-static void viommu_idev_vdev_del(struct viommu_vdevice *vdev)
-{
-	lockdep_assert_held(&viommu_vdev_lock);
-	if (!hash_hashed(&vdev->idev_node))
-		return;
-	hash_del(&vdev->idev_node);
-	WRITE_ONCE(viommu_idev_gone, viommu_idev_gone + 1);
-}
-
 /* The entry of a device being unbound, or NULL. */
 static struct viommu_unbinding *
 viommu_unbinding_find(struct iommufd_device *idev)
@@ -67,6 +62,19 @@ viommu_unbinding_find(struct iommufd_device *idev)
 		if (u->idev == idev)
 			return u;
 	return NULL;
+}
+
+static void viommu_idev_vdev_del(struct viommu_vdevice *vdev)
+{
+	struct viommu_unbinding *u;
+
+	lockdep_assert_held(&viommu_vdev_lock);
+	if (!hash_hashed(&vdev->idev_node))
+		return;
+	hash_del(&vdev->idev_node);
+	u = viommu_unbinding_find(vdev->idev);
+	if (u)
+		WRITE_ONCE(u->gone, u->gone + 1);
 }
 
 /* Undo a published vDEVICE: driver part, both maps, both pins. */
@@ -270,10 +278,11 @@ void viommu_vdevice_destroy(struct viommu_object *obj)
 	wake_up_all(&viommu_vdev_wait);
 }
 
-/* Whether a vDEVICE left the map since @gone was read, under the lock */
-static bool viommu_idev_vdev_went(unsigned long gone)
+/* Whether @u's vDEVICE left the map since @gone was read, under the lock */
+static bool viommu_idev_vdev_went(struct viommu_unbinding *u,
+				  unsigned long gone)
 {
-	return READ_ONCE(viommu_idev_gone) != gone;
+	return READ_ONCE(u->gone) != gone;
 }
 
 /**
@@ -301,7 +310,7 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 		vdev = viommu_idev_vdev(idev);
 		if (!vdev)
 			break;
-		gone = viommu_idev_gone;
+		gone = u->gone;
 		/* A vDEVICE in the map keeps its context alive. */
 		if (refcount_inc_not_zero(&vdev->obj.users)) {
 			ctx = vdev->viommu->ctx;
@@ -318,7 +327,7 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 			/* Left in the map: wait for its owner, not in a loop. */
 			if (WARN_ON(rc))
 				wait_event(viommu_vdev_wait,
-					   viommu_idev_vdev_went(gone));
+					   viommu_idev_vdev_went(u, gone));
 		} else {
 			/*
 			 * Someone else is destroying it: its destroy op takes
@@ -327,7 +336,7 @@ void viommu_core_idev_unbind(struct iommufd_device *idev)
 			 */
 			mutex_unlock(&viommu_vdev_lock);
 			wait_event(viommu_vdev_wait,
-				   viommu_idev_vdev_went(gone));
+				   viommu_idev_vdev_went(u, gone));
 		}
 		mutex_lock(&viommu_vdev_lock);
 	}
