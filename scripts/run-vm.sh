@@ -16,6 +16,7 @@
 #                 only device behind it), /dev/vda in the guest: the guest
 #                 writes its results there as one tar stream (tar -xf FILE)
 #   VM_EXTRA=DIR  copied into the initramfs as /fuzz (the corpus going in)
+#   VM_CPU=MODEL  QEMU's CPU model (default max; make bench: neoverse-n2)
 #   FUZZ_CHECK FUZZ_SECONDS FUZZ_CALLS FUZZ_TIME FUZZ_SEED FUZZ_THREADS FUZZ_VERBOSE SOAK_CYCLES
 #   SOAK_FUZZ_SECONDS BENCH_ARGS BENCH_TRACE BENCH_DEPTH: passed to the guest's /init (kernel
 #   command line)
@@ -87,7 +88,7 @@ fi
 show() { if [ "$mode" = demo ]; then grep --line-buffered -v '^\['; else cat >/dev/null; fi; }
 set +e
 timeout -k 10 "$timeout" qemu-system-aarch64 \
-	-accel tcg -M virt,iommu=smmuv3,gic-version=3 -cpu max -smp 2 -m 2G \
+	-accel tcg -M virt,iommu=smmuv3,gic-version=3 -cpu "${VM_CPU:-max}" -smp 2 -m 2G \
 	-nographic -no-reboot -nic none \
 	-kernel "$kdir/build/arch/arm64/boot/Image" -initrd "$root.cpio.gz" \
 	-append "$append" "${disk[@]}" \

@@ -144,7 +144,7 @@ static void ro_pages_setup(int threads)
 
 static void *thread_main(void *arg)
 {
-	int t = (intptr_t)arg, i;
+	int t = (intptr_t)arg, i, armed;
 	struct ectx e = { .pl = pool, .thread = t };
 	struct timespec t0, t1;
 	int nthfd = fault_fd(t);
@@ -178,12 +178,14 @@ static void *thread_main(void *arg)
 			continue;
 		shm->cur[t] = i;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (c->fault && nthfd >= 0)
+		armed = c->fault && nthfd >= 0 &&
+			!(op->must_succeed && op->must_succeed(c));
+		if (armed)
 			fault_arm(nthfd, c->fault);
 		kcov_thread_begin(t);
 		op->exec(&e, c, &r);
 		/* At once: the fuzzer's own page faults must not take it. */
-		if (c->fault && nthfd >= 0 && fault_disarm(nthfd)) {
+		if (armed && fault_disarm(nthfd)) {
 			r.injected = 1;
 			__atomic_fetch_add(&shm->injected, 1, __ATOMIC_RELAXED);
 		}

@@ -140,7 +140,16 @@ struct op {
 	int weight;		/* share of generated calls; 0: rare */
 	unsigned int creates;	/* bit per enum res_type it may make */
 	int not_ioctl;		/* may return a positive value */
+	/*
+	 * Whether call @c reaches a stock "must succeed" domain change
+	 * (edu detached, or unbound by closing its cdev): the iommu core
+	 * WARNs by design when an allocation there fails, so no failure is
+	 * armed for such a call. NULL: never.
+	 */
+	int (*must_succeed)(const struct call *c);
 };
+
+int call_always(const struct call *c);
 
 extern const struct op *const ops[];
 extern const int nr_ops;

@@ -20,6 +20,12 @@ const struct op *const ops[] = {
 
 const int nr_ops = ARRAY_SIZE(ops);
 
+int call_always(const struct call *c)
+{
+	(void)c;
+	return 1;
+}
+
 int op_find(const char *name)
 {
 	int i;

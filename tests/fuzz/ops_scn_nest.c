@@ -252,4 +252,6 @@ const struct op op_scn_nest = {
 	 * fifth of them), so about as rare as a weight-0 op over the run.
 	 */
 	.weight = 1,
+	/* Its endings detach edu or close its cdev. */
+	.must_succeed = call_always,
 };
