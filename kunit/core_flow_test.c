@@ -485,7 +485,7 @@ static void nested_pins_follow_each_hwpt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, f.viommu_id));
 	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, viommu_b));
 
-	/* A new one takes a freed slot and is tracked as well. */
+	/* A new one after others went is tracked as well. */
 	flow_nested_on(test, &f, f.ctx, viommu_b, &b[0]);
 	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, viommu_b));
 	KUNIT_EXPECT_EQ(test, 0, flow_stock_destroy(test, &f, a[0]));
@@ -497,13 +497,14 @@ static void nested_pins_follow_each_hwpt(struct kunit *test)
 
 	/* A second context's unattached nested HWPT goes when it closes. */
 	ctx2 = flow_ctx(test, &f, &file2);
+	/* The helpers work on f.ctx: the second context's, until swapped back */
 	swap(f.ctx, ctx2);
 	KUNIT_ASSERT_EQ(test, 0, flow_viommu_alloc(test, &f, f.idev_id,
 						   &viommu_c));
+	flow_nested_on(test, &f, f.ctx, viommu_c, &c);
+	KUNIT_EXPECT_EQ(test, 2, flow_users(test, &f, viommu_c));
 	swap(f.ctx, ctx2);
-	flow_nested_on(test, &f, ctx2, viommu_c, &c);
 	kunit_release_action(test, flow_fput_sync, file2);
-	viommu_ctx_reap_flush();
 	KUNIT_EXPECT_EQ(test, -ENOENT, flow_stock_destroy(test, &f, c));
 	/* The first context's are untouched. */
 	KUNIT_EXPECT_EQ(test, 3, flow_users(test, &f, viommu_b));

@@ -38,9 +38,11 @@ struct viommu_nested {
  * has (for every stock nested HWPT, ours or not). An xarray keyed by the
  * address itself is 11 levels deep: each insert allocated and each erase
  * RCU-freed a node a level. A tenant may make any number: the table
- * grows with them.
+ * grows with them. Every lookup holds viommu_nested_lock, so an entry
+ * taken out under it is freed at once, without RCU.
  */
-static DEFINE_XARRAY_ALLOC(viommu_nested_hwpts);
+static DEFINE_XARRAY_FLAGS(viommu_nested_hwpts,
+			   XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 static struct rhashtable viommu_nested_by_obj;
 static DEFINE_MUTEX(viommu_nested_lock);
 

@@ -65,6 +65,10 @@ static int __init viommu_init(void)
 {
 	int rc;
 
+	/* First: the shim's trial install of the hooks already runs them. */
+	rc = viommu_hwpt_init();
+	if (rc)
+		return rc;
 	/*
 	 * Without the shim only the stock-independent ioctls work. It leaves
 	 * no hook installed: the door (viommu_door_init() below) or the first
@@ -72,13 +76,9 @@ static int __init viommu_init(void)
 	 */
 	viommu_shim_init();
 
-	rc = viommu_hwpt_init();
-	if (rc)
-		goto err_shim;
 	rc = misc_register(&viommu_misc);
 	if (rc) {
 		pr_err("cannot register /dev/viommu: %d\n", rc);
-		viommu_hwpt_exit();
 		goto err_shim;
 	}
 	pr_info("/dev/viommu ready\n");
@@ -97,6 +97,7 @@ err_shim:
 	viommu_shim_exit();
 	viommu_layout_btf_release();
 	viommu_ctx_reap_flush();
+	viommu_hwpt_exit();
 	return rc;
 }
 
