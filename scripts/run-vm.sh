@@ -17,6 +17,7 @@
 #                 writes its results there as one tar stream (tar -xf FILE)
 #   VM_EXTRA=DIR  copied into the initramfs as /fuzz (the corpus going in)
 #   VM_CPU=MODEL  QEMU's CPU model (default max; make bench: neoverse-n2)
+#   VM_SMP=N      vCPUs (default 2)
 #   FUZZ_CHECK FUZZ_SECONDS FUZZ_CALLS FUZZ_TIME FUZZ_SEED FUZZ_THREADS FUZZ_VERBOSE SOAK_CYCLES
 #   SOAK_FUZZ_SECONDS BENCH_ARGS BENCH_TRACE BENCH_DEPTH: passed to the guest's /init (kernel
 #   command line)
@@ -88,7 +89,7 @@ fi
 show() { if [ "$mode" = demo ]; then grep --line-buffered -v '^\['; else cat >/dev/null; fi; }
 set +e
 timeout -k 10 "$timeout" qemu-system-aarch64 \
-	-accel tcg -M virt,iommu=smmuv3,gic-version=3 -cpu "${VM_CPU:-max}" -smp 2 -m 2G \
+	-accel tcg -M virt,iommu=smmuv3,gic-version=3 -cpu "${VM_CPU:-max}" -smp "${VM_SMP:-2}" -m 2G \
 	-nographic -no-reboot -nic none \
 	-kernel "$kdir/build/arch/arm64/boot/Image" -initrd "$root.cpio.gz" \
 	-append "$append" "${disk[@]}" \

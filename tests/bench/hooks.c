@@ -77,7 +77,8 @@ int bench_hooks_setup(struct bench *b, int bind)
 	if (b->buffer == MAP_FAILED)
 		return -1;
 	memset(b->buffer, 0x5a, b->psz);
-	if (bench_ioas_alloc(b->iommufd, &b->ioas_id))
+	if (bench_ioas_alloc(b->iommufd, &b->ioas_id) ||
+	    bench_ioas_alloc(b->iommufd, &b->ioas2_id))
 		return -1;
 	b->edu_fd = edu_bind_attach(b);
 	if (b->edu_fd >= 0)
@@ -88,25 +89,20 @@ int bench_hooks_setup(struct bench *b, int bind)
 	return 1;
 }
 
-/*
- * ioas_unmap: IOAS_UNMAP of one page the edu's SMMU domain maps (an
- * io-pgtable unmap and a TLB invalidation on the emulated SMMUv3); the
- * IOAS_MAP before it is not timed.
- */
-static int op_ioas_unmap(struct bench_fig *f)
+/* IOAS_UNMAP of the page at HOOK_IOVA of @ioas_id; the map is not timed. */
+static int unmap_one(struct bench_fig *f, __u32 ioas_id)
 {
 	struct bench *b = f->b;
 	struct iommu_ioas_unmap cmd = {
 		.size = sizeof(cmd),
-		.ioas_id = b->ioas_id,
+		.ioas_id = ioas_id,
 		.iova = HOOK_IOVA,
 		.length = b->psz,
 	};
 	double t0;
 	int rc;
 
-	if (bench_ioas_map(b->iommufd, b->ioas_id, b->buffer, b->psz,
-			   HOOK_IOVA))
+	if (bench_ioas_map(b->iommufd, ioas_id, b->buffer, b->psz, HOOK_IOVA))
 		return -1;
 	t0 = clock_ns();
 	rc = ioctl(b->iommufd, IOMMU_IOAS_UNMAP, &cmd);
@@ -117,6 +113,22 @@ static int op_ioas_unmap(struct bench_fig *f)
 		return 0;
 	b->why = "short_unmap";
 	return -1;
+}
+
+/*
+ * ioas_unmap: a page the edu's SMMU domain maps (an io-pgtable unmap and
+ * a TLB invalidation with a CMD_SYNC on the emulated SMMUv3, whose timing
+ * varies from run to run).
+ */
+static int op_ioas_unmap(struct bench_fig *f)
+{
+	return unmap_one(f, f->b->ioas_id);
+}
+
+/* ioas_unmap_nodev: the same on an IOAS no device uses: the hook's share */
+static int op_ioas_unmap_nodev(struct bench_fig *f)
+{
+	return unmap_one(f, f->b->ioas2_id);
 }
 
 /*
@@ -155,6 +167,8 @@ static int prep_device_unbind(struct bench_fig *f)
 
 struct bench_fig bench_hook_figs[] = {
 	{ .name = "ioas_unmap", .op = op_ioas_unmap, .self_timed = 1 },
+	{ .name = "ioas_unmap_nodev", .op = op_ioas_unmap_nodev,
+	  .self_timed = 1 },
 	{ .name = "device_unbind", .prepare = prep_device_unbind,
 	  .op = op_device_unbind, .self_timed = 1, .late = 1 },
 };
