@@ -80,10 +80,6 @@ class Table:
         fig = self.figs.get((side, name))
         return statistics.median(fig['med']) if fig else None
 
-    def spread(self, side, name):
-        fig = self.figs[(side, name)]
-        return min(fig['min']), max(fig['max']), len(fig['med'])
-
     def target(self, what, value, limit):
         """A target line; limit is the most value may be."""
         ok = value <= limit
@@ -169,7 +165,8 @@ def lookup_rows(t, dat):
     t.out('%-28s %10s %10s %8s %8s  %s' % (
         'vdev lookup (ns/entry)', 'module', 'native', 'mod/nat', 'count',
         'target: largest/1 <= %.1f' % LOOKUP_FLAT_MAX))
-    first = {}
+    base = {side: t.med(side, 'vdev_lookup_%d' % LOOKUPS[0])
+            for side in ('module', 'native')}
     for n in LOOKUPS:
         name = 'vdev_lookup_%d' % n
         mod, nat = t.med('module', name), t.med('native', name)
@@ -180,14 +177,12 @@ def lookup_rows(t, dat):
                           else '-')
         status = ''
         for side, v in (('module', mod), ('native', nat)):
-            if v is None:
+            if v is None or not base[side] or n != LOOKUPS[-1]:
                 continue
-            first.setdefault(side, v)
-            if n == LOOKUPS[-1]:
-                status += '%s %s %s  ' % (
-                    side, fmt(v / first[side]),
-                    t.target('%s lookup flat' % side, v / first[side],
-                             LOOKUP_FLAT_MAX).strip())
+            status += '%s %s %s  ' % (
+                side, fmt(v / base[side]),
+                t.target('%s lookup flat' % side, v / base[side],
+                         LOOKUP_FLAT_MAX).strip())
         t.out('%-28s %10s %10s %8s %8s  %s' % (
             '%d vDEVICEs' % n, fmt(mod, '%.0f'), fmt(nat, '%.0f'),
             fmt(ratio(mod, nat)), '/'.join(counts), status))
@@ -223,6 +218,20 @@ def hook_rows(t):
           'takes one of two durations from run to run, the least is the '
           'steadier figure.)')
     t.out()
+
+
+def missing_figures(figs):
+    """Every figure the table reads that no log gave: a skipped or lost
+    figure must not pass as a met target."""
+    want = [('module', n) for n in OPS] + [('native', n) for n in OPS]
+    for side in ('module', 'native'):
+        want += [(side, 'noop_ioctl'), (side, 'veventq_events_per_s')]
+        want += [(side, 'copy_floor_b%d' % n) for n in BATCHES]
+        want += [(side, 'invalidate_b%d_per_entry' % n) for n in BATCHES]
+        want += [(side, 'vdev_lookup_%d' % n) for n in LOOKUPS]
+    want += [('hooks', n + s) for n in HOOKS
+             for s in ('_stock', '_hooks_only', '_hooked')]
+    return ['%s:%s' % w for w in want if w not in figs]
 
 
 def plot(logdir, png):
@@ -273,8 +282,11 @@ def main():
     lookup_rows(t, lookups)
     hook_rows(t)
     floor_rows(t)
+    missing = missing_figures(figs)
     t.out('targets missed: %d%s' % (len(t.missed), (
         ' (' + ', '.join(t.missed) + ')') if t.missed else ''))
+    t.out('figures missing: %d%s' % (len(missing), (
+        ' (' + ', '.join(missing) + ')') if missing else ''))
     with open(table, 'w') as f:
         f.write('\n'.join(t.lines) + '\n')
     with open(os.path.join(logdir, 'curves.dat'), 'w') as f:
@@ -283,8 +295,8 @@ def main():
     with open(os.path.join(logdir, 'lookup.dat'), 'w') as f:
         f.write('# vdevs module native\n' + '\n'.join(lookups) + '\n')
     plot(logdir, png)
-    if not figs:
-        sys.exit('no figure in any log of ' + logdir)
+    if missing:
+        sys.exit('%d figures missing (see the table)' % len(missing))
 
 
 if __name__ == '__main__':

@@ -41,8 +41,9 @@ k72=$(KERNEL_PKG=linux-source-7.2 \
 echo "== our modules for $(basename "$k612"), the benchmark program"
 rm -rf "$out"
 mkdir -p "$out/tree" "$out/mods" "$out/tests" "$out/none"
+# Files deleted but still tracked are left out (--ignore-failed-read).
 (cd "$TOP_DIR" && git ls-files -co --exclude-standard | grep -v '^out/' |
-	tar -cf - -T -) | tar -xf - -C "$out/tree"
+	tar --ignore-failed-read -cf - -T - 2>/dev/null) | tar -xf - -C "$out/tree"
 "$out/tree/scripts/build-module.sh" "$k612"
 cp "$out/tree/viommu.ko" "$out/tree/viommu_selftest.ko" "$out/mods/"
 rm -rf "$out/tree"
@@ -65,6 +66,8 @@ if [ -n "${BENCH_TRACE:-}" ]; then
 		sed -n '/viommu-vm: trace begin/,/viommu-vm: trace end/p' \
 			"$out/boot-1-$side.log" >"$out/trace-$side.txt"
 		echo "  trace: $out/trace-$side.txt ($(wc -l <"$out/trace-$side.txt") lines)"
+		! grep -a 'viommu-vm: not ok' "$out/boot-1-$side.log" ||
+			die "the $side boot failed a step (a BENCH_TRACE name unknown?)"
 	done
 	exit 0
 fi
@@ -79,15 +82,15 @@ for i in $(seq 1 "$boots"); do
 done
 
 echo "== figures"
+failed=0
 python3 "$SCRIPTS_DIR/bench-report.py" "$out" "$TOP_DIR/out/bench.txt" \
-	"$TOP_DIR/out/bench.png"
-cat "$TOP_DIR/out/bench.txt"
+	"$TOP_DIR/out/bench.png" || failed=1
+[ ! -f "$TOP_DIR/out/bench.txt" ] || cat "$TOP_DIR/out/bench.txt"
 if command -v gnuplot >/dev/null; then
 	gnuplot "$out/curves.gp" && echo "  plot: $TOP_DIR/out/bench.png"
 fi
 
 echo "== judging the logs"
-failed=0
 for f in "$out"/boot-*.log; do
 	kdir=$k612
 	case $f in *-native.log) kdir=$k72;; esac
@@ -98,4 +101,4 @@ for f in "$out"/boot-*.log; do
 done
 grep -h 'viommu-bench: FAIL' "$out"/boot-*.log && failed=1
 echo "  (logs: $out)"
-[ "$failed" = 0 ] || die "a boot, a figure or the kernel failed (see above)"
+[ "$failed" = 0 ] || die "a boot, a figure, the report or the kernel failed (see above)"

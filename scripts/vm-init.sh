@@ -285,16 +285,25 @@ run_tests_unload_and_stop() {
 # its options. On 6.12 the hook figures (--hooks) run in the same boot,
 # two rounds of bench_hooks_round around the main run. The console shows
 # warnings and worse only: an info line must not split a figure's line.
-# BENCH_TRACE (make bench-trace): no hook figures; the run under the
-# function_graph tracer from these functions (a comma list), BENCH_DEPTH
-# calls deep, and the trace on the console between two marker lines.
+# BENCH_TRACE (BENCH_TRACE=... make bench): no hook figures; the run
+# under the function_graph tracer from these functions (a comma list),
+# BENCH_DEPTH calls deep, and the trace on the console between two marker
+# lines. An unknown function name fails the setup: never trace them all.
+trace_setup() {
+	t=/sys/kernel/debug/tracing
+	echo 16384 >$t/buffer_size_kb &&
+		echo "${BENCH_DEPTH:-6}" >$t/max_graph_depth || return 1
+	for fn in $(echo "$BENCH_TRACE" | tr ',' ' '); do
+		echo "$fn" >>$t/set_graph_function || return 1
+	done
+	[ -n "$(cat $t/set_graph_function)" ] &&
+		echo function_graph >$t/current_tracer &&
+		echo 1 >$t/tracing_on
+}
 bench_traced() {
 	t=/sys/kernel/debug/tracing
-	echo 16384 >$t/buffer_size_kb
-	echo "${BENCH_DEPTH:-6}" >$t/max_graph_depth
-	echo "$BENCH_TRACE" | tr ',' '\n' >$t/set_graph_function
-	echo function_graph >$t/current_tracer
-	echo 1 >$t/tracing_on
+	check trace_setup trace_setup
+	[ "$(cat $t/current_tracer)" = function_graph ] || return
 	check bench /tests/viommu_bench "$@"
 	echo 0 >$t/tracing_on
 	echo "viommu-vm: trace begin"

@@ -71,7 +71,7 @@ struct bench {
 	__u32 vdev_a_id;
 	int edu_fd;		/* --hooks: edu's cdev, bound and attached */
 	__u32 ioas2_id;		/* --hooks: an IOAS without a device */
-	/* "_hooked" or "_stock" after each --hooks figure's name, else "" */
+	/* After each --hooks figure's name, its state (main.c); else "" */
 	const char *suffix;
 	/* A word for the FAIL line when an operation fails without errno */
 	const char *why;

@@ -4,7 +4,7 @@
  * own paths (src/shim/hooks.c hooks iopt_unmap_iova() and
  * iommufd_device_unbind()), timed on edu, a real VFIO device behind the
  * emulated SMMUv3. The same boot runs it with viommu.ko loaded and not
- * (vm-init.sh); each figure's name says which ("_hooked" or "_stock").
+ * (vm-init.sh); each figure's name says in which state (main.c).
  * No vIOMMU object is made: a tenant that never uses the vIOMMU layer
  * pays only the hook itself.
  */

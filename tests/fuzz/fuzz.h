@@ -141,10 +141,11 @@ struct op {
 	unsigned int creates;	/* bit per enum res_type it may make */
 	int not_ioctl;		/* may return a positive value */
 	/*
-	 * Whether call @c reaches a stock "must succeed" domain change
-	 * (edu detached, or unbound by closing its cdev): the iommu core
-	 * WARNs by design when an allocation there fails, so no failure is
-	 * armed for such a call. NULL: never.
+	 * Whether call @c may reach a stock "must succeed" domain change
+	 * (edu detached, or unbound when its cdev's last reference goes,
+	 * which can be a call that holds the file while another thread
+	 * closes it): the iommu core WARNs by design when an allocation
+	 * there fails, so no failure is armed for such a call. NULL: never.
 	 */
 	int (*must_succeed)(const struct call *c);
 };

@@ -428,6 +428,8 @@ const struct op op_vfio_open = {
 	.args = { { "ctx", A_RES, R_CTX } },
 	.gen = g_vfio_open, .exec = x_vfio_open, .errnos = errnos_vfio,
 	.weight = 1, .creates = RES(R_VFIO) | RES(R_IDEV),
+	/* A full pool closes the new binding at once: an unbind. */
+	.must_succeed = call_always,
 };
 
 /* vfio_attach: to an IOAS, a paging HWPT, a nest parent or a nested one */
@@ -477,6 +479,11 @@ const struct op op_vfio_attach = {
 	.args = { { "vfio", A_RES, R_VFIO }, { "kind" }, { "pt", A_RES, -1 } },
 	.gen = g_vfio_attach, .exec = x_vfio_attach, .errnos = errnos_vfio,
 	.weight = 2,
+	/*
+	 * Its ioctl holds edu's file: when another thread closes it
+	 * meanwhile, the unbind runs here, at the ioctl's end.
+	 */
+	.must_succeed = call_always,
 };
 
 static void g_vfio_detach(struct gctx *g, struct call *c)
