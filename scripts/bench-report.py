@@ -32,6 +32,7 @@ OPS = ['viommu_alloc_destroy', 'vdevice_alloc_destroy',
 BATCHES = [1, 16, 256, 1024]
 LOOKUPS = [1, 1000, 65536]
 HOOKS = ['ioas_unmap', 'ioas_unmap_nodev', 'device_unbind']
+SMMU = ['smmuv3_invalidate_b%d' % n for n in BATCHES]
 # Targets (issue 13): the benchmark's output, never a timed test
 NATIVE_MAX = 1.05
 COPY_FLOOR_MAX = 1.2
@@ -50,7 +51,7 @@ def parse(logdir):
             for line in f:
                 m = MODE.search(line)
                 if m:
-                    side = 'hooks' if m.group(1) == 'hooks' else m.group(1)
+                    side = m.group(1)
                     kernels[side] = m.group(2)
                     continue
                 if side is None:
@@ -192,6 +193,19 @@ def lookup_rows(t, dat):
     t.out()
 
 
+def smmu_rows(t):
+    t.out('%-28s %10s %10s  %s' % (
+        'SMMUv3 invalidation (ns)', 'per call', 'per entry',
+        '(module only: 7.2 refuses a vIOMMU on QEMU\'s SMMU)'))
+    for name, n in zip(SMMU, BATCHES):
+        t.out('%-28s %10s %10s' % (
+            'batch %d' % n, fmt(t.med('smmuv3', name), '%.0f'),
+            fmt(t.med('smmuv3', name + '_per_entry'), '%.0f')))
+    t.out('(TLBI_NH_VA commands through the SMMUv3 backend onto the '
+          'emulated SMMUv3\'s command queue, a CMD_SYNC a call)')
+    t.out()
+
+
 def hook_rows(t):
     t.out('%-22s %9s %11s %11s %18s  %s' % (
         'hook overhead (ns/op)', 'stock', 'hooks only', 'hooks+door',
@@ -231,6 +245,7 @@ def missing_figures(figs):
         want += [(side, 'vdev_lookup_%d' % n) for n in LOOKUPS]
     want += [('hooks', n + s) for n in HOOKS
              for s in ('_stock', '_hooks_only', '_hooked')]
+    want += [('smmuv3', n + '_per_entry') for n in SMMU]
     return ['%s:%s' % w for w in want if w not in figs]
 
 
@@ -281,6 +296,7 @@ def main():
     entry_rows(t, curves)
     lookup_rows(t, lookups)
     hook_rows(t)
+    smmu_rows(t)
     floor_rows(t)
     missing = missing_figures(figs)
     t.out('targets missed: %d%s' % (len(t.missed), (

@@ -341,6 +341,10 @@ if [ "$MODE" = bench ]; then
 		bench_hooks_round "$@"
 		check load_viommu_selftest modprobe viommu_selftest
 		check bench /tests/viommu_bench "$@"
+		# The SMMUv3 backend offers vIOMMUs only past its coherency gate.
+		echo 1 >/sys/module/viommu/parameters/smmuv3_allow_noncoherent
+		check bench_smmuv3 /tests/viommu_bench --smmuv3 "$@"
+		echo 0 >/sys/module/viommu/parameters/smmuv3_allow_noncoherent
 		check unload_viommu rmmod viommu_selftest viommu
 		bench_hooks_round "$@"
 	else

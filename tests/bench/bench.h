@@ -126,6 +126,12 @@ extern const unsigned int bench_nr_figs;
 extern struct bench_fig bench_hook_figs[];
 extern const unsigned int bench_nr_hook_figs;
 int bench_hooks_setup(struct bench *b, int bind);
+int bench_edu_bind(struct bench *b, __u32 *dev_id);
+int bench_edu_attach(int fd, __u32 pt_id);
+/* smmuv3.c: the --smmuv3 table, an ARM_SMMUV3 vIOMMU on edu */
+extern struct bench_fig bench_smmu_figs[];
+extern const unsigned int bench_nr_smmu_figs;
+int bench_smmuv3_setup(struct bench *b);
 
 /* setup.c */
 extern const struct bench_abi bench_module_abi;

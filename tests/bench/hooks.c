@@ -34,26 +34,62 @@ static double clock_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* edu's cdev, bound to the benchmark's iommufd and attached to its IOAS */
-static int edu_bind_attach(struct bench *b)
+/**
+ * bench_edu_bind() - Open edu's cdev and bind it to b->iommufd
+ * @b: The benchmark, its iommufd open
+ * @dev_id: Its stock device id
+ *
+ * Return: the cdev's fd, or -1 with errno (ENOENT: this VM has no edu).
+ */
+int bench_edu_bind(struct bench *b, __u32 *dev_id)
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
 	int fd, err;
 
 	fd = open(EDU_CDEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	bind.iommufd = b->iommufd;
-	at.pt_id = b->ioas_id;
-	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
-	    ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at)) {
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
 		err = errno;
 		close(fd);
 		errno = err;
 		return -1;
 	}
+	*dev_id = bind.out_devid;
 	return fd;
+}
+
+/**
+ * bench_edu_attach() - Attach edu's bound cdev @fd to @pt_id
+ * @fd: From bench_edu_bind()
+ * @pt_id: An IOAS or HWPT of the same iommufd
+ *
+ * Return: 0, or -1 with errno.
+ */
+int bench_edu_attach(int fd, __u32 pt_id)
+{
+	struct vfio_device_attach_iommufd_pt at = {
+		.argsz = sizeof(at),
+		.pt_id = pt_id,
+	};
+
+	return ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) ? -1 : 0;
+}
+
+/* edu's cdev, bound to the benchmark's iommufd and attached to its IOAS */
+static int edu_bind_attach(struct bench *b)
+{
+	__u32 dev_id;
+	int fd, err;
+
+	fd = bench_edu_bind(b, &dev_id);
+	if (fd < 0 || !bench_edu_attach(fd, b->ioas_id))
+		return fd;
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
 }
 
 /**

@@ -2,7 +2,8 @@
 /*
  * viommu_bench: runs the operation table (figures.c) in rounds and reports.
  *
- * usage: viommu_bench [--native | --hooks [--bind]] [-n N] [-r ROUNDS] [-b BATCH]
+ * usage: viommu_bench [--native | --hooks [--bind] | --smmuv3] [-n N]
+ *                     [-r ROUNDS] [-b BATCH]
  *                     [-k BURST] [-c MAX_VDEVS] [-f NAME]
  *
  * Each figure is timed over N operations: R rounds, each of which runs
@@ -13,7 +14,8 @@
  * the samples. Output: stdout has the mode line, then one line a figure
  * (or a "skipped" line, or a "FAIL" line), each in one write(): the
  * console must not split a line with a kernel message; progress goes to
- * stderr. --hooks times the stock paths our hooks sit on instead (hooks.c).
+ * stderr. --hooks times the stock paths our hooks sit on instead (hooks.c),
+ * --smmuv3 the SMMUv3 backend's invalidations (smmuv3.c).
  * Exit status: 0, or 1 if anything failed.
  */
 #define _GNU_SOURCE
@@ -35,6 +37,9 @@
 static int bench_failed;
 /* The skip reason of the figures -f leaves out: no line for them */
 static const char not_selected[] = "not_selected";
+
+/* What runs instead of the operation table (0) */
+enum { MODE_HOOKS = 1, MODE_SMMUV3 };
 
 /* One output line, "viommu-bench: " and @fmt, in one write() */
 static void out(const char *fmt, ...)
@@ -252,12 +257,14 @@ static void run_phase(struct bench *b, struct bench_fig *table,
 static void bench_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--native | --hooks [--bind]] [-n N] [-r ROUNDS] [-b BATCH]\n"
+		"usage: %s [--native | --hooks [--bind] | --smmuv3] [-n N]\n"
+		"          [-r ROUNDS] [-b BATCH]\n"
 		"          [-k BURST] [-c MAX_VDEVS] [-f NAME]\n"
 		"  --native  upstream's /dev/iommu with IOMMUFD_TEST\n"
 		"            (default: 6.12 with our modules)\n"
 		"  --hooks   the stock paths our hooks sit on, on edu\n"
 		"  --bind    with --hooks: bind /dev/viommu first\n"
+		"  --smmuv3  invalidations through the SMMUv3 backend, on edu\n"
 		"  -n  operations per figure (1000)\n"
 		"  -r  rounds the operations are spread over (10)\n"
 		"  -b  operations between two clock reads (10)\n"
@@ -280,13 +287,14 @@ static unsigned int arg_uint(const char *prog, const char *s)
 	return v;
 }
 
-static void parse_opts(struct bench *b, int argc, char **argv, int *hooks,
+static void parse_opts(struct bench *b, int argc, char **argv, int *mode,
 		       int *bind)
 {
 	static const struct option longs[] = {
 		{ "native", no_argument, NULL, 'N' },
 		{ "hooks", no_argument, NULL, 'H' },
 		{ "bind", no_argument, NULL, 'B' },
+		{ "smmuv3", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -304,10 +312,13 @@ static void parse_opts(struct bench *b, int argc, char **argv, int *hooks,
 			b->abi = &bench_native_abi;
 			break;
 		case 'H':
-			*hooks = 1;
+			*mode = MODE_HOOKS;
 			break;
 		case 'B':
 			*bind = 1;
+			break;
+		case 'S':
+			*mode = MODE_SMMUV3;
 			break;
 		case 'n':
 			b->opt.n = arg_uint(argv[0], optarg);
@@ -332,9 +343,28 @@ static void parse_opts(struct bench *b, int argc, char **argv, int *hooks,
 		}
 	}
 	if (optind != argc || b->opt.rounds > b->opt.n ||
-	    (*hooks && b->abi != &bench_module_abi) || (*bind && !*hooks) ||
+	    (*mode && b->abi != &bench_module_abi) ||
+	    (*bind && *mode != MODE_HOOKS) ||
 	    b->opt.burst > BENCH_MAX_BURST)
 		bench_usage(argv[0]);
+}
+
+/* Both phases of @table after a setup that returned @rc (0, 1: skip, -1) */
+static int run_table(struct bench *b, int rc, struct bench_fig *table,
+		     unsigned int nr)
+{
+	const char *skip = NULL;
+
+	if (rc < 0) {
+		fail(b, "setup", errno);
+		return 1;
+	}
+	if (rc)
+		skip = b->why;
+	b->why = NULL;
+	run_phase(b, table, nr, 0, skip);
+	run_phase(b, table, nr, 1, skip);
+	return bench_failed;
 }
 
 /*
@@ -347,8 +377,7 @@ static void parse_opts(struct bench *b, int argc, char **argv, int *hooks,
  */
 static int main_hooks(struct bench *b, const char *kernel, int bind)
 {
-	const char *skip = NULL, *state = "absent";
-	int rc;
+	const char *state = "absent";
 
 	b->suffix = "_stock";
 	if (!access("/sys/module/viommu", F_OK)) {
@@ -359,17 +388,8 @@ static int main_hooks(struct bench *b, const char *kernel, int bind)
 			b->suffix = bind ? "_hooks_only" : "_idle";
 	}
 	out("mode=hooks viommu=%s kernel=%s", state, kernel);
-	rc = bench_hooks_setup(b, bind);
-	if (rc < 0) {
-		fail(b, "setup", errno);
-		return 1;
-	}
-	if (rc)
-		skip = b->why;
-	b->why = NULL;
-	run_phase(b, bench_hook_figs, bench_nr_hook_figs, 0, skip);
-	run_phase(b, bench_hook_figs, bench_nr_hook_figs, 1, skip);
-	return bench_failed;
+	return run_table(b, bench_hooks_setup(b, bind), bench_hook_figs,
+			 bench_nr_hook_figs);
 }
 
 int main(int argc, char **argv)
@@ -378,13 +398,18 @@ int main(int argc, char **argv)
 			   .suffix = "" };
 	const char *skip = NULL;
 	struct utsname uts;
-	int hooks = 0, bind = 0, rc;
+	int mode = 0, bind = 0, rc;
 
-	parse_opts(&b, argc, argv, &hooks, &bind);
+	parse_opts(&b, argc, argv, &mode, &bind);
 	if (uname(&uts))
 		snprintf(uts.release, sizeof(uts.release), "unknown");
-	if (hooks)
+	if (mode == MODE_HOOKS)
 		return main_hooks(&b, uts.release, bind);
+	if (mode == MODE_SMMUV3) {
+		out("mode=smmuv3 kernel=%s", uts.release);
+		return run_table(&b, bench_smmuv3_setup(&b), bench_smmu_figs,
+				 bench_nr_smmu_figs);
+	}
 	out("mode=%s kernel=%s", b.abi->mode, uts.release);
 
 	rc = bench_setup(&b);
