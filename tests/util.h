@@ -14,6 +14,7 @@
 #include <linux/viommu.h>
 
 #include "harness.h"
+#include "vt_ioctl.h"
 
 /*
  * VT_DOOR=stock runs a test through the stock-file door: the vIOMMU uAPI
@@ -53,22 +54,6 @@ static inline int open_iommufd(void)
 		SKIP("/dev/iommu is missing: stock iommufd not loaded");
 	ASSERT_TRUE(fd >= 0);
 	return fd;
-}
-
-/* A bool parameter of viommu.ko: 'Y', 'N', or 0 if absent. */
-static inline char viommu_param_state(const char *name)
-{
-	char path[128], c = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/viommu/parameters/%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fread(&c, 1, 1, f) != 1)
-			c = 0;
-		fclose(f);
-	}
-	return c;
 }
 
 /* The module's read-only shim_ready parameter: 'Y', 'N', or 0 if absent. */

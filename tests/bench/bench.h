@@ -14,6 +14,8 @@
 #include <linux/viommu.h>
 #include <linux/viommu_test.h>
 
+#include "../vt_ioctl.h"
+
 #define BENCH_PREFIX "viommu-bench: "
 
 /* The virtual ids the benchmark gives its vDEVICEs; 0 reports no event. */
@@ -138,17 +140,12 @@ extern const struct bench_abi bench_module_abi;
 extern const struct bench_abi bench_native_abi;
 int bench_setup(struct bench *b);
 int bench_bind_viommu(struct bench *b);
-char bench_viommu_param(const char *name);
 
-/* ioctl.c: the vIOMMU uAPI calls, one per command; 0 or -1 with errno */
-int bench_destroy(int fd, __u32 id);
-int bench_ioas_alloc(int fd, __u32 *ioas_id);
-int bench_ioas_map(int fd, __u32 ioas_id, void *va, __u64 length,
-		   __u64 iova);
-int bench_parent_alloc(int fd, __u32 dev_id, __u32 ioas_id, __u32 *hwpt_id);
+/*
+ * ioctl.c: the fixture's calls over tests/vt_ioctl.h's wrappers, which the
+ * figures also call directly; 0 or -1 with errno
+ */
 int bench_viommu_alloc(struct bench *b, __u32 *viommu_id);
-int bench_vdevice_alloc(int vfd, __u32 viommu_id, __u32 dev_id,
-			__u64 virt_id, __u32 *vdev_id);
 int bench_nested_alloc(struct bench *b, __u32 viommu_id, __u32 *hwpt_id);
 int bench_invalidate(struct bench *b, __u32 viommu_id, const void *entries,
 		     __u32 num, __u32 *done);
@@ -156,7 +153,5 @@ int bench_veventq_alloc(struct bench *b, __u32 depth, __u32 *veventq_id,
 			int *veventq_fd);
 int bench_hw_queue_alloc(struct bench *b, __u32 *hw_queue_id);
 int bench_mock_domain(int fd, __u32 pt_id, struct bench_dev *dev);
-int bench_mock_replace(int fd, __u32 stdev_id, __u32 pt_id);
-int bench_trigger_vevent(int fd, __u32 idev_id);
 
 #endif /* VIOMMU_BENCH_H */

@@ -39,7 +39,7 @@ static int op_viommu(struct bench_fig *f)
 
 	if (bench_viommu_alloc(b, &id))
 		return -1;
-	return bench_destroy(b->vfd, id);
+	return vt_destroy(b->vfd, id);
 }
 
 /* 2. VDEVICE_ALLOC + DESTROY of device B on the fixture's vIOMMU */
@@ -48,10 +48,10 @@ static int op_vdevice(struct bench_fig *f)
 	struct bench *b = f->b;
 	__u32 id;
 
-	if (bench_vdevice_alloc(b->vfd, b->viommu_id, b->dev_b.idev_id,
-				BENCH_VIRT_B, &id))
+	if (vt_vdevice_alloc(b->vfd, b->viommu_id, b->dev_b.idev_id,
+			     BENCH_VIRT_B, &id))
 		return -1;
-	return bench_destroy(b->vfd, id);
+	return vt_destroy(b->vfd, id);
 }
 
 /* 3. A selftest nested HWPT on the vIOMMU, destroyed where it lives */
@@ -62,7 +62,7 @@ static int op_nested(struct bench_fig *f)
 
 	if (bench_nested_alloc(b, b->viommu_id, &id))
 		return -1;
-	return bench_destroy(b->iommufd, id);
+	return stock_destroy(b->iommufd, id);
 }
 
 /*
@@ -115,7 +115,7 @@ static struct {
 static int vq_setup(struct bench *b)
 {
 	if (bench_nested_alloc(b, b->viommu_id, &vq.nested_id) ||
-	    bench_mock_replace(b->vfd, b->dev_a.stdev_id, vq.nested_id))
+	    vt_mock_replace(b->vfd, b->dev_a.stdev_id, vq.nested_id))
 		return -1;
 	if (!bench_veventq_alloc(b, b->opt.burst, &vq.id, &vq.fd))
 		return 0;
@@ -187,7 +187,7 @@ static int op_vevent(struct bench_fig *f)
 {
 	struct bench *b = f->b;
 
-	if (bench_trigger_vevent(b->vfd, b->dev_a.idev_id))
+	if (vt_trigger_vevent(b->vfd, b->dev_a.idev_id))
 		return -1;
 	return vq_read(b, f->data, 1);
 }
@@ -199,7 +199,7 @@ static int op_vevent_burst(struct bench_fig *f)
 	unsigned int i;
 
 	for (i = 0; i < b->opt.burst; i++)
-		if (bench_trigger_vevent(b->vfd, b->dev_a.idev_id))
+		if (vt_trigger_vevent(b->vfd, b->dev_a.idev_id))
 			return -1;
 	return vq_read(b, f->data, b->opt.burst);
 }
@@ -211,7 +211,7 @@ static int prep_hw_queue(struct bench_fig *f)
 	__u32 id;
 
 	if (!bench_hw_queue_alloc(b, &id))
-		return bench_destroy(b->vfd, id);
+		return vt_destroy(b->vfd, id);
 	if (errno != ENOTTY)
 		return -1;
 	f->skip = "no_hw_queue";
@@ -225,7 +225,7 @@ static int op_hw_queue(struct bench_fig *f)
 
 	if (bench_hw_queue_alloc(b, &id))
 		return -1;
-	return bench_destroy(b->vfd, id);
+	return vt_destroy(b->vfd, id);
 }
 
 /*
@@ -305,8 +305,8 @@ static int prep_lookup(struct bench_fig *f)
 		if (!(n % 256) && mem_low())
 			break;
 		if (bench_mock_domain(b->vfd, b->ioas_id, &dev) ||
-		    bench_vdevice_alloc(b->vfd, f->viommu_id, dev.idev_id,
-					n + 1, NULL)) {
+		    vt_vdevice_alloc(b->vfd, f->viommu_id, dev.idev_id,
+				     n + 1, NULL)) {
 			if (errno != ENOMEM && errno != ENOSPC)
 				return -1;
 			break;
@@ -354,7 +354,7 @@ static int op_noop(struct bench_fig *f)
 {
 	struct bench *b = f->b;
 
-	if (!bench_destroy(b->vfd, 0)) {
+	if (!vt_destroy(b->vfd, 0)) {
 		b->why = "no_error";
 		return -1;
 	}

@@ -113,8 +113,8 @@ int bench_hooks_setup(struct bench *b, int bind)
 	if (b->buffer == MAP_FAILED)
 		return -1;
 	memset(b->buffer, 0x5a, b->psz);
-	if (bench_ioas_alloc(b->iommufd, &b->ioas_id) ||
-	    bench_ioas_alloc(b->iommufd, &b->ioas2_id))
+	if (ioas_alloc(b->iommufd, &b->ioas_id) ||
+	    ioas_alloc(b->iommufd, &b->ioas2_id))
 		return -1;
 	b->edu_fd = edu_bind_attach(b);
 	if (b->edu_fd >= 0)
@@ -135,10 +135,11 @@ static int unmap_one(struct bench_fig *f, __u32 ioas_id)
 		.iova = HOOK_IOVA,
 		.length = b->psz,
 	};
+	__u64 iova = HOOK_IOVA;
 	double t0;
 	int rc;
 
-	if (bench_ioas_map(b->iommufd, ioas_id, b->buffer, b->psz, HOOK_IOVA))
+	if (ioas_map(b->iommufd, ioas_id, b->buffer, b->psz, &iova, 1))
 		return -1;
 	t0 = clock_ns();
 	rc = ioctl(b->iommufd, IOMMU_IOAS_UNMAP, &cmd);

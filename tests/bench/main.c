@@ -382,7 +382,7 @@ static int main_hooks(struct bench *b, const char *kernel, int bind)
 	b->suffix = "_stock";
 	if (!access("/sys/module/viommu", F_OK)) {
 		state = "loaded";
-		if (bench_viommu_param("stock_door_ready") == 'Y')
+		if (viommu_param_state("stock_door_ready") == 'Y')
 			b->suffix = "_hooked";
 		else
 			b->suffix = bind ? "_hooks_only" : "_idle";

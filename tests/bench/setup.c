@@ -20,27 +20,6 @@
 
 /* Module mode: tests/fixture.h's vt_open_pair(), without its harness */
 
-/* A parameter of viommu.ko: its first character, or 0 if unreadable. */
-char bench_viommu_param(const char *name)
-{
-	char path[128], c = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/viommu/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fread(&c, 1, 1, f) != 1)
-		c = 0;
-	fclose(f);
-	return c;
-}
-
-/*
- * /dev/iommu for the stock objects and /dev/viommu bound to it, or, with
- * VT_DOOR=stock as for the tests (tests/util.h), a second fd of the
- * /dev/iommu file through its stock-file door.
- */
 /**
  * bench_bind_viommu() - Open /dev/viommu into b->vfd, bound to b->iommufd
  * @b: The benchmark, its iommufd open
@@ -60,6 +39,11 @@ int bench_bind_viommu(struct bench *b)
 	return ioctl(b->vfd, VIOMMU_BIND_IOMMUFD, &bind) ? -1 : 0;
 }
 
+/*
+ * /dev/iommu for the stock objects and /dev/viommu bound to it, or, with
+ * VT_DOOR=stock as for the tests (tests/util.h), a second fd of the
+ * /dev/iommu file through its stock-file door.
+ */
 static int module_open(struct bench *b)
 {
 	const char *door = getenv("VT_DOOR");
@@ -109,11 +93,13 @@ const struct bench_abi bench_native_abi = {
  */
 int bench_setup(struct bench *b)
 {
+	__u64 iova = VIOMMU_MOCK_APERTURE_START;
+
 	b->psz = sysconf(_SC_PAGESIZE);
 	if (b->abi->open(b))
 		return -1;
 	/* Without its shim, viommu.ko refuses every object: nothing to time. */
-	if (b->abi == &bench_module_abi && bench_viommu_param("shim_ready") == 'N') {
+	if (b->abi == &bench_module_abi && viommu_param_state("shim_ready") == 'N') {
 		b->why = "shim_off";
 		return 1;
 	}
@@ -123,7 +109,7 @@ int bench_setup(struct bench *b)
 	if (b->buffer == MAP_FAILED)
 		return -1;
 	memset(b->buffer, 0x5a, BENCH_BUFFER_PAGES * b->psz);
-	if (bench_ioas_alloc(b->iommufd, &b->ioas_id))
+	if (ioas_alloc(b->iommufd, &b->ioas_id))
 		return -1;
 	if (bench_mock_domain(b->vfd, b->ioas_id, &b->dev_a)) {
 		/* No test command: no viommu_selftest.ko, no IOMMUFD_TEST */
@@ -132,11 +118,11 @@ int bench_setup(struct bench *b)
 		b->why = "no_mock";
 		return 1;
 	}
-	if (bench_ioas_map(b->iommufd, b->ioas_id, b->buffer,
-			   BENCH_BUFFER_PAGES * b->psz, VIOMMU_MOCK_APERTURE_START))
+	if (ioas_map(b->iommufd, b->ioas_id, b->buffer,
+		     BENCH_BUFFER_PAGES * b->psz, &iova, 1))
 		return -1;
-	if (bench_parent_alloc(b->iommufd, b->dev_a.idev_id, b->ioas_id,
-			       &b->parent_id))
+	if (stock_hwpt_alloc(b->iommufd, b->dev_a.idev_id, b->ioas_id,
+			     IOMMU_HWPT_ALLOC_NEST_PARENT, &b->parent_id))
 		return -1;
 	if (bench_viommu_alloc(b, &b->viommu_id)) {
 		if (errno != ENOTTY)
@@ -144,8 +130,8 @@ int bench_setup(struct bench *b)
 		b->why = "no_viommu";
 		return 1;
 	}
-	if (bench_vdevice_alloc(b->vfd, b->viommu_id, b->dev_a.idev_id,
-				BENCH_VIRT_A, &b->vdev_a_id))
+	if (vt_vdevice_alloc(b->vfd, b->viommu_id, b->dev_a.idev_id,
+			     BENCH_VIRT_A, &b->vdev_a_id))
 		return -1;
 	return bench_mock_domain(b->vfd, b->ioas_id, &b->dev_b);
 }

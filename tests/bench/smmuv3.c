@@ -40,18 +40,14 @@
 int bench_smmuv3_setup(struct bench *b)
 {
 	__u32 dev_id, vdev_id;
-	struct viommu_viommu_alloc cmd = {
-		.size = sizeof(cmd),
-		.type = VIOMMU_VIOMMU_TYPE_ARM_SMMUV3,
-	};
 
 	b->psz = sysconf(_SC_PAGESIZE);
-	if (bench_viommu_param("smmuv3_ready") != 'Y') {
+	if (viommu_param_state("smmuv3_ready") != 'Y') {
 		b->why = "smmuv3_off";
 		return 1;
 	}
 	b->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
-	if (b->iommufd < 0 || bench_ioas_alloc(b->iommufd, &b->ioas_id))
+	if (b->iommufd < 0 || ioas_alloc(b->iommufd, &b->ioas_id))
 		return -1;
 	b->edu_fd = bench_edu_bind(b, &dev_id);
 	if (b->edu_fd < 0) {
@@ -60,16 +56,14 @@ int bench_smmuv3_setup(struct bench *b)
 		b->why = "no_edu";
 		return 1;
 	}
-	if (bench_parent_alloc(b->iommufd, dev_id, b->ioas_id, &b->parent_id) ||
-	    bench_edu_attach(b->edu_fd, b->parent_id) || bench_bind_viommu(b))
+	if (stock_hwpt_alloc(b->iommufd, dev_id, b->ioas_id,
+			     IOMMU_HWPT_ALLOC_NEST_PARENT, &b->parent_id) ||
+	    bench_edu_attach(b->edu_fd, b->parent_id) || bench_bind_viommu(b) ||
+	    vt_viommu_alloc(b->vfd, dev_id, b->parent_id,
+			    VIOMMU_VIOMMU_TYPE_ARM_SMMUV3, NULL, 0, &b->viommu_id))
 		return -1;
-	cmd.dev_id = dev_id;
-	cmd.hwpt_id = b->parent_id;
-	if (ioctl(b->vfd, VIOMMU_VIOMMU_ALLOC, &cmd))
-		return -1;
-	b->viommu_id = cmd.out_viommu_id;
-	return bench_vdevice_alloc(b->vfd, b->viommu_id, dev_id, SMMU_VSID,
-				   &vdev_id);
+	return vt_vdevice_alloc(b->vfd, b->viommu_id, dev_id, SMMU_VSID,
+				&vdev_id);
 }
 
 /* @entries TLBI_NH_VA commands of ASID SMMU_ASID, a page apart */
@@ -94,18 +88,14 @@ static int prep_smmu_invalidate(struct bench_fig *f)
 static int op_smmu_invalidate(struct bench_fig *f)
 {
 	struct bench *b = f->b;
-	struct viommu_hwpt_invalidate cmd = {
-		.size = sizeof(cmd),
-		.hwpt_id = b->viommu_id,
-		.data_uptr = (uintptr_t)f->data,
-		.data_type = VIOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
-		.entry_len = sizeof(struct viommu_viommu_arm_smmuv3_invalidate),
-		.entry_num = f->entries,
-	};
+	__u32 num = f->entries;
 
-	if (ioctl(b->vfd, VIOMMU_HWPT_INVALIDATE, &cmd))
+	if (vt_invalidate(b->vfd, b->viommu_id, f->data,
+			  VIOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+			  sizeof(struct viommu_viommu_arm_smmuv3_invalidate),
+			  &num))
 		return -1;
-	if (cmd.entry_num == f->entries)
+	if (num == f->entries)
 		return 0;
 	b->why = "bad_entry_num";
 	return -1;

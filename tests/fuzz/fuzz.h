@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#include "vt_ioctl.h"
+
 /*
  * A program gets this long. Stock iommufd (6.12 and 7.2 alike) wakes a
  * destroy that waits for short-term users with wake_up_interruptible_all()
@@ -308,6 +310,5 @@ void minimize(struct prog *p, const struct outcome *o);
 
 /* Output: stdout and OUT_DIR/figures (main.c) */
 void out(const char *fmt, ...);
-char viommu_param(const char *name);	/* main.c */
 
 #endif /* VIOMMU_FUZZ_H */

@@ -147,7 +147,7 @@ static int one_variant(const char *dir, const struct variant *v)
 
 	if (load(dir, "viommu", v->params))
 		return -1;
-	got = v->param ? viommu_param(v->param) : 0;
+	got = v->param ? viommu_param_state(v->param) : 0;
 	if (v->param && got != v->want[0]) {
 		fail(0, "loaded with \"%s\": %s reads '%c', not %s", v->params,
 		     v->param, got ? got : '?', v->want);
@@ -165,7 +165,7 @@ static int one_variant(const char *dir, const struct variant *v)
 int load_phase(const char *dir)
 {
 	/* Back as found: stock_door as it was (the default is on) */
-	const char *door = viommu_param("stock_door") == 'N' ? "stock_door=0" : "";
+	const char *door = viommu_param_state("stock_door") == 'N' ? "stock_door=0" : "";
 	struct timespec t0, t1;
 	size_t i;
 	int rc, variant = 0;

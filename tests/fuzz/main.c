@@ -86,22 +86,6 @@ static long module_refs(const char *mod)
 	return v;
 }
 
-/* The first character of a parameter of viommu, or 0 */
-char viommu_param(const char *name)
-{
-	char path[160], c = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/viommu/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fread(&c, 1, 1, f) != 1)
-		c = 0;
-	fclose(f);
-	return c;
-}
-
 static int write_param(const char *name, const char *val)
 {
 	char path[160];
@@ -350,11 +334,11 @@ int main(int argc, char **argv)
 	}
 	fuzz_faults = faults_setup();
 	/* Read from the modules as loaded now, after the load phase */
-	fuzz_stock_ok = viommu_param("stock_door_ready") == 'Y';
+	fuzz_stock_ok = viommu_param_state("stock_door_ready") == 'Y';
 	/* Around a known edu bug, to measure the rest */
 	fuzz_no_edu = !!getenv("VIOMMU_FUZZ_NO_EDU");
 	/* The SMMUv3 vIOMMU needs the coherency gate lifted (QEMU's SMMU). */
-	nc_old = viommu_param("smmuv3_allow_noncoherent");
+	nc_old = viommu_param_state("smmuv3_allow_noncoherent");
 	if (nc_old)
 		write_param("smmuv3_allow_noncoherent", "1");
 	for (i = 0; i < MODULES; i++)

@@ -203,7 +203,7 @@ int btf_target_init(void)
 		return 1;
 	}
 	/* Without the BTF the shim is off too: nothing to break. */
-	if (access(BTF_SPLIT, R_OK) || viommu_param("shim_ready") != 'Y') {
+	if (access(BTF_SPLIT, R_OK) || viommu_param_state("shim_ready") != 'Y') {
 		out("btf target: no %s or the shim is off: btf_split skips",
 		    BTF_SPLIT);
 		return 1;
